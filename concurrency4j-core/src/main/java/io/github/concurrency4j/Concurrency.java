@@ -1,0 +1,240 @@
+package io.github.concurrency4j;
+
+import io.github.concurrency4j.dialect.Dialect;
+import io.github.concurrency4j.internal.DisableState;
+import io.github.concurrency4j.internal.Engine;
+import io.github.concurrency4j.internal.SchemaReader;
+import io.github.concurrency4j.internal.TableEngine;
+import io.github.concurrency4j.internal.TableModel;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+
+/**
+ * The entry point: the set of versioned tables of one database. Build it once, share it; it is thread-safe.
+ *
+ * <pre>{@code
+ * Concurrency concurrency = Concurrency.builder(dataSource)
+ *     .table("product", t -> t.key("id").version("version", VersionStrategy.autoIncrement()))
+ *     .table("customer", t -> t.version("version", VersionStrategy.conditional().checkFields("name", "email")))
+ *     .build();
+ *
+ * VersionedTable products = concurrency.table("product");
+ * Row row = products.find(42).orElseThrow();
+ * long next = products.update(42, row.version(), Map.of("price", 12));   // refused if someone saved first
+ * }</pre>
+ *
+ * <p>{@link Builder#build()} checks every declaration against the live schema and fails, naming the table or
+ * column, when something is missing.
+ */
+public final class Concurrency {
+
+    private final Engine engine;
+    private final Map<String, VersionedTable> tables;
+
+    private Concurrency(Engine engine, Map<String, VersionedTable> tables) {
+        this.engine = engine;
+        this.tables = tables;
+    }
+
+    /** Starts declaring the versioned tables of the database behind this data source. */
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(ConnectionSource.of(dataSource));
+    }
+
+    /**
+     * Starts declaring versioned tables reached through a connection source, such as one that joins the current
+     * transaction of a transaction manager.
+     */
+    public static Builder builder(ConnectionSource connectionSource) {
+        return new Builder(Objects.requireNonNull(connectionSource, "connectionSource"));
+    }
+
+    /**
+     * A declared table.
+     *
+     * @throws IllegalArgumentException when no table of that name was declared
+     */
+    public VersionedTable table(String name) {
+        Objects.requireNonNull(name, "table name");
+        VersionedTable t = tables.get(name.toLowerCase(Locale.ROOT));
+        if (t == null) {
+            throw new IllegalArgumentException("No versioned table '" + name + "' is declared; declared tables: "
+                    + tables.keySet() + ". Declare it with Concurrency.builder(...).table(\"" + name + "\", ...).");
+        }
+        return t;
+    }
+
+    /** The names of the declared tables. */
+    public Set<String> tables() {
+        return tables.keySet();
+    }
+
+    /** The database dialect detected at build time. */
+    public Dialect dialect() {
+        return engine.dialect();
+    }
+
+    /** Whether checks are on globally (the {@code enabled} setting); disable scopes may still turn them off. */
+    public boolean isEnabled() {
+        return engine.enabled();
+    }
+
+    /** Whether a write without an expected version is refused (the {@code versionRequired} setting). */
+    public boolean isVersionRequired() {
+        return engine.versionRequired();
+    }
+
+    /**
+     * Switches version checks off, in the current thread only, for the named tables (all tables when none is
+     * named) until the returned scope is closed. Writes in the scope need no expected version and are not checked;
+     * they still bump the version, so forms opened before the scope are still refused after it. Scopes nest.
+     *
+     * @throws IllegalArgumentException when a named table is not declared
+     */
+    public DisableScope disable(String... tables) {
+        return engine.disableState().open(DisableState.Mode.CHECK, declared(tables));
+    }
+
+    /**
+     * Keeps version checks on but stops version increments, in the current thread only, for the named tables (all
+     * when none is named) until the returned scope is closed: for writes that must not invalidate what other users
+     * have open, such as a hit counter. Trigger versions still rise: the trigger runs in the database.
+     *
+     * @throws IllegalArgumentException when a named table is not declared
+     */
+    public DisableScope disableIncrement(String... tables) {
+        return engine.disableState().open(DisableState.Mode.INCREMENT, declared(tables));
+    }
+
+    /** The engine's internals, for concurrency4j's own modules. Not part of the supported API. */
+    public Engine engine() {
+        return engine;
+    }
+
+    private Set<String> declared(String... names) {
+        Objects.requireNonNull(names, "tables");
+        List<String> keys = new ArrayList<>(names.length);
+        for (String n : names) {
+            table(n);
+            keys.add(n.toLowerCase(Locale.ROOT));
+        }
+        return Set.copyOf(keys);
+    }
+
+    /** Declares tables and settings; {@link #build()} verifies them against the database. */
+    public static final class Builder {
+        /** Checks are on unless switched off. */
+        public static final boolean DEFAULT_ENABLED = true;
+        /** A write without an expected version is refused unless switched off. */
+        public static final boolean DEFAULT_VERSION_REQUIRED = true;
+
+        private final ConnectionSource connectionSource;
+        private final Map<String, TableDeclaration> declarations = new LinkedHashMap<>();
+        private boolean enabled = DEFAULT_ENABLED;
+        private boolean versionRequired = DEFAULT_VERSION_REQUIRED;
+        private ConflictHandler conflictHandler = ConflictHandler.THROW;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(ConnectionSource connectionSource) {
+            this.connectionSource = connectionSource;
+        }
+
+        /** Declares a table with the defaults: key {@code id}, version {@code version}, auto-increment. */
+        public Builder table(String name) {
+            return table(name, t -> { });
+        }
+
+        /**
+         * Declares a table, which may be any existing table, including one the application does not own.
+         *
+         * @throws DeclarationException when the table is declared twice
+         */
+        public Builder table(String name, Consumer<TableDeclaration> declaration) {
+            Objects.requireNonNull(name, "table name");
+            Objects.requireNonNull(declaration, "declaration");
+            String key = name.toLowerCase(Locale.ROOT);
+            if (declarations.containsKey(key)) {
+                throw new DeclarationException("Table '" + name + "' is declared twice.");
+            }
+            TableDeclaration d = new TableDeclaration(name);
+            declaration.accept(d);
+            declarations.put(key, d);
+            return this;
+        }
+
+        /** Switches every check on or off globally (default {@value #DEFAULT_ENABLED}). */
+        public Builder enabled(boolean enabled) {
+            this.enabled = enabled;
+            return this;
+        }
+
+        /**
+         * Whether a write must name an expected version (default {@value #DEFAULT_VERSION_REQUIRED}). When off, a
+         * write without one is applied unchecked and logged at DEBUG.
+         */
+        public Builder versionRequired(boolean versionRequired) {
+            this.versionRequired = versionRequired;
+            return this;
+        }
+
+        /** What a refused write throws; by default the {@link RecordModifiedException} itself. */
+        public Builder conflictHandler(ConflictHandler conflictHandler) {
+            this.conflictHandler = Objects.requireNonNull(conflictHandler, "conflictHandler");
+            return this;
+        }
+
+        /** The clock for {@link VersionStrategy#timestamp()} versions (default: the system UTC clock). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Detects the dialect and verifies every declaration against the live schema.
+         *
+         * @throws DeclarationException naming the table or column that is missing or malformed
+         * @throws StatementFailedException when the database cannot be reached
+         */
+        public Concurrency build() {
+            Dialect dialect;
+            List<TableModel> models = new ArrayList<>();
+            Connection c = null;
+            try {
+                c = connectionSource.acquire();
+                dialect = Dialect.detect(c.getMetaData());
+                SchemaReader reader = new SchemaReader(c, dialect);
+                for (TableDeclaration d : declarations.values()) {
+                    models.add(reader.model(d));
+                }
+            } catch (SQLException e) {
+                throw new StatementFailedException("Could not read the schema to verify the declared tables "
+                        + declarations.keySet(), e);
+            } finally {
+                if (c != null) {
+                    try {
+                        connectionSource.release(c);
+                    } catch (SQLException ignored) {
+                        // Nothing was written; a failed close changes nothing for the caller.
+                    }
+                }
+            }
+            Engine engine = new Engine(connectionSource, dialect, enabled, versionRequired, conflictHandler, clock);
+            Map<String, VersionedTable> tables = new LinkedHashMap<>();
+            for (TableModel m : models) {
+                tables.put(m.name().toLowerCase(Locale.ROOT), new TableEngine(engine, m, connectionSource));
+            }
+            return new Concurrency(engine, Collections.unmodifiableMap(tables));
+        }
+    }
+}

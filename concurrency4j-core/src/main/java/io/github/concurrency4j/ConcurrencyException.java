@@ -1,0 +1,17 @@
+package io.github.concurrency4j;
+
+/**
+ * The root of every exception concurrency4j throws. Unchecked: a conflict is expected control flow, but callers
+ * choose where to handle it.
+ */
+public abstract class ConcurrencyException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    protected ConcurrencyException(String message) {
+        super(message);
+    }
+
+    protected ConcurrencyException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,65 @@
+package io.github.concurrency4j.internal;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+
+/** Binding values to statements, and key conversion. */
+public final class Binder {
+    private Binder() {
+    }
+
+    /** Binds a value; {@code null} as SQL NULL of the column's type, an enum as its name. */
+    public static void bind(PreparedStatement ps, int index, Object value, int jdbcType) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, jdbcType);
+        } else if (value instanceof Enum<?> e) {
+            ps.setString(index, e.name());
+        } else {
+            ps.setObject(index, value);
+        }
+    }
+
+    /**
+     * Converts a key to the key column's type where that is unambiguous: web frameworks hand keys over as strings,
+     * and a string compared with a numeric column is an error on PostgreSQL.
+     *
+     * @throws IllegalArgumentException when the key cannot be a value of the column
+     */
+    public static Object coerceKey(Object key, Column column, String table) {
+        if (!isInteger(column.jdbcType())) {
+            return key;
+        }
+        if (key instanceof Long) {
+            return key;
+        }
+        if (key instanceof Integer || key instanceof Short || key instanceof Byte) {
+            return ((Number) key).longValue();
+        }
+        if (key instanceof BigInteger || key instanceof BigDecimal) {
+            try {
+                return key instanceof BigInteger b ? b.longValueExact() : ((BigDecimal) key).longValueExact();
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("Key " + key + " of table " + table + " is not a whole number "
+                        + "that fits the integer column '" + column.name() + "'.", e);
+            }
+        }
+        if (key instanceof CharSequence s) {
+            try {
+                return Long.parseLong(s.toString().trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("Key '" + s + "' of table " + table + " is not a number, but "
+                        + "its key column '" + column.name() + "' is an integer column.", e);
+            }
+        }
+        throw new IllegalArgumentException("Key " + key + " (" + key.getClass().getName() + ") of table " + table
+                + " cannot be compared with its integer key column '" + column.name() + "'.");
+    }
+
+    private static boolean isInteger(int jdbcType) {
+        return jdbcType == Types.BIGINT || jdbcType == Types.INTEGER || jdbcType == Types.SMALLINT
+                || jdbcType == Types.TINYINT;
+    }
+}

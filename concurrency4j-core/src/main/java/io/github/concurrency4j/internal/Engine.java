@@ -1,0 +1,128 @@
+package io.github.concurrency4j.internal;
+
+import io.github.concurrency4j.ConflictHandler;
+import io.github.concurrency4j.ConnectionSource;
+import io.github.concurrency4j.StatementFailedException;
+import io.github.concurrency4j.dialect.Dialect;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/** The settings and shared machinery of one {@link io.github.concurrency4j.Concurrency}. */
+public final class Engine {
+    /** Timestamp versions count microseconds from here. */
+    public static final Instant TIMESTAMP_EPOCH = Instant.parse("2000-01-01T00:00:00Z");
+
+    private final ConnectionSource connections;
+    private final Dialect dialect;
+    private final boolean enabled;
+    private final boolean versionRequired;
+    private final ConflictHandler conflictHandler;
+    private final Clock clock;
+    private final DisableState disableState = new DisableState();
+
+    public Engine(ConnectionSource connections, Dialect dialect, boolean enabled, boolean versionRequired,
+                  ConflictHandler conflictHandler, Clock clock) {
+        this.connections = connections;
+        this.dialect = dialect;
+        this.enabled = enabled;
+        this.versionRequired = versionRequired;
+        this.conflictHandler = conflictHandler;
+        this.clock = clock;
+    }
+
+    public ConnectionSource connections() {
+        return connections;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    public boolean versionRequired() {
+        return versionRequired;
+    }
+
+    public ConflictHandler conflictHandler() {
+        return conflictHandler;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public DisableState disableState() {
+        return disableState;
+    }
+
+    /** Microseconds since {@link #TIMESTAMP_EPOCH} by the engine's clock. */
+    public long nowMicros() {
+        return ChronoUnit.MICROS.between(TIMESTAMP_EPOCH, clock.instant());
+    }
+
+    /** Work on one connection. */
+    @FunctionalInterface
+    public interface ConnectionWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs work on a connection from the source and gives the connection back.
+     *
+     * @param what for the error message, such as "update product 42"
+     */
+    public static <T> T withConnection(ConnectionSource source, String what, ConnectionWork<T> work) {
+        Connection c;
+        try {
+            c = source.acquire();
+        } catch (SQLException e) {
+            throw new StatementFailedException("Could not get a connection to " + what, e);
+        }
+        try {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StatementFailedException("Could not " + what, e);
+        } finally {
+            try {
+                source.release(c);
+            } catch (SQLException ignored) {
+                // The work is done or has failed already; a failed release must not hide its outcome.
+            }
+        }
+    }
+
+    /**
+     * Runs work in a transaction: its own when the connection is in auto-commit (committed on success, rolled
+     * back on any failure), or the caller's when one is open (left for the caller to end).
+     */
+    public static <T> T inTransaction(Connection c, ConnectionWork<T> work) throws SQLException {
+        if (!c.getAutoCommit()) {
+            return work.run(c);
+        }
+        c.setAutoCommit(false);
+        boolean done = false;
+        try {
+            T result = work.run(c);
+            c.commit();
+            done = true;
+            return result;
+        } finally {
+            if (!done) {
+                try {
+                    c.rollback();
+                    c.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // The original failure (often a dead connection) is what the caller needs to see.
+                }
+            } else {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+}

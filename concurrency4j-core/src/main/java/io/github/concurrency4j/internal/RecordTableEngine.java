@@ -1,0 +1,269 @@
+package io.github.concurrency4j.internal;
+
+import io.github.concurrency4j.DeclarationException;
+import io.github.concurrency4j.Identity;
+import io.github.concurrency4j.RecordTable;
+import io.github.concurrency4j.Row;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** {@link RecordTable} over a {@link TableEngine}: record components to columns, camelCase to snake_case. */
+final class RecordTableEngine<R extends Record> implements RecordTable<R> {
+    private final TableEngine table;
+    private final Class<R> type;
+    private final RecordComponent[] components;
+    private final Column[] columns;
+    private final Constructor<R> constructor;
+    private final int keyIndex;
+    private final int versionIndex;
+
+    RecordTableEngine(TableEngine table, Class<R> type) {
+        this.table = table;
+        this.type = Objects.requireNonNull(type, "recordType");
+        if (!type.isRecord()) {
+            throw new DeclarationException(type.getName() + " is not a record.");
+        }
+        this.components = type.getRecordComponents();
+        this.columns = new Column[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        int key = -1;
+        int version = -1;
+        TableModel m = table.model();
+        for (int i = 0; i < components.length; i++) {
+            String name = components[i].getName();
+            Column c = m.column(name);
+            if (c == null) {
+                c = m.column(snakeCase(name));
+            }
+            if (c == null) {
+                throw new DeclarationException("Record " + type.getSimpleName() + " has component '" + name
+                        + "', but table " + m.name() + " has no column '" + name + "' or '" + snakeCase(name)
+                        + "'; its columns are " + m.byName().keySet() + ".");
+            }
+            columns[i] = c;
+            types[i] = components[i].getType();
+            if (c == m.key()) {
+                key = i;
+            } else if (c == m.version()) {
+                version = i;
+            }
+        }
+        if (key < 0 || version < 0) {
+            throw new DeclarationException("Record " + type.getSimpleName() + " needs a component for the "
+                    + (key < 0 ? "key column '" + m.key().name() : "version column '" + m.version().name())
+                    + "' of table " + m.name() + ".");
+        }
+        this.keyIndex = key;
+        this.versionIndex = version;
+        try {
+            this.constructor = type.getDeclaredConstructor(types);
+            this.constructor.setAccessible(true);
+        } catch (NoSuchMethodException | RuntimeException e) {
+            throw new DeclarationException("Cannot use the canonical constructor of " + type.getName(), e);
+        }
+    }
+
+    static String snakeCase(String camel) {
+        StringBuilder b = new StringBuilder(camel.length() + 4);
+        for (int i = 0; i < camel.length(); i++) {
+            char ch = camel.charAt(i);
+            if (Character.isUpperCase(ch)) {
+                if (i > 0) {
+                    b.append('_');
+                }
+                b.append(Character.toLowerCase(ch));
+            } else {
+                b.append(ch);
+            }
+        }
+        return b.toString();
+    }
+
+    @Override
+    public Optional<R> find(Object key) {
+        return table.find(key).map(this::toRecord);
+    }
+
+    @Override
+    public R insert(R record) {
+        Object[] values = values(record);
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < columns.length; i++) {
+            if (i != versionIndex && !(i == keyIndex && values[i] == null)) {
+                map.put(columns[i].name(), values[i]);
+            }
+        }
+        Identity id = table.insert(map);
+        values[keyIndex] = convert(id.key(), keyIndex);
+        values[versionIndex] = convert(id.version(), versionIndex);
+        return construct(values);
+    }
+
+    @Override
+    public R update(R record) {
+        Object[] values = values(record);
+        Map<String, Object> changes = new LinkedHashMap<>();
+        for (int i = 0; i < columns.length; i++) {
+            if (i != versionIndex && i != keyIndex) {
+                changes.put(columns[i].name(), values[i]);
+            }
+        }
+        long next = table.update(values[keyIndex], version(values), changes);
+        values[versionIndex] = convert(next, versionIndex);
+        return construct(values);
+    }
+
+    @Override
+    public void delete(R record) {
+        Object[] values = values(record);
+        table.delete(values[keyIndex], version(values));
+    }
+
+    private Long version(Object[] values) {
+        Object v = values[versionIndex];
+        return v == null ? null : ((Number) v).longValue();
+    }
+
+    private Object[] values(R record) {
+        Objects.requireNonNull(record, "record");
+        Object[] values = new Object[components.length];
+        for (int i = 0; i < components.length; i++) {
+            try {
+                values[i] = components[i].getAccessor().invoke(record);
+            } catch (IllegalAccessException e) {
+                components[i].getAccessor().setAccessible(true);
+                try {
+                    values[i] = components[i].getAccessor().invoke(record);
+                } catch (ReflectiveOperationException again) {
+                    throw new IllegalStateException("Cannot read component " + components[i].getName(), again);
+                }
+            } catch (InvocationTargetException e) {
+                throw new IllegalStateException("Component accessor " + components[i].getName() + " failed", e.getCause());
+            }
+        }
+        return values;
+    }
+
+    private R toRecord(Row row) {
+        Object[] values = new Object[components.length];
+        for (int i = 0; i < components.length; i++) {
+            values[i] = convert(row.values().get(columns[i].name()), i);
+        }
+        return construct(values);
+    }
+
+    private R construct(Object[] values) {
+        try {
+            return constructor.newInstance(values);
+        } catch (InvocationTargetException e) {
+            throw new IllegalStateException("The constructor of " + type.getSimpleName() + " refused the row's values",
+                    e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Cannot construct " + type.getSimpleName(), e);
+        }
+    }
+
+    private Object convert(Object value, int index) {
+        Class<?> target = components[index].getType();
+        if (value == null) {
+            if (target.isPrimitive()) {
+                throw new IllegalStateException("Column " + columns[index].name() + " of " + table.name()
+                        + " is NULL, but component " + components[index].getName() + " of "
+                        + type.getSimpleName() + " is a primitive " + target + ": make it a wrapper type.");
+            }
+            return null;
+        }
+        Class<?> boxed = box(target);
+        if (boxed.isInstance(value)) {
+            return value;
+        }
+        if (value instanceof Number n) {
+            if (boxed == Long.class) {
+                return n.longValue();
+            } else if (boxed == Integer.class) {
+                return n.intValue();
+            } else if (boxed == Short.class) {
+                return n.shortValue();
+            } else if (boxed == Byte.class) {
+                return n.byteValue();
+            } else if (boxed == Double.class) {
+                return n.doubleValue();
+            } else if (boxed == Float.class) {
+                return n.floatValue();
+            } else if (boxed == BigDecimal.class) {
+                return new BigDecimal(n.toString());
+            } else if (boxed == BigInteger.class) {
+                return new BigInteger(n.toString());
+            } else if (boxed == Boolean.class) {
+                return n.intValue() != 0;
+            } else if (boxed == String.class) {
+                return n.toString();
+            }
+        }
+        if (value instanceof Timestamp ts) {
+            if (boxed == LocalDateTime.class) {
+                return ts.toLocalDateTime();
+            } else if (boxed == Instant.class) {
+                return ts.toInstant();
+            }
+        }
+        if (value instanceof java.sql.Date d && boxed == LocalDate.class) {
+            return d.toLocalDate();
+        }
+        if (value instanceof OffsetDateTime o && boxed == Instant.class) {
+            return o.toInstant();
+        }
+        if (value instanceof String s && boxed.isEnum()) {
+            for (Object constant : boxed.getEnumConstants()) {
+                if (((Enum<?>) constant).name().equals(s)) {
+                    return constant;
+                }
+            }
+        }
+        if (boxed == String.class) {
+            return value.toString();
+        }
+        throw new IllegalStateException("Column " + columns[index].name() + " of " + table.name() + " holds a "
+                + value.getClass().getName() + ", which component " + components[index].getName() + " of "
+                + type.getSimpleName() + " (" + target.getName() + ") cannot take.");
+    }
+
+    private static Class<?> box(Class<?> c) {
+        if (!c.isPrimitive()) {
+            return c;
+        }
+        if (c == long.class) {
+            return Long.class;
+        } else if (c == int.class) {
+            return Integer.class;
+        } else if (c == boolean.class) {
+            return Boolean.class;
+        } else if (c == double.class) {
+            return Double.class;
+        } else if (c == float.class) {
+            return Float.class;
+        } else if (c == short.class) {
+            return Short.class;
+        } else if (c == byte.class) {
+            return Byte.class;
+        }
+        return Character.class;
+    }
+
+    @Override
+    public String toString() {
+        return "RecordTable[" + table.name() + " as " + type.getSimpleName() + "]";
+    }
+}

@@ -1,0 +1,159 @@
+package io.github.concurrency4j.internal;
+
+import io.github.concurrency4j.DeclarationException;
+import io.github.concurrency4j.TableDeclaration;
+import io.github.concurrency4j.VersionStrategy;
+import io.github.concurrency4j.dialect.Dialect;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Verifies declarations against the live schema, through {@link DatabaseMetaData}. */
+public final class SchemaReader {
+    private final Connection connection;
+    private final Dialect dialect;
+    private final DatabaseMetaData meta;
+
+    public SchemaReader(Connection connection, Dialect dialect) throws SQLException {
+        this.connection = connection;
+        this.dialect = dialect;
+        this.meta = connection.getMetaData();
+    }
+
+    /**
+     * The verified model of a declaration.
+     *
+     * @throws DeclarationException naming the missing table or column
+     */
+    public TableModel model(TableDeclaration d) throws SQLException {
+        int max = dialect.maxIdentifierLength();
+        String table = Identifiers.require(d.table(), "table name", max);
+        Identifiers.require(d.keyColumn(), "key column name of table '" + table + "'", max);
+        Identifiers.require(d.versionColumn(), "version column name of table '" + table + "'", max);
+
+        List<String[]> found = columnsOf(table);
+        if (found.isEmpty()) {
+            throw new DeclarationException("Table '" + table + "' does not exist in the database ("
+                    + where() + "). Create it, or fix the name in the declaration.");
+        }
+        String physical = found.get(0)[0];
+        boolean foldLower = physical.equals(physical.toUpperCase(Locale.ROOT))
+                && !physical.equals(physical.toLowerCase(Locale.ROOT));
+        List<Column> columns = new ArrayList<>();
+        Map<String, Column> byName = new LinkedHashMap<>();
+        for (String[] f : found) {
+            String name = foldLower || isUpperCase(f[1]) ? f[1].toLowerCase(Locale.ROOT) : f[1];
+            Column c = new Column(name, f[1], dialect.quote(f[1]), Integer.parseInt(f[2]));
+            columns.add(c);
+            byName.putIfAbsent(name.toLowerCase(Locale.ROOT), c);
+        }
+        Column key = require(byName, table, d.keyColumn(), "key");
+        Column version = require(byName, table, d.versionColumn(), "version");
+        if (key == version) {
+            throw new DeclarationException("Table '" + table + "' declares '" + d.keyColumn()
+                    + "' as both its key and its version column.");
+        }
+        Set<String> tracked = tracked(d, byName, key, version);
+        return new TableModel(d, dialect.quote(physical), physical, key, version,
+                Collections.unmodifiableList(columns), Collections.unmodifiableMap(byName), tracked);
+    }
+
+    private static boolean isUpperCase(String s) {
+        return s.equals(s.toUpperCase(Locale.ROOT)) && !s.equals(s.toLowerCase(Locale.ROOT));
+    }
+
+    private Set<String> tracked(TableDeclaration d, Map<String, Column> byName, Column key, Column version) {
+        VersionStrategy s = d.strategy();
+        if (s.kind() != VersionStrategy.Kind.CONDITIONAL) {
+            return Set.of();
+        }
+        for (String f : s.checkFields()) {
+            require(byName, d.table(), f, "checkFields");
+        }
+        for (String f : s.ignoreFields()) {
+            require(byName, d.table(), f, "ignoreFields");
+        }
+        Set<String> tracked = new LinkedHashSet<>();
+        if (!s.checkFields().isEmpty()) {
+            for (String f : s.checkFields()) {
+                tracked.add(f.toLowerCase(Locale.ROOT));
+            }
+        } else {
+            Set<String> ignored = new LinkedHashSet<>();
+            for (String f : s.ignoreFields()) {
+                ignored.add(f.toLowerCase(Locale.ROOT));
+            }
+            for (String n : byName.keySet()) {
+                if (!ignored.contains(n)) {
+                    tracked.add(n);
+                }
+            }
+        }
+        tracked.remove(key.name().toLowerCase(Locale.ROOT));
+        tracked.remove(version.name().toLowerCase(Locale.ROOT));
+        return Collections.unmodifiableSet(tracked);
+    }
+
+    private static Column require(Map<String, Column> byName, String table, String column, String role) {
+        Identifiers.require(column, role + " column name of table '" + table + "'", Integer.MAX_VALUE);
+        Column c = byName.get(column.toLowerCase(Locale.ROOT));
+        if (c == null) {
+            throw new DeclarationException("Table '" + table + "' has no column '" + column + "' (declared as its "
+                    + role + " column). Its columns are " + byName.keySet() + ".");
+        }
+        return c;
+    }
+
+    /** Rows of (table name, column name, JDBC type) for the table, matched case-insensitively. */
+    private List<String[]> columnsOf(String table) throws SQLException {
+        String catalog = connection.getCatalog();
+        String schema = currentSchema();
+        String escape = meta.getSearchStringEscape();
+        for (String candidate : new String[] {table, table.toUpperCase(Locale.ROOT), table.toLowerCase(Locale.ROOT)}) {
+            String pattern = escape == null ? candidate : candidate.replace("_", escape + "_");
+            List<String[]> rows = new ArrayList<>();
+            try (ResultSet rs = meta.getColumns(catalog, schema, pattern, null)) {
+                while (rs.next()) {
+                    String t = rs.getString("TABLE_NAME");
+                    if (t.equalsIgnoreCase(table)) {
+                        rows.add(new String[] {t, rs.getString("COLUMN_NAME"), Integer.toString(rs.getInt("DATA_TYPE"))});
+                    }
+                }
+            }
+            if (!rows.isEmpty()) {
+                return rows;
+            }
+        }
+        return List.of();
+    }
+
+    private String currentSchema() {
+        try {
+            return connection.getSchema();
+        } catch (SQLException | AbstractMethodError e) {
+            return null;
+        }
+    }
+
+    private String where() throws SQLException {
+        String catalog = connection.getCatalog();
+        String schema = currentSchema();
+        StringBuilder b = new StringBuilder(dialect.name());
+        if (catalog != null && !catalog.isEmpty()) {
+            b.append(", catalog ").append(catalog);
+        }
+        if (schema != null && !schema.isEmpty()) {
+            b.append(", schema ").append(schema);
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,558 @@
+package io.github.concurrency4j.internal;
+
+import io.github.concurrency4j.ConnectionSource;
+import io.github.concurrency4j.Identity;
+import io.github.concurrency4j.MissingVersionException;
+import io.github.concurrency4j.RecordModifiedException;
+import io.github.concurrency4j.RecordTable;
+import io.github.concurrency4j.Row;
+import io.github.concurrency4j.RowNotFoundException;
+import io.github.concurrency4j.TableDeclaration;
+import io.github.concurrency4j.VersionStrategy;
+import io.github.concurrency4j.VersionedTable;
+import io.github.concurrency4j.dialect.Dialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The implementation of {@link VersionedTable}: SQL building, binding and the conflict path. */
+public final class TableEngine implements VersionedTable {
+    private static final Logger LOG = LoggerFactory.getLogger(TableEngine.class);
+
+    private final Engine engine;
+    private final TableModel model;
+    private final ConnectionSource connections;
+    private final String lowerName;
+    private final Map<PlanKey, UpdatePlan> plans;
+    private final String selectColumns;
+
+    public TableEngine(Engine engine, TableModel model, ConnectionSource connections) {
+        this(engine, model, connections, new ConcurrentHashMap<>());
+    }
+
+    private TableEngine(Engine engine, TableModel model, ConnectionSource connections, Map<PlanKey, UpdatePlan> plans) {
+        this.engine = engine;
+        this.model = model;
+        this.connections = connections;
+        this.lowerName = model.name().toLowerCase(Locale.ROOT);
+        this.plans = plans;
+        StringBuilder cols = new StringBuilder();
+        for (Column c : model.columns()) {
+            if (cols.length() > 0) {
+                cols.append(", ");
+            }
+            cols.append(c.sql());
+        }
+        this.selectColumns = cols.toString();
+    }
+
+    @Override
+    public String name() {
+        return model.name();
+    }
+
+    @Override
+    public TableDeclaration declaration() {
+        return model.declaration();
+    }
+
+    /** The verified model. */
+    public TableModel model() {
+        return model;
+    }
+
+    /** The engine this table belongs to. */
+    public Engine engine() {
+        return engine;
+    }
+
+    /** Where this table gets its connections. */
+    public ConnectionSource connections() {
+        return connections;
+    }
+
+    @Override
+    public VersionedTable using(Connection connection) {
+        return new TableEngine(engine, model, ConnectionSource.of(connection), plans);
+    }
+
+    @Override
+    public <R extends Record> RecordTable<R> as(Class<R> recordType) {
+        return new RecordTableEngine<>(this, recordType);
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public Optional<Row> find(Object key) {
+        Object k = key(key);
+        return Engine.withConnection(connections, "read " + model.name() + " " + key,
+                c -> Optional.ofNullable(readRow(c, k)));
+    }
+
+    @Override
+    public Optional<Row> find(Object key, long version) {
+        Object k = key(key);
+        String sql = "SELECT " + selectColumns + " FROM " + model.sqlName() + " WHERE " + model.key().sql()
+                + " = ? AND " + model.version().sql() + " = ?";
+        return Engine.withConnection(connections, "read " + model.name() + " " + key, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                Binder.bind(ps, 1, k, model.key().jdbcType());
+                ps.setLong(2, version);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(toRow(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean isChanged(Object key, long version) {
+        Object k = key(key);
+        String sql = "SELECT " + model.version().sql() + " FROM " + model.sqlName() + " WHERE "
+                + model.key().sql() + " = ?";
+        return Engine.withConnection(connections, "read " + model.name() + " " + key, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                Binder.bind(ps, 1, k, model.key().jdbcType());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return !rs.next() || rs.getLong(1) != version;
+                }
+            }
+        });
+    }
+
+    /** Reads the current row on a connection, or {@code null} when there is none. */
+    public Row readRow(Connection c, Object key) throws SQLException {
+        String sql = "SELECT " + selectColumns + " FROM " + model.sqlName() + " WHERE " + model.key().sql() + " = ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            Binder.bind(ps, 1, key, model.key().jdbcType());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? toRow(rs) : null;
+            }
+        }
+    }
+
+    /** Maps the current result-set row, selected with every column in table order, to a {@link Row}. */
+    public Row toRow(ResultSet rs) throws SQLException {
+        List<Column> cols = model.columns();
+        Map<String, Object> values = new LinkedHashMap<>(cols.size() * 2);
+        Object key = null;
+        long version = 0;
+        for (int i = 0; i < cols.size(); i++) {
+            Column col = cols.get(i);
+            Object v = rs.getObject(i + 1);
+            values.put(col.name(), v);
+            if (col == model.key()) {
+                key = v;
+            } else if (col == model.version()) {
+                version = rs.getLong(i + 1);
+            }
+        }
+        return new Row(key, version, values);
+    }
+
+    // ---------------------------------------------------------------- insert
+
+    @Override
+    public Identity insert(Map<String, ?> values) {
+        Objects.requireNonNull(values, "values");
+        List<Column> cols = new ArrayList<>(values.size() + 1);
+        List<Object> vals = new ArrayList<>(values.size() + 1);
+        Object key = null;
+        for (Map.Entry<String, ?> e : values.entrySet()) {
+            Column col = column(e.getKey());
+            if (col == model.version()) {
+                throw new IllegalArgumentException("Insert into " + model.name() + " sets the version column '"
+                        + col.name() + "': leave it out; the engine sets the initial version.");
+            }
+            Object v = e.getValue();
+            if (col == model.key()) {
+                if (v == null) {
+                    continue;
+                }
+                v = key(v);
+                key = v;
+            }
+            cols.add(col);
+            vals.add(v);
+        }
+        long version = model.strategy().kind() == VersionStrategy.Kind.TIMESTAMP ? engine.nowMicros() : 1L;
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(model.sqlName()).append(" (");
+        StringBuilder params = new StringBuilder();
+        for (Column c : cols) {
+            sql.append(c.sql()).append(", ");
+            params.append("?, ");
+        }
+        sql.append(model.version().sql()).append(") VALUES (").append(params).append("?)");
+        Object givenKey = key;
+        return Engine.withConnection(connections, "insert into " + model.name(), c -> {
+            boolean generate = givenKey == null;
+            try (PreparedStatement ps = generate
+                    ? c.prepareStatement(sql.toString(), Statement.RETURN_GENERATED_KEYS)
+                    : c.prepareStatement(sql.toString())) {
+                int i = 1;
+                for (int n = 0; n < cols.size(); n++) {
+                    Binder.bind(ps, i++, vals.get(n), cols.get(n).jdbcType());
+                }
+                ps.setLong(i, version);
+                ps.executeUpdate();
+                if (!generate) {
+                    return new Identity(givenKey, version);
+                }
+                try (ResultSet rs = ps.getGeneratedKeys()) {
+                    if (!rs.next()) {
+                        throw new SQLException("the database generated no key for column " + model.key().name());
+                    }
+                    return new Identity(generatedKey(rs), version);
+                }
+            }
+        });
+    }
+
+    private Object generatedKey(ResultSet rs) throws SQLException {
+        // PostgreSQL returns every column; MariaDB and SQLite return one unnamed column.
+        ResultSetMetaData md = rs.getMetaData();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+            if (md.getColumnLabel(i).equalsIgnoreCase(model.key().physical())) {
+                return key(rs.getObject(i));
+            }
+        }
+        return key(rs.getObject(1));
+    }
+
+    // ---------------------------------------------------------------- update
+
+    @Override
+    public long update(Object key, Long expectedVersion, Map<String, ?> changes) {
+        Object k = key(key);
+        Objects.requireNonNull(changes, "changes");
+        Column[] cols = new Column[model.columns().size()];
+        Object[] vals = new Object[cols.length];
+        BitSet mask = new BitSet(cols.length);
+        for (Map.Entry<String, ?> e : changes.entrySet()) {
+            Column col = column(e.getKey());
+            if (col == model.key() || col == model.version()) {
+                throw new IllegalArgumentException("Update of " + model.name() + " " + key + " changes the "
+                        + (col == model.key() ? "key" : "version") + " column '" + col.name()
+                        + "': the key identifies the row and the engine sets the version; leave it out.");
+            }
+            int idx = model.columns().indexOf(col);
+            cols[idx] = col;
+            vals[idx] = e.getValue();
+            mask.set(idx);
+        }
+        boolean check = checking(k, expectedVersion);
+        boolean bump = !engine.disableState().incrementDisabled(lowerName);
+        UpdatePlan plan = plans.computeIfAbsent(new PlanKey(mask, check, bump), this::plan);
+        long expected = check ? expectedVersion : 0L;
+        long now = model.strategy().kind() == VersionStrategy.Kind.TIMESTAMP ? engine.nowMicros() : 0L;
+        long known = plan.knownVersion(expected, now);
+        return Engine.withConnection(connections, "update " + model.name() + " " + key, c -> {
+            switch (plan.readBack) {
+                case KNOWN:
+                    try (PreparedStatement ps = c.prepareStatement(plan.sql)) {
+                        bindUpdate(ps, plan, vals, k, expected, now);
+                        if (ps.executeUpdate() > 0) {
+                            return known;
+                        }
+                    }
+                    return afterNoMatch(c, k, check, expected, changes, "update");
+                case RETURNED:
+                    try (PreparedStatement ps = c.prepareStatement(plan.sql)) {
+                        bindUpdate(ps, plan, vals, k, expected, now);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            if (rs.next()) {
+                                return rs.getLong(1);
+                            }
+                        }
+                    }
+                    return afterNoMatch(c, k, check, expected, changes, "update");
+                default:
+                    return Engine.inTransaction(c, tx -> {
+                        try (PreparedStatement ps = tx.prepareStatement(plan.sql)) {
+                            bindUpdate(ps, plan, vals, k, expected, now);
+                            if (ps.executeUpdate() == 0) {
+                                return afterNoMatch(tx, k, check, expected, changes, "update");
+                            }
+                        }
+                        // MariaDB cannot return from an UPDATE; the row is locked by it until commit.
+                        try (PreparedStatement ps = tx.prepareStatement(plan.readVersionSql)) {
+                            Binder.bind(ps, 1, k, model.key().jdbcType());
+                            try (ResultSet rs = ps.executeQuery()) {
+                                rs.next();
+                                return rs.getLong(1);
+                            }
+                        }
+                    });
+            }
+        });
+    }
+
+    private void bindUpdate(PreparedStatement ps, UpdatePlan plan, Object[] vals, Object key, long expected, long now)
+            throws SQLException {
+        int i = 1;
+        switch (plan.versionParams) {
+            case NEXT:
+                ps.setLong(i++, plan.knownVersion(expected, now));
+                break;
+            case NOW_TWICE:
+                ps.setLong(i++, now);
+                ps.setLong(i++, now);
+                break;
+            case TRACKED_VALUES:
+                for (int idx : plan.tracked) {
+                    Binder.bind(ps, i++, vals[idx], model.columns().get(idx).jdbcType());
+                }
+                break;
+            default:
+                break;
+        }
+        for (int idx : plan.set) {
+            Binder.bind(ps, i++, vals[idx], model.columns().get(idx).jdbcType());
+        }
+        Binder.bind(ps, i++, key, model.key().jdbcType());
+        if (plan.check) {
+            ps.setLong(i, expected);
+        }
+    }
+
+    /**
+     * An update matched no row. Either the row is gone or at another version (a conflict), or - where the driver
+     * counts only changed rows, as MariaDB's useAffectedRows does - it matched but nothing changed.
+     */
+    private long afterNoMatch(Connection c, Object key, boolean check, long expected, Map<String, ?> changes,
+                              String operation) throws SQLException {
+        Row current = readRow(c, key);
+        if (!check) {
+            if (current == null) {
+                throw new RowNotFoundException(model.name(), key);
+            }
+            return current.version();
+        }
+        if (current != null && current.version() == expected) {
+            return expected;
+        }
+        throw conflict(key, expected, current, changes, operation);
+    }
+
+    /** The exception a refused write throws, after the conflict handler has seen it. */
+    public RuntimeException conflict(Object key, long expected, Row current, Map<String, ?> changes, String operation) {
+        RecordModifiedException e = new RecordModifiedException(model.name(), key, expected, current, changes, operation);
+        RuntimeException replacement = engine.conflictHandler().onConflict(e);
+        return replacement == null ? e : replacement;
+    }
+
+    // ---------------------------------------------------------------- delete
+
+    @Override
+    public void delete(Object key, Long expectedVersion) {
+        Object k = key(key);
+        boolean check = checking(k, expectedVersion);
+        String sql = "DELETE FROM " + model.sqlName() + " WHERE " + model.key().sql() + " = ?"
+                + (check ? " AND " + model.version().sql() + " = ?" : "");
+        Engine.withConnection(connections, "delete " + model.name() + " " + key, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                Binder.bind(ps, 1, k, model.key().jdbcType());
+                if (check) {
+                    ps.setLong(2, expectedVersion);
+                }
+                if (ps.executeUpdate() > 0 || !check) {
+                    return null;
+                }
+            }
+            throw conflict(k, expectedVersion, readRow(c, k), Map.of(), "delete");
+        });
+    }
+
+    // ---------------------------------------------------------------- shared
+
+    /**
+     * Whether this write is checked: checks on and a version given. A missing version is refused while versions
+     * are required.
+     */
+    public boolean checking(Object key, Long expectedVersion) {
+        if (!engine.enabled() || engine.disableState().checkDisabled(lowerName)) {
+            return false;
+        }
+        if (expectedVersion == null) {
+            if (engine.versionRequired()) {
+                throw new MissingVersionException(model.name(), key);
+            }
+            LOG.debug("Unchecked write to {} {}: no expected version given and versionRequired is false",
+                    model.name(), key);
+            return false;
+        }
+        return true;
+    }
+
+    /** The column of this name. */
+    public Column column(String name) {
+        Column col = model.column(name);
+        if (col == null) {
+            throw new IllegalArgumentException("Table " + model.name() + " has no column '" + name
+                    + "'; its columns are " + model.byName().keySet() + ". Nothing was written.");
+        }
+        return col;
+    }
+
+    /** A key value checked and converted to the key column's type. */
+    public Object key(Object key) {
+        if (key == null) {
+            throw new IllegalArgumentException("The key of a " + model.name() + " row must not be null.");
+        }
+        return Binder.coerceKey(key, model.key(), model.name());
+    }
+
+    private UpdatePlan plan(PlanKey key) {
+        Dialect d = engine.dialect();
+        VersionStrategy.Kind kind = model.strategy().kind();
+        List<Column> columns = model.columns();
+        Column v = model.version();
+        int[] set = key.columns.stream().toArray();
+        List<Integer> trackedChanged = new ArrayList<>();
+        for (int idx : set) {
+            if (model.tracked().contains(columns.get(idx).name().toLowerCase(Locale.ROOT))) {
+                trackedChanged.add(idx);
+            }
+        }
+        String versionSet = null;
+        VersionParams params = VersionParams.NONE;
+        ReadBack readBack;
+        NextVersion next;
+        if (kind == VersionStrategy.Kind.TRIGGER) {
+            // The trigger bumps the version in the database; the statement must not write it.
+            next = NextVersion.PLUS_ONE;
+            readBack = key.check && d.versionReadBack() == Dialect.VersionReadBack.NONE ? ReadBack.KNOWN : ReadBack.RETURNED;
+        } else if (!key.bump) {
+            next = NextVersion.SAME;
+            readBack = key.check ? ReadBack.KNOWN : ReadBack.RETURNED;
+        } else if (kind == VersionStrategy.Kind.AUTO_INCREMENT) {
+            next = NextVersion.PLUS_ONE;
+            if (key.check) {
+                versionSet = v.sql() + " = ?";
+                params = VersionParams.NEXT;
+                readBack = ReadBack.KNOWN;
+            } else {
+                versionSet = v.sql() + " = " + v.sql() + " + 1";
+                readBack = ReadBack.RETURNED;
+            }
+        } else if (kind == VersionStrategy.Kind.TIMESTAMP) {
+            next = NextVersion.TIMESTAMP;
+            if (key.check) {
+                versionSet = v.sql() + " = ?";
+                params = VersionParams.NEXT;
+                readBack = ReadBack.KNOWN;
+            } else {
+                versionSet = v.sql() + " = CASE WHEN " + v.sql() + " + 1 > ? THEN " + v.sql() + " + 1 ELSE ? END";
+                params = VersionParams.NOW_TWICE;
+                readBack = ReadBack.RETURNED;
+            }
+        } else if (trackedChanged.isEmpty()) {
+            // Conditional, and no tracked column is written: the version cannot change.
+            next = NextVersion.SAME;
+            readBack = key.check ? ReadBack.KNOWN : ReadBack.RETURNED;
+        } else {
+            // Conditional: decided inside the statement, comparing against the values before the update.
+            next = NextVersion.SAME;
+            StringBuilder cond = new StringBuilder();
+            for (int idx : trackedChanged) {
+                if (cond.length() > 0) {
+                    cond.append(" OR ");
+                }
+                cond.append(d.isDistinctFromParameter(columns.get(idx).sql()));
+            }
+            versionSet = v.sql() + " = CASE WHEN " + cond + " THEN " + v.sql() + " + 1 ELSE " + v.sql() + " END";
+            params = VersionParams.TRACKED_VALUES;
+            readBack = ReadBack.RETURNED;
+        }
+        if (readBack == ReadBack.RETURNED && d.versionReadBack() == Dialect.VersionReadBack.NONE) {
+            readBack = ReadBack.READ_AFTER;
+        }
+        // The version assignment comes first: MySQL and MariaDB evaluate SET left to right, so a later CASE
+        // would see the new values.
+        StringBuilder sql = new StringBuilder("UPDATE ").append(model.sqlName()).append(" SET ");
+        boolean first = true;
+        if (versionSet != null) {
+            sql.append(versionSet);
+            first = false;
+        }
+        for (int idx : set) {
+            if (!first) {
+                sql.append(", ");
+            }
+            sql.append(columns.get(idx).sql()).append(" = ?");
+            first = false;
+        }
+        if (first) {
+            // Nothing to set (an empty change on a trigger or non-bumping table): a no-op assignment keeps the
+            // statement valid and still fires update triggers.
+            sql.append(model.key().sql()).append(" = ").append(model.key().sql());
+        }
+        sql.append(" WHERE ").append(model.key().sql()).append(" = ?");
+        if (key.check) {
+            sql.append(" AND ").append(v.sql()).append(" = ?");
+        }
+        String update = sql.toString();
+        String readVersion = "SELECT " + v.sql() + " FROM " + model.sqlName() + " WHERE " + model.key().sql() + " = ?";
+        String finalSql = readBack == ReadBack.RETURNED ? d.updateReturning(update, v.sql()) : update;
+        return new UpdatePlan(finalSql, readVersion, readBack, params, next, set,
+                trackedChanged.stream().mapToInt(Integer::intValue).toArray(), key.check);
+    }
+
+    private record PlanKey(BitSet columns, boolean check, boolean bump) {
+    }
+
+    private enum ReadBack { KNOWN, RETURNED, READ_AFTER }
+
+    private enum VersionParams { NONE, NEXT, NOW_TWICE, TRACKED_VALUES }
+
+    private enum NextVersion { PLUS_ONE, TIMESTAMP, SAME }
+
+    private static final class UpdatePlan {
+        final String sql;
+        final String readVersionSql;
+        final ReadBack readBack;
+        final VersionParams versionParams;
+        final NextVersion next;
+        final int[] set;
+        final int[] tracked;
+        final boolean check;
+
+        UpdatePlan(String sql, String readVersionSql, ReadBack readBack, VersionParams versionParams,
+                   NextVersion next, int[] set, int[] tracked, boolean check) {
+            this.sql = sql;
+            this.readVersionSql = readVersionSql;
+            this.readBack = readBack;
+            this.versionParams = versionParams;
+            this.next = next;
+            this.set = set;
+            this.tracked = tracked;
+            this.check = check;
+        }
+
+        long knownVersion(long expected, long now) {
+            switch (next) {
+                case PLUS_ONE:
+                    return expected + 1;
+                case TIMESTAMP:
+                    return Math.max(expected + 1, now);
+                default:
+                    return expected;
+            }
+        }
+    }
+}

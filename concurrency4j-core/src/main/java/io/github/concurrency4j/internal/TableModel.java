@@ -1,0 +1,39 @@
+package io.github.concurrency4j.internal;
+
+import io.github.concurrency4j.TableDeclaration;
+import io.github.concurrency4j.VersionStrategy;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A declared table as verified against the live schema.
+ *
+ * @param declaration what the user declared
+ * @param sqlName the table's quoted name
+ * @param physicalName the table's name as the database stores it
+ * @param key the key column
+ * @param version the version column
+ * @param columns every column, in table order
+ * @param byName every column by lower-case name
+ * @param tracked for a conditional strategy, the lower-case names of the columns whose change bumps the version
+ */
+public record TableModel(TableDeclaration declaration, String sqlName, String physicalName, Column key,
+                         Column version, List<Column> columns, Map<String, Column> byName, Set<String> tracked) {
+
+    /** The declared name. */
+    public String name() {
+        return declaration.table();
+    }
+
+    /** The version strategy. */
+    public VersionStrategy strategy() {
+        return declaration.strategy();
+    }
+
+    /** A column by name, whatever the case, or {@code null}. */
+    public Column column(String name) {
+        return name == null ? null : byName.get(name.toLowerCase(Locale.ROOT));
+    }
+}
