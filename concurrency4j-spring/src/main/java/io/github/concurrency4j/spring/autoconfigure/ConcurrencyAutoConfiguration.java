@@ -16,12 +16,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 
 /**
  * The {@link Concurrency} of the application's data source, joined to Spring-managed transactions, with the tables
  * of {@code concurrency4j.tables.*} and of every {@link ConcurrencyConfigurer}; and the {@link VersionTokens} of
- * {@code concurrency4j.signing.secrets}.
+ * {@code concurrency4j.signing.secrets}. The {@code Concurrency} is built after the schema is initialized
+ * (schema.sql, Flyway, Liquibase), since building it verifies the declared tables.
  */
 @AutoConfiguration(after = DataSourceAutoConfiguration.class,
         afterName = "org.springframework.boot.autoconfigure.orm.jpa.HibernateJpaAutoConfiguration")
@@ -34,6 +36,7 @@ public class ConcurrencyAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnSingleCandidate(DataSource.class)
+    @DependsOnDatabaseInitialization
     public Concurrency concurrency(DataSource dataSource, ConcurrencyProperties properties,
                                    ObjectProvider<ConcurrencyConfigurer> configurers) {
         Concurrency.Builder builder = Concurrency.builder(new SpringConnectionSource(dataSource))
