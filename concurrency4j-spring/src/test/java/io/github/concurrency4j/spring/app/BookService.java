@@ -40,4 +40,13 @@ public class BookService {
         copy.setVersion(submittedVersion);
         books.save(copy);
     }
+
+    /** {@link #save}, with another transaction's write between the version check and the flush. */
+    @Transactional
+    public Book saveWithInterleavedWrite(long id, long submittedVersion, String title, Runnable interleaved) {
+        return jpaVersions.update(Book.class, id, submittedVersion, b -> {
+            interleaved.run();
+            b.setTitle(title);
+        });
+    }
 }

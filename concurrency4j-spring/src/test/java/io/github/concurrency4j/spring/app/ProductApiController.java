@@ -16,27 +16,31 @@ import org.springframework.web.bind.annotation.RestController;
 /** A REST resource with ETag reads and If-Match writes. */
 @RestController
 class ProductApiController {
-    private final VersionedTable products;
+    private final Concurrency concurrency;
 
     ProductApiController(Concurrency concurrency) {
-        this.products = concurrency.table("product");
+        this.concurrency = concurrency;
     }
 
     @GetMapping("/api/products/{id}")
     ResponseEntity<Map<String, Object>> get(@PathVariable long id) {
-        return products.find(id).map(ETags::ok).orElse(ResponseEntity.notFound().build());
+        return products().find(id).map(ETags::ok).orElse(ResponseEntity.notFound().build());
     }
 
     @PutMapping("/api/products/{id}")
     ResponseEntity<Void> put(@PathVariable long id, @IfMatch(table = "product") Long version,
                              @RequestBody Map<String, Object> body) {
-        long next = products.update(id, version, body);
+        long next = products().update(id, version, body);
         return ResponseEntity.noContent().eTag(ETags.of(next)).build();
     }
 
     @DeleteMapping("/api/products/{id}")
     ResponseEntity<Void> delete(@PathVariable long id, @IfMatch(table = "product") Long version) {
-        products.delete(id, version);
+        products().delete(id, version);
         return ResponseEntity.noContent().build();
+    }
+
+    private VersionedTable products() {
+        return concurrency.table("product");
     }
 }

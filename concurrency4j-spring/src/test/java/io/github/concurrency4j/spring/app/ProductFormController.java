@@ -19,15 +19,15 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 /** An edit form for a declared table, the way the guide shows it. */
 @Controller
 class ProductFormController {
-    private final VersionedTable products;
+    private final Concurrency concurrency;
 
     ProductFormController(Concurrency concurrency) {
-        this.products = concurrency.table("product");
+        this.concurrency = concurrency;
     }
 
     @GetMapping("/products/{id}/edit")
     String edit(@PathVariable long id, Model model) {
-        Row row = products.find(id).orElseThrow();
+        Row row = products().find(id).orElseThrow();
         model.addAttribute("row", row);
         return "products/edit";
     }
@@ -39,7 +39,7 @@ class ProductFormController {
         changes.put("name", form.get("name"));
         changes.put("description", form.get("description"));
         changes.put("price", Integer.valueOf(form.get("price")));
-        FormSave saved = version.update(products, id, changes);
+        FormSave saved = version.update(products(), id, changes);
         redirect.addFlashAttribute("message", saved.message());
         return "redirect:/products/" + id + "/edit";
     }
@@ -48,7 +48,11 @@ class ProductFormController {
     @PostMapping("/products/{id}/plain")
     String savePlain(@PathVariable long id, @VersionToken(table = "product") long version,
                      @RequestParam String name) {
-        products.update(id, version, Map.of("name", name));
+        products().update(id, version, Map.of("name", name));
         return "redirect:/products/" + id + "/edit";
+    }
+
+    private VersionedTable products() {
+        return concurrency.table("product");
     }
 }
