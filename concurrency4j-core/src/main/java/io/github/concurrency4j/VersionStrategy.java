@@ -112,12 +112,12 @@ public final class VersionStrategy {
     }
 
     /** For a conditional strategy, the only columns tracked (empty when not narrowed this way). */
-    public Set<String> checkFields() {
+    public Set<String> checkedFields() {
         return checkFields;
     }
 
     /** For a conditional strategy, the columns not tracked (empty when not narrowed this way). */
-    public Set<String> ignoreFields() {
+    public Set<String> ignoredFields() {
         return ignoreFields;
     }
 

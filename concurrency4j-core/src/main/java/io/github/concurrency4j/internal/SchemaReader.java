@@ -76,20 +76,20 @@ public final class SchemaReader {
         if (s.kind() != VersionStrategy.Kind.CONDITIONAL) {
             return Set.of();
         }
-        for (String f : s.checkFields()) {
+        for (String f : s.checkedFields()) {
             require(byName, d.table(), f, "checkFields");
         }
-        for (String f : s.ignoreFields()) {
+        for (String f : s.ignoredFields()) {
             require(byName, d.table(), f, "ignoreFields");
         }
         Set<String> tracked = new LinkedHashSet<>();
-        if (!s.checkFields().isEmpty()) {
-            for (String f : s.checkFields()) {
+        if (!s.checkedFields().isEmpty()) {
+            for (String f : s.checkedFields()) {
                 tracked.add(f.toLowerCase(Locale.ROOT));
             }
         } else {
             Set<String> ignored = new LinkedHashSet<>();
-            for (String f : s.ignoreFields()) {
+            for (String f : s.ignoredFields()) {
                 ignored.add(f.toLowerCase(Locale.ROOT));
             }
             for (String n : byName.keySet()) {

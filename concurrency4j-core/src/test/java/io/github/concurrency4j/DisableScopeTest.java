@@ -1,0 +1,151 @@
+package io.github.concurrency4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.concurrency4j.testing.AllDatabases;
+import io.github.concurrency4j.testing.TestDatabase;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+class DisableScopeTest {
+
+    @AllDatabases
+    void disablingInOneThreadLeavesAnotherThreadChecked(TestDatabase db) throws Exception {
+        String t = Fixtures.productTable(db);
+        Concurrency c = Concurrency.builder(db.dataSource()).table(t).build();
+        VersionedTable products = c.table(t);
+        products.update(1, 1L, Map.of("price", 11));   // version 1 is now stale
+
+        CountDownLatch importerInsideScope = new CountDownLatch(1);
+        CountDownLatch otherThreadDone = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Long> importer = pool.submit(() -> {
+                try (DisableScope off = c.disable(t)) {
+                    importerInsideScope.countDown();
+                    // Stay inside the scope until the other thread has tried its stale write.
+                    assertThat(otherThreadDone.await(30, TimeUnit.SECONDS)).isTrue();
+                    return products.update(1, 1L, Map.of("name", "imported"));
+                }
+            });
+            Future<Throwable> other = pool.submit(() -> {
+                assertThat(importerInsideScope.await(30, TimeUnit.SECONDS)).isTrue();
+                try {
+                    products.update(1, 1L, Map.of("name", "stale web edit"));
+                    return null;
+                } catch (RecordModifiedException e) {
+                    return e;
+                } finally {
+                    otherThreadDone.countDown();
+                }
+            });
+
+            assertThat(other.get(60, TimeUnit.SECONDS)).isInstanceOf(RecordModifiedException.class);
+            // The unchecked write still bumps the version: forms opened before the import are refused after it.
+            assertThat(importer.get(60, TimeUnit.SECONDS)).isEqualTo(3);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(products.find(1).orElseThrow().get("name")).isEqualTo("imported");
+        assertThatThrownBy(() -> products.update(1, 2L, Map.of("name", "x"))).isInstanceOf(RecordModifiedException.class);
+    }
+
+    @AllDatabases
+    void scopesNestAndEndWhenClosed(TestDatabase db) {
+        String t = Fixtures.productTable(db);
+        String other = Fixtures.productTable(db);
+        Concurrency c = Concurrency.builder(db.dataSource()).table(t).table(other).build();
+        VersionedTable products = c.table(t);
+        VersionedTable others = c.table(other);
+
+        try (DisableScope all = c.disable()) {
+            try (DisableScope one = c.disable(t)) {
+                products.update(1, null, Map.of("price", 1));
+            }
+            // The outer scope still covers every table.
+            products.update(1, 99L, Map.of("price", 2));
+            others.update(1, null, Map.of("price", 3));
+        }
+        assertThatThrownBy(() -> products.update(1, null, Map.of("price", 4))).isInstanceOf(MissingVersionException.class);
+
+        try (DisableScope one = c.disable(t)) {
+            products.update(1, null, Map.of("price", 5));
+            assertThatThrownBy(() -> others.update(1, 1L, Map.of("price", 6)))
+                    .isInstanceOf(RecordModifiedException.class);
+        }
+        assertThatThrownBy(() -> c.disable("nope")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @AllDatabases
+    void disableIncrementChecksButKeepsTheVersion(TestDatabase db) {
+        String t = Fixtures.productTable(db);
+        Concurrency c = Concurrency.builder(db.dataSource()).table(t).build();
+        VersionedTable products = c.table(t);
+
+        try (DisableScope noBump = c.disableIncrement(t)) {
+            assertThat(products.update(1, 1L, Map.of("stock", 4))).isEqualTo(1);
+            assertThat(products.update(1, 1L, Map.of("stock", 3))).isEqualTo(1);
+            assertThatThrownBy(() -> products.update(1, 0L, Map.of("stock", 2)))
+                    .isInstanceOf(RecordModifiedException.class);
+        }
+        assertThat(products.update(1, 1L, Map.of("stock", 2))).isEqualTo(2);
+    }
+
+    @AllDatabases
+    void globallyDisabledEngineWritesUnchecked(TestDatabase db) {
+        String t = Fixtures.productTable(db);
+        Concurrency c = Concurrency.builder(db.dataSource()).table(t).enabled(false).build();
+        assertThat(c.isEnabled()).isFalse();
+        VersionedTable products = c.table(t);
+        products.update(1, 1L, Map.of("price", 1));
+        assertThat(products.update(1, 1L, Map.of("price", 2))).isEqualTo(3);
+        products.delete(1, 1L);
+        assertThat(products.find(1)).isEmpty();
+    }
+
+    @AllDatabases
+    void uncheckedWritesReturnTheVersionTheDatabaseStoredForEveryStrategy(TestDatabase db) {
+        String auto = Fixtures.productTable(db);
+        String stamp = Fixtures.productTable(db);
+        String cond = Fixtures.productTable(db);
+        Concurrency c = Concurrency.builder(db.dataSource())
+                .table(auto)
+                .table(stamp, d -> d.version("version", VersionStrategy.timestamp()))
+                .table(cond, d -> d.version("version", VersionStrategy.conditional().checkFields("price")))
+                .clock(java.time.Clock.fixed(java.time.Instant.parse("2000-01-01T00:00:01Z"), java.time.ZoneOffset.UTC))
+                .build();
+        try (DisableScope off = c.disable()) {
+            assertThat(c.table(auto).update(1, null, Map.of("price", 1))).isEqualTo(2);
+            assertThat(c.table(auto).update(1, null, Map.of("price", 2))).isEqualTo(3);
+            // One second after the epoch is 1,000,000 microseconds; then the version still rises by one.
+            assertThat(c.table(stamp).update(1, null, Map.of("price", 1))).isEqualTo(1_000_000L);
+            assertThat(c.table(stamp).update(1, null, Map.of("price", 2))).isEqualTo(1_000_001L);
+            assertThat(c.table(cond).update(1, null, Map.of("stock", 1))).isEqualTo(1);
+            assertThat(c.table(cond).update(1, null, Map.of("price", 99))).isEqualTo(2);
+            assertThat(c.table(cond).update(1, null, Map.of("price", 99))).isEqualTo(2);
+            assertThatThrownBy(() -> c.table(auto).update(77, null, Map.of("price", 1)))
+                    .isInstanceOf(RowNotFoundException.class).hasMessageContaining("nothing was written");
+        }
+        assertThat(db.queryLong("SELECT version FROM " + auto + " WHERE id = 1")).isEqualTo(3);
+        assertThat(db.queryLong("SELECT version FROM " + stamp + " WHERE id = 1")).isEqualTo(1_000_001L);
+        assertThat(db.queryLong("SELECT version FROM " + cond + " WHERE id = 1")).isEqualTo(2);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aScopeMustBeClosedByItsOwnThread() throws Exception {
+        io.github.concurrency4j.internal.DisableState state = new io.github.concurrency4j.internal.DisableState();
+        DisableScope scope = state.open(io.github.concurrency4j.internal.DisableState.Mode.CHECK, java.util.Set.of());
+        Thread other = new Thread(() -> assertThatThrownBy(scope::close).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed by the thread that opened it"));
+        other.start();
+        other.join();
+        assertThat(state.checkDisabled("x")).isTrue();
+        scope.close();
+        assertThat(state.checkDisabled("x")).isFalse();
+    }
+}
