@@ -13,7 +13,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.AbstractMap;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -122,17 +121,10 @@ public final class ConflictResponder {
         VerifiedToken token = form == null ? null : form.token();
         Row current = e.currentRow().orElse(null);
         Map<String, Object> attempted = e.attemptedChanges();
+        // The form's fields as its token lists them; without one, only what the refused write itself attempted.
+        // Nothing else is shown: a column the user never saw must not leak through a conflict.
         Set<String> shown = new LinkedHashSet<>(token != null && !token.fields().isEmpty()
                 ? token.fields() : attempted.keySet());
-        if (token == null || token.fields().isEmpty()) {
-            // Without a token's field list the page shows only what the user submitted.
-            for (String p : Collections.list(request.getParameterNames())) {
-                if (!p.equals(tokenParameter) && FieldComparison.value(current, p) != FieldComparison.ABSENT
-                        && !isKeyOrVersion(p, current, e)) {
-                    shown.add(p);
-                }
-            }
-        }
         Set<String> overlapSet = RequestState.overlapping(request);
         List<FieldConflict> fields = new ArrayList<>();
         Map<String, Object> originalsNow = new LinkedHashMap<>();
@@ -156,7 +148,7 @@ public final class ConflictResponder {
         }
         String table = token != null ? token.table() : e.table();
         List<Map.Entry<String, String>> resubmit = new ArrayList<>();
-        if (current != null) {
+        if (current != null && token != null) {
             for (Map.Entry<String, String[]> p : request.getParameterMap().entrySet()) {
                 if (p.getKey().equals(tokenParameter) || p.getKey().equals("_csrf")) {
                     continue;
@@ -175,10 +167,6 @@ public final class ConflictResponder {
         return new ConflictView(table, String.valueOf(e.key()), current == null, e.expectedVersion(),
                 current == null ? -1 : current.version(), fields, action(request), resubmit, discardUrl(request),
                 message);
-    }
-
-    private static boolean isKeyOrVersion(String p, Row current, RecordModifiedException e) {
-        return p.equalsIgnoreCase("id") || p.equalsIgnoreCase("version");
     }
 
     private static String text(Object v) {

@@ -14,7 +14,8 @@ import java.util.Map;
  * @param currentVersion the version stored now, or -1 when deleted
  * @param fields the form's fields, in form order
  * @param action where "re-apply my changes" posts (the URL of the refused request)
- * @param resubmit the request parameters to post again, the fresh token included; empty when deleted
+ * @param resubmit the request parameters to post again, a fresh token for the stored version included; empty when
+ *     the row was deleted or the request carried no version token
  * @param discardUrl where "discard mine" leads (the page the form came from)
  * @param message the conflict in one sentence
  */
