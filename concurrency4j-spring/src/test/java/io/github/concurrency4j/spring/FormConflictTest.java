@@ -219,4 +219,16 @@ class FormConflictTest {
                 .andReturn().getResponse().getContentAsString();
         assertThat(page).contains("deleted").doesNotContain("Re-apply my changes");
     }
+
+    @Test
+    void discardLinkNeverLeadsToAnotherHost() throws Exception {
+        String bob = editPageToken(1);
+        products.update(1, 1L, Map.of("name", "golden apple"));
+
+        for (String referer : new String[] {"http://evil.example/products/1/edit", "http://localhost//evil.example/x"}) {
+            String page = mvc.perform(save(1, bob, "crab apple", "red and round", 10).header("Referer", referer))
+                    .andExpect(status().isConflict()).andReturn().getResponse().getContentAsString();
+            assertThat(page).as(referer).contains("href=\"/products/1\"").doesNotContain("evil.example");
+        }
+    }
 }

@@ -185,8 +185,10 @@ public final class ConflictResponder {
             try {
                 URI uri = URI.create(referer);
                 boolean sameHost = uri.getHost() == null || uri.getHost().equalsIgnoreCase(request.getServerName());
-                if (sameHost && uri.getRawPath() != null && uri.getRawPath().startsWith("/")) {
-                    return uri.getRawQuery() == null ? uri.getRawPath() : uri.getRawPath() + "?" + uri.getRawQuery();
+                String path = uri.getRawPath();
+                // A path starting with "//" would be a protocol-relative link to another host.
+                if (sameHost && path != null && path.startsWith("/") && !path.startsWith("//")) {
+                    return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
                 }
             } catch (IllegalArgumentException ignored) {
                 // An unparsable Referer is ignored.
