@@ -67,16 +67,15 @@ public class ConcurrencyWebAutoConfiguration {
     /** Registers the {@code @VersionToken} and {@code @IfMatch} argument resolvers. */
     @Bean
     public WebMvcConfigurer concurrency4jWebMvcConfigurer(VersionTokens tokens, ConcurrencyProperties properties,
-                                                          ObjectProvider<Concurrency> concurrency) {
+                                                          ObjectProvider<Concurrency> concurrency,
+                                                          ObjectProvider<EntityReader> entities) {
         return new WebMvcConfigurer() {
             @Override
             public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
                 resolvers.add(new VersionTokenArgumentResolver(tokens, properties.getWeb().getTokenParameter(),
                         properties.getWeb().isAutoMerge()));
-                Concurrency c = concurrency.getIfAvailable();
-                if (c != null) {
-                    resolvers.add(new IfMatchArgumentResolver(c, properties.getWeb().isRequireIfMatch()));
-                }
+                resolvers.add(new IfMatchArgumentResolver(concurrency.getIfAvailable(),
+                        properties.getWeb().isRequireIfMatch(), entities.getIfAvailable()));
             }
         };
     }
