@@ -186,7 +186,7 @@ public final class SchemaReader {
         List<String> names = new ArrayList<>();
         String match = null;
         for (String[] f : found) {
-            names.add(f[1]);
+            names.add(isUpperCase(f[1]) ? f[1].toLowerCase(Locale.ROOT) : f[1]);
             if (f[1].equalsIgnoreCase(column) && (match == null || f[1].equals(column))) {
                 match = f[1];
             }
