@@ -204,20 +204,25 @@ public final class TriggerManager {
     /**
      * The given targets that have no version trigger on their column (under any name).
      *
+     * @throws DeclarationException when a table or column does not exist: it cannot be given a trigger either
      * @throws StatementFailedException when the database cannot be read
      */
     public List<TriggerTarget> check(Collection<TriggerTarget> targets) {
         if (targets.isEmpty()) {
             return List.of();
         }
-        List<VersionTrigger> existing = list();
-        List<TriggerTarget> missing = new ArrayList<>();
-        for (TriggerTarget t : targets) {
-            if (find(existing, t.table(), t.versionColumn()).isEmpty()) {
-                missing.add(t);
+        return Engine.withConnection(connections, "check the version triggers", c -> {
+            SchemaReader schema = new SchemaReader(c, dialect);
+            List<VersionTrigger> existing = list(c);
+            List<TriggerTarget> missing = new ArrayList<>();
+            for (TriggerTarget t : targets) {
+                SchemaReader.Located at = schema.locate(t.table(), t.versionColumn());
+                if (find(existing, at.table(), at.column()).isEmpty()) {
+                    missing.add(t);
+                }
             }
-        }
-        return missing;
+            return missing;
+        });
     }
 
     /** The trigger versioning this table and column, if there is one. */
