@@ -93,6 +93,37 @@ class DriverBatchCountTest {
 
     @ParameterizedTest(name = "[{0}]")
     @MethodSource("mariadb")
+    void successNoInfoCountsStillGiveExactConditionalVersionsAndUncheckedWrites(TestDatabase db) {
+        String t = BulkFixtures.itemTable(db, 100);
+        try (HikariDataSource bulkStmts = withUrlOptions(db, "useBulkStmts=true")) {
+            Concurrency concurrency = Concurrency.builder(bulkStmts)
+                    .table(t, d -> d.version("version", VersionStrategy.conditional().checkFields("price"))).build();
+            VersionedTable items = concurrency.table(t);
+            othersEdit(db, t);
+            List<RowChange> changes = new ArrayList<>();
+            for (long id = 1; id <= 100; id++) {
+                changes.add(RowChange.of(id, 1L, id % 2 == 0 ? Map.of("price", id * 10) : Map.of("stock", 0)));
+            }
+
+            BulkResult result = items.updateAll(changes, BulkPolicy.SKIP_CONFLICTS);
+
+            assertThat(result.conflictKeys()).containsExactlyElementsOf(STALE);
+            assertThat(result.savedVersions()).hasSize(93).containsEntry(2L, 2L).containsEntry(1L, 1L);
+            var stored = BulkFixtures.snapshot(db, t);
+            result.savedVersions().forEach((k, v) -> assertThat(stored.get((Long) k).get(1)).isEqualTo(v));
+
+            // Checks off: stale versions pass, the rows are written, and the versions are read back.
+            try (DisableScope off = concurrency.disable(t)) {
+                BulkResult blind = items.updateAll(List.of(RowChange.of(5, 1L, Map.of("price", 1)),
+                        RowChange.of(7, 1L, Map.of("price", 7))), BulkPolicy.ABORT_ALL);
+                // 5 was at version 2 and its price changes; 7 keeps the price it has, so its version stays.
+                assertThat(blind.savedVersions()).containsExactly(Map.entry(5L, 3L), Map.entry(7L, 1L));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "[{0}]")
+    @MethodSource("mariadb")
     void affectedRowsCountingIsNoFalseConflict(TestDatabase db) throws Exception {
         String t = BulkFixtures.itemTable(db, 100);
         try (HikariDataSource affectedRows = withUrlOptions(db, "useAffectedRows=true")) {

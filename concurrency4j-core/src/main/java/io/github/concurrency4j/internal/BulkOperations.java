@@ -24,10 +24,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -235,42 +237,38 @@ final class BulkOperations {
             throws SQLException {
         Map<Object, Row> rows = lockRows(c, keys(ordered));
         List<RecordModifiedException> conflicts = new ArrayList<>();
-        List<Item> writable = new ArrayList<>(ordered.size());
-        for (Item it : ordered) {
-            Row current = rows.get(it.key);
-            if (it.check && (current == null || current.version() != it.expected)) {
-                continue;
-            }
-            if (current == null && op == Op.UPDATE) {
-                throw new RowNotFoundException(model.name(), it.key);
-            }
-            if (current != null) {
-                writable.add(it);
-            }
-        }
+        Set<Object> skipped = new HashSet<>();
         for (Item it : items) {
             Row current = rows.get(it.key);
             if (it.check && (current == null || current.version() != it.expected)) {
                 conflicts.add(conflict(op, it, current));
+                skipped.add(it.key);
+            } else if (current == null) {
+                if (op == Op.UPDATE) {
+                    throw new RowNotFoundException(model.name(), it.key);
+                }
+                // An unchecked delete of a row that is already gone: nothing to do, as for a single delete.
+                skipped.add(it.key);
             }
         }
         if (!conflicts.isEmpty() && policy == BulkPolicy.ABORT_ALL) {
             throw abortAll(op, items.size(), conflicts);
         }
-        executeBatches(c, op, writable);
+        List<Item> writable = new ArrayList<>(ordered.size());
         List<Object> toRead = new ArrayList<>();
-        if (op == Op.UPDATE) {
-            for (Item it : writable) {
-                if (it.plan.readBack != TableEngine.ReadBack.KNOWN) {
+        for (Item it : ordered) {
+            if (!skipped.contains(it.key)) {
+                writable.add(it);
+                if (op == Op.UPDATE && it.plan.readBack != TableEngine.ReadBack.KNOWN) {
                     toRead.add(it.key);
                 }
             }
         }
+        executeBatches(c, op, writable);
         Map<Object, Row> after = toRead.isEmpty() ? Map.of() : readRows(c, toRead, false);
         List<Identity> saved = new ArrayList<>(items.size());
         for (Item it : items) {
-            Row current = rows.get(it.key);
-            if (it.check && (current == null || current.version() != it.expected)) {
+            if (it.check && skipped.contains(it.key)) {
                 continue;
             }
             if (op == Op.DELETE) {
