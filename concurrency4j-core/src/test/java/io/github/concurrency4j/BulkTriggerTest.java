@@ -53,10 +53,7 @@ class BulkTriggerTest {
 
         assertThat(result.conflictKeys()).containsExactlyElementsOf(STALE);
         assertThat(result.saved()).hasSize(93).allSatisfy(i -> assertThat(i.version()).isEqualTo(2));
-        var stored = BulkFixtures.snapshot(db, t);
-        for (long id = 1; id <= 100; id++) {
-            assertThat(stored.get(id)).as("row %d", id).containsExactly(STALE.contains(id) ? 0 : id * 10, 2L);
-        }
+        BulkFixtures.assertGridSaved(db, t, 100, STALE, id -> 0, 2);
         assertThat(items.updateAll(List.of(RowChange.of(1, 2L, Map.of("stock", 1))), BulkPolicy.ABORT_ALL)
                 .savedVersions()).containsExactly(Map.entry(1L, 3L));
     }
