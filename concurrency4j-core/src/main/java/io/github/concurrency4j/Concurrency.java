@@ -6,6 +6,9 @@ import io.github.concurrency4j.internal.Engine;
 import io.github.concurrency4j.internal.SchemaReader;
 import io.github.concurrency4j.internal.TableEngine;
 import io.github.concurrency4j.internal.TableModel;
+import io.github.concurrency4j.internal.TriggerStartup;
+import io.github.concurrency4j.triggers.TriggerManager;
+import io.github.concurrency4j.triggers.TriggerSettings;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -18,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -41,10 +45,12 @@ public final class Concurrency {
 
     private final Engine engine;
     private final Map<String, VersionedTable> tables;
+    private final TriggerManager triggers;
 
     private Concurrency(Engine engine, Map<String, VersionedTable> tables) {
         this.engine = engine;
         this.tables = tables;
+        this.triggers = TriggerManager.of(engine.connections(), engine.dialect(), TriggerStartup.targets(tables.values()));
     }
 
     /** Starts declaring the versioned tables of the database behind this data source. */
@@ -78,6 +84,14 @@ public final class Concurrency {
     /** The names of the declared tables. */
     public Set<String> tables() {
         return tables.keySet();
+    }
+
+    /**
+     * The triggers of this database: create, drop, list and check the triggers behind
+     * {@link VersionStrategy#trigger()}, for the declared tables ({@link TriggerManager#check()}) or any other.
+     */
+    public TriggerManager triggers() {
+        return triggers;
     }
 
     /** The database dialect detected at build time. */
@@ -117,6 +131,46 @@ public final class Concurrency {
         return engine.disableState().open(DisableState.Mode.INCREMENT, declared(tables));
     }
 
+    /**
+     * Runs a read-modify-write and, when it loses a race, runs it again: for background jobs that can simply redo
+     * their work on fresh data. The work must read what it changes inside the supplier, so that each attempt starts
+     * from the row as it is now. An attempt that fails with a {@link RecordModifiedException} (or with an exception
+     * caused by one, as a {@link ConflictHandler} may throw) is retried after a jittered, exponentially growing wait,
+     * up to {@link RetryPolicy#maxAttempts()} attempts in all; any other exception ends the retries at once.
+     *
+     * <pre>{@code
+     * long hits = concurrency.retry(RetryPolicy.ofDefaults(), () -> {
+     *     Row row = counters.find(1).orElseThrow();
+     *     long next = ((Number) row.get("hits")).longValue() + 1;
+     *     counters.update(1, row.version(), Map.of("hits", next));
+     *     return next;
+     * });
+     * }</pre>
+     *
+     * @return what the successful attempt returned
+     * @throws RecordModifiedException the last attempt's conflict (or the exception that carried it) when every
+     *     attempt lost its race
+     */
+    public <T> T retry(RetryPolicy policy, Supplier<T> work) {
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(work, "work");
+        return Retry.run(policy, work);
+    }
+
+    /**
+     * {@link #retry(RetryPolicy, Supplier)} for work that returns nothing.
+     *
+     * @throws RecordModifiedException the last attempt's conflict when every attempt lost its race
+     */
+    public void retry(RetryPolicy policy, Runnable work) {
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(work, "work");
+        Retry.run(policy, () -> {
+            work.run();
+            return null;
+        });
+    }
+
     /** The engine's internals, for concurrency4j's own modules. Not part of the supported API. */
     public Engine engine() {
         return engine;
@@ -145,6 +199,7 @@ public final class Concurrency {
         private boolean versionRequired = DEFAULT_VERSION_REQUIRED;
         private ConflictHandler conflictHandler = ConflictHandler.THROW;
         private Clock clock = Clock.systemUTC();
+        private TriggerSettings triggerSettings = TriggerSettings.ofDefaults();
 
         private Builder(ConnectionSource connectionSource) {
             this.connectionSource = connectionSource;
@@ -201,9 +256,20 @@ public final class Concurrency {
         }
 
         /**
-         * Detects the dialect and verifies every declaration against the live schema.
+         * What the build does about the triggers of tables declared with {@link VersionStrategy#trigger()}
+         * (default {@link TriggerSettings#ofDefaults()}: create none, refuse to build when one is missing).
+         */
+        public Builder triggers(TriggerSettings settings) {
+            this.triggerSettings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * Detects the dialect and verifies every declaration against the live schema, then applies the
+         * {@link #triggers(TriggerSettings) trigger settings}.
          *
-         * @throws DeclarationException naming the table or column that is missing or malformed
+         * @throws DeclarationException naming the table or column that is missing or malformed, or a missing
+         *     trigger when the trigger check is {@link TriggerSettings.CheckMode#FAIL}
          * @throws StatementFailedException when the database cannot be reached
          */
         public Concurrency build() {
@@ -234,7 +300,9 @@ public final class Concurrency {
             for (TableModel m : models) {
                 tables.put(m.name().toLowerCase(Locale.ROOT), new TableEngine(engine, m, connectionSource));
             }
-            return new Concurrency(engine, Collections.unmodifiableMap(tables));
+            Concurrency concurrency = new Concurrency(engine, Collections.unmodifiableMap(tables));
+            TriggerStartup.run(concurrency.triggers, triggerSettings);
+            return concurrency;
         }
     }
 }
