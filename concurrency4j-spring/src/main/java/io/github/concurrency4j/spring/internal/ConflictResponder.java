@@ -1,5 +1,6 @@
 package io.github.concurrency4j.spring.internal;
 
+import io.github.concurrency4j.BulkConflictException;
 import io.github.concurrency4j.RecordModifiedException;
 import io.github.concurrency4j.Row;
 import io.github.concurrency4j.spring.web.ConflictView;
@@ -52,6 +53,9 @@ public final class ConflictResponder {
 
     /** 409 (412 for a conditional request) with the page or the problem document. */
     public ModelAndView conflict(RecordModifiedException e, HttpServletRequest request) {
+        if (e instanceof BulkConflictException bulk) {
+            return bulkConflict(bulk, request);
+        }
         boolean conditional = RequestState.isConditional(request);
         HttpStatus status = conditional ? HttpStatus.PRECONDITION_FAILED : HttpStatus.CONFLICT;
         ConflictView view = view(e, request);
@@ -82,6 +86,44 @@ public final class ConflictResponder {
         problem.put("conflictingFields", conflicting);
         problem.put("currentValues", current);
         return json(status, problem, headers);
+    }
+
+    /**
+     * 409 for a refused bulk write ({@code ABORT_ALL}) or guarded action: which rows changed, and that nothing was
+     * done. No row's values are shown: a grid or a selection shows many rows, and the user reloads them.
+     */
+    ModelAndView bulkConflict(BulkConflictException e, HttpServletRequest request) {
+        HttpStatus status = HttpStatus.CONFLICT;
+        List<String> keys = e.keys().stream().map(String::valueOf).toList();
+        boolean action = e.operation().equals("guarded action");
+        String message = (keys.size() == 1 ? "Record " + keys.get(0) + " was" : "Records " + String.join(", ", keys)
+                + " were") + " changed by someone else since you saw " + (keys.size() == 1 ? "it" : "them") + ": "
+                + (action ? "the action was not carried out." : "nothing was saved.")
+                + " Reload the page and try again.";
+        if (wantsHtml(request)) {
+            ConflictView view = new ConflictView(e.table(), String.valueOf(e.key()), false, -1, -1, List.of(),
+                    action(request), List.of(), discardUrl(request), message, keys);
+            ModelAndView mav = useTemplate ? new ModelAndView(ConflictView.TEMPLATE)
+                    : new ModelAndView(new StaticView("text/html;charset=UTF-8", BuiltInPages.conflict(view), Map.of()));
+            mav.addObject(ConflictView.MODEL_ATTRIBUTE, view);
+            mav.setStatus(status);
+            return mav;
+        }
+        Map<String, Object> problem = problem("record-modified", "Records modified", status, message, request);
+        problem.put("table", e.table());
+        problem.put("rowCount", e.rowCount());
+        problem.put("staleKeys", new ArrayList<>(e.keys()));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (RecordModifiedException c : e.conflicts()) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("key", c.key());
+            r.put("expectedVersion", c.expectedVersion());
+            r.put("currentVersion", c.currentVersion().isPresent() ? c.currentVersion().getAsLong() : null);
+            r.put("deleted", c.isDeleted());
+            rows.add(r);
+        }
+        problem.put("staleRows", rows);
+        return json(status, problem, Map.of());
     }
 
     /**
@@ -166,7 +208,7 @@ public final class ConflictResponder {
                         + "them with the stored values below, then re-apply yours or discard them.";
         return new ConflictView(table, String.valueOf(e.key()), current == null, e.expectedVersion(),
                 current == null ? -1 : current.version(), fields, action(request), resubmit, discardUrl(request),
-                message);
+                message, List.of());
     }
 
     private static String text(Object v) {
