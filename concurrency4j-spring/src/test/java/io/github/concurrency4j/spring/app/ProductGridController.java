@@ -57,7 +57,7 @@ class ProductGridController {
         int done = selected.guard(products(), connection -> {
             VersionedTable inTransaction = products().using(connection);
             for (Identity row : selected.identities()) {
-                inTransaction.update(Long.valueOf((String) row.key()), row.version(), Map.of("price", 0));
+                inTransaction.update(row.key(), row.version(), Map.of("price", 0));
             }
             return selected.size();
         });
