@@ -90,6 +90,7 @@ class FormConflictTest {
                 .andExpect(status().isBadRequest())
                 .andExpect(content().contentType("application/problem+json"))
                 .andExpect(jsonPath("$.status").value(400))
+                .andExpect(jsonPath("$.reason").value("forged"))
                 .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("signature is not valid")));
         assertThat(row(1)).containsEntry("NAME", "apple").containsEntry("VERSION", 1L);
     }

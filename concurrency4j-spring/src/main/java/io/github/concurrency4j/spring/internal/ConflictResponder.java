@@ -151,11 +151,19 @@ public final class ConflictResponder {
     /** 400 for a refused token, 412/428 for failed or missing preconditions, 428 for a missing version. */
     public ModelAndView refused(HttpStatus status, String kind, String title, String detail, Long currentVersion,
                                 HttpServletRequest request) {
+        return refused(status, kind, title, detail, currentVersion, Map.of(), request);
+    }
+
+    /** As above, with extension members for the problem document (such as why a token was refused). */
+    public ModelAndView refused(HttpStatus status, String kind, String title, String detail, Long currentVersion,
+                                Map<String, ?> extensions, HttpServletRequest request) {
         Map<String, String> headers = currentVersion == null ? Map.of() : Map.of("ETag", ETags.of(currentVersion));
         if (wantsHtml(request) && !RequestState.isConditional(request)) {
             return page(status, title, detail);
         }
-        return json(status, problem(kind, title, status, detail, request), headers);
+        Map<String, Object> problem = problem(kind, title, status, detail, request);
+        problem.putAll(extensions);
+        return json(status, problem, headers);
     }
 
     ConflictView view(RecordModifiedException e, HttpServletRequest request) {

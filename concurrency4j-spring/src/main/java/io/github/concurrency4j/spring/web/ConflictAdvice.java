@@ -5,6 +5,8 @@ import io.github.concurrency4j.RecordModifiedException;
 import io.github.concurrency4j.spring.internal.ConflictResponder;
 import io.github.concurrency4j.token.InvalidTokenException;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -23,7 +25,8 @@ import org.springframework.web.servlet.ModelAndView;
  *   <li>{@link RecordModifiedException}, Spring's {@link OptimisticLockingFailureException}: 409 Conflict, or 412
  *       Precondition Failed for a write made conditional by {@link IfMatch}.</li>
  *   <li>{@link InvalidTokenException}: 400 Bad Request: the form's token is missing, forged, malformed or for
- *       another record.</li>
+ *       another record (the problem document's {@code reason}: {@code missing}, {@code forged}, {@code malformed},
+ *       {@code other_record}).</li>
  *   <li>{@link ConditionalRequestException}: 412 or 428; {@link MissingVersionException}: 428.</li>
  * </ul>
  *
@@ -50,7 +53,7 @@ public class ConflictAdvice implements Ordered {
     @ExceptionHandler(InvalidTokenException.class)
     public ModelAndView invalidToken(InvalidTokenException e, HttpServletRequest request) {
         return responder.refused(HttpStatus.BAD_REQUEST, "invalid-version-token", "Invalid version token",
-                e.getMessage(), null, request);
+                e.getMessage(), null, Map.of("reason", e.reason().name().toLowerCase(Locale.ROOT)), request);
     }
 
     /** A failed or missing precondition: 412 or 428. */
