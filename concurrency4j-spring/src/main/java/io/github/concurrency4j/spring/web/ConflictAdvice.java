@@ -4,6 +4,7 @@ import io.github.concurrency4j.MissingVersionException;
 import io.github.concurrency4j.RecordModifiedException;
 import io.github.concurrency4j.spring.internal.ConflictResponder;
 import io.github.concurrency4j.token.InvalidTokenException;
+import io.github.concurrency4j.token.VersionTokens;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Locale;
 import java.util.Map;
@@ -38,7 +39,19 @@ import org.springframework.web.servlet.ModelAndView;
 public class ConflictAdvice implements Ordered {
     private final ConflictResponder responder;
 
-    /** An advice answering through this responder. */
+    /**
+     * An advice for use without the auto-configuration.
+     *
+     * @param tokens signs the fresh token of the page's "re-apply my changes"
+     * @param tokenParameter the request parameter forms carry their token in
+     * @param conflictTemplate whether to render the view {@value ConflictView#TEMPLATE} (a Thymeleaf, or other,
+     *     view resolver resolves it); otherwise a built-in page
+     */
+    public ConflictAdvice(VersionTokens tokens, String tokenParameter, boolean conflictTemplate) {
+        this(new ConflictResponder(tokens, tokenParameter, conflictTemplate, null));
+    }
+
+    /** An advice answering through this responder (the auto-configuration's; not a supported API). */
     public ConflictAdvice(ConflictResponder responder) {
         this.responder = Objects.requireNonNull(responder, "responder");
     }
