@@ -23,8 +23,23 @@ public final class CounterMain {
 
     /** The read-modify-write under test: read the counter, write it plus one against the version read. */
     static void increment(VersionedTable counters) {
+        increment(counters, null);
+    }
+
+    /**
+     * Reads, waits at the barrier (when given) so that every thread has read the same version, then writes: all
+     * but one of the threads meeting there are certain to lose the race.
+     */
+    static void increment(VersionedTable counters, java.util.concurrent.CyclicBarrier afterRead) {
         Row row = counters.find(1).orElseThrow();
         long hits = ((Number) row.get("hits")).longValue();
+        if (afterRead != null) {
+            try {
+                afterRead.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("the other writers did not reach the barrier", e);
+            }
+        }
         counters.update(1, row.version(), Map.of("hits", hits + 1));
     }
 

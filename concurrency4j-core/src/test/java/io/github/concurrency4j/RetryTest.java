@@ -151,6 +151,8 @@ class RetryTest {
         AtomicLong successes = new AtomicLong();
         AtomicLong attempts = new AtomicLong();
         CountDownLatch start = new CountDownLatch(1);
+        // The first attempts of all four threads read the same version before any writes: three must lose.
+        java.util.concurrent.CyclicBarrier firstRound = new java.util.concurrent.CyclicBarrier(4);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Future<?>> workers = new ArrayList<>();
         try {
@@ -158,10 +160,13 @@ class RetryTest {
                 workers.add(pool.submit(() -> {
                     start.await();
                     for (int i = 0; i < 50; i++) {
+                        boolean[] first = {i == 0};
                         try {
                             concurrency.retry(policy, () -> {
                                 attempts.incrementAndGet();
-                                CounterMain.increment(concurrency.table(t));
+                                java.util.concurrent.CyclicBarrier barrier = first[0] ? firstRound : null;
+                                first[0] = false;
+                                CounterMain.increment(concurrency.table(t), barrier);
                             });
                             successes.incrementAndGet();
                         } catch (RecordModifiedException lostEveryAttempt) {
@@ -183,7 +188,7 @@ class RetryTest {
         assertThat(((Number) end.get("hits")).longValue()).isEqualTo(successes.get());
         assertThat(end.version()).isEqualTo(1 + successes.get());
         assertThat(successes.get()).isEqualTo(200);
-        assertThat(attempts.get()).as("with four writers on one row, some attempts must have lost a race")
-                .isGreaterThan(200);
+        assertThat(attempts.get()).as("three first attempts lost the race and were retried")
+                .isGreaterThanOrEqualTo(203);
     }
 }
