@@ -96,6 +96,7 @@ public class AdminController {
         if (result.stale().isEmpty()) {
             flash.addFlashAttribute("success", saved);
         } else {
+            flash.addFlashAttribute("staleIds", result.staleIds());
             flash.addFlashAttribute("warning", String.join(", ", result.stale())
                     + (result.stale().size() == 1 ? " was" : " were")
                     + " changed by someone else and not saved: the grid now shows the current values. " + saved);

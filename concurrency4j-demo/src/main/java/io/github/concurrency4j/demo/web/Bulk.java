@@ -10,6 +10,7 @@ import io.github.concurrency4j.token.VerifiedToken;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,7 +35,7 @@ public class Bulk {
     }
 
     /** What a grid save did. */
-    public record GridResult(int saved, List<String> stale) {
+    public record GridResult(int saved, List<String> stale, List<Long> staleIds) {
     }
 
     /** One grid row as submitted: its key, token, and the inline fields' values. */
@@ -48,13 +49,14 @@ public class Bulk {
     public GridResult saveGrid(AdminTable table, List<GridRow> rows) {
         int saved = 0;
         List<String> stale = new ArrayList<>();
+        List<Long> staleIds = new ArrayList<>();
         for (GridRow row : rows) {
             VerifiedToken token = edits.verify(table, row.id(), row.token());
             Set<String> changed = edits.changedFields(table, token, row.values());
             if (changed.isEmpty()) {
                 continue;
             }
-            Map<String, Object> changes = new java.util.LinkedHashMap<>();
+            Map<String, Object> changes = new LinkedHashMap<>();
             changed.forEach(c -> changes.put(c, row.values().get(c)));
             try {
                 table.update(row.id(), token.version(), changes);
@@ -62,9 +64,10 @@ public class Bulk {
             } catch (RecordModifiedException e) {
                 stale.add(e.currentRow().map(table::label).orElse(table.singular() + " " + row.id())
                         + " (#" + row.id() + ")");
+                staleIds.add(row.id());
             }
         }
-        return new GridResult(saved, stale);
+        return new GridResult(saved, stale, staleIds);
     }
 
     /** Deletes the selected rows, or none of them. */

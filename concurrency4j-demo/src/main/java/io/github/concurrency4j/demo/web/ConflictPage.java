@@ -21,11 +21,11 @@ import org.springframework.web.bind.annotation.ResponseStatus;
  */
 @ControllerAdvice
 public class ConflictPage {
-    /** Character-level diff with the markup escaped by the generator; values are short. */
+    /** Word-level diff (a price is replaced whole, not digit by digit); the generator escapes the values. */
     private static final DiffRowGenerator DIFF = DiffRowGenerator.create()
             .showInlineDiffs(true)
             .mergeOriginalRevised(true)
-            .inlineDiffByWord(false)
+            .inlineDiffByWord(true)
             .oldTag(start -> start ? "<del>" : "</del>")
             .newTag(start -> start ? "<ins>" : "</ins>")
             .build();
