@@ -14,9 +14,9 @@ package io.github.concurrency4j.demo.web;
 public record ConflictRow(String label, String column, String yours, String theirs, String diffHtml,
                           boolean changedByYou, boolean changedByThem) {
 
-    /** Both sides changed the field: this is why the save could not be merged. */
+    /** Both sides changed the field, to different values: this is why the save could not be merged. */
     public boolean overlap() {
-        return changedByYou && changedByThem;
+        return changedByYou && changedByThem && differs();
     }
 
     /** The values differ: the row needs a diff. */

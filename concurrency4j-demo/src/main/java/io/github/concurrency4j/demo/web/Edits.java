@@ -81,12 +81,16 @@ public class Edits {
             }
             Row current = e.currentRow().orElseThrow();
             Set<String> theirs = new LinkedHashSet<>();
+            boolean overlap = false;
             for (Field f : table.fields()) {
-                if (!token.isOriginal(f.column(), f.format(current.get(f.column())))) {
+                String now = f.format(current.get(f.column()));
+                if (!token.isOriginal(f.column(), now)) {
                     theirs.add(f.column());
+                    // Both changed the field, to different values: only a person can choose.
+                    overlap |= mine.contains(f.column()) && !now.equals(f.format(submitted.get(f.column())));
                 }
             }
-            if (theirs.stream().anyMatch(mine::contains)) {
+            if (overlap) {
                 throw conflict(table, id, e, submitted, mine, theirs);
             }
             try {
