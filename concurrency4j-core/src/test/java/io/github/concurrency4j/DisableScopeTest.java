@@ -108,6 +108,34 @@ class DisableScopeTest {
         assertThat(products.find(1)).isEmpty();
     }
 
+    @AllDatabases
+    void uncheckedWritesReturnTheVersionTheDatabaseStoredForEveryStrategy(TestDatabase db) {
+        String auto = Fixtures.productTable(db);
+        String stamp = Fixtures.productTable(db);
+        String cond = Fixtures.productTable(db);
+        Concurrency c = Concurrency.builder(db.dataSource())
+                .table(auto)
+                .table(stamp, d -> d.version("version", VersionStrategy.timestamp()))
+                .table(cond, d -> d.version("version", VersionStrategy.conditional().checkFields("price")))
+                .clock(java.time.Clock.fixed(java.time.Instant.parse("2000-01-01T00:00:01Z"), java.time.ZoneOffset.UTC))
+                .build();
+        try (DisableScope off = c.disable()) {
+            assertThat(c.table(auto).update(1, null, Map.of("price", 1))).isEqualTo(2);
+            assertThat(c.table(auto).update(1, null, Map.of("price", 2))).isEqualTo(3);
+            // One second after the epoch is 1,000,000 microseconds; then the version still rises by one.
+            assertThat(c.table(stamp).update(1, null, Map.of("price", 1))).isEqualTo(1_000_000L);
+            assertThat(c.table(stamp).update(1, null, Map.of("price", 2))).isEqualTo(1_000_001L);
+            assertThat(c.table(cond).update(1, null, Map.of("stock", 1))).isEqualTo(1);
+            assertThat(c.table(cond).update(1, null, Map.of("price", 99))).isEqualTo(2);
+            assertThat(c.table(cond).update(1, null, Map.of("price", 99))).isEqualTo(2);
+            assertThatThrownBy(() -> c.table(auto).update(77, null, Map.of("price", 1)))
+                    .isInstanceOf(RowNotFoundException.class).hasMessageContaining("nothing was written");
+        }
+        assertThat(db.queryLong("SELECT version FROM " + auto + " WHERE id = 1")).isEqualTo(3);
+        assertThat(db.queryLong("SELECT version FROM " + stamp + " WHERE id = 1")).isEqualTo(1_000_001L);
+        assertThat(db.queryLong("SELECT version FROM " + cond + " WHERE id = 1")).isEqualTo(2);
+    }
+
     @org.junit.jupiter.api.Test
     void aScopeMustBeClosedByItsOwnThread() throws Exception {
         io.github.concurrency4j.internal.DisableState state = new io.github.concurrency4j.internal.DisableState();
