@@ -1,4 +1,5 @@
--- Demo schema for MariaDB/MySQL. Statements are separated by lines holding a single "/".
+-- Demo schema for MariaDB/MySQL. Statements end at a line holding a single "/". The supplier table's version trigger is
+-- created by concurrency4j at start (TriggerSettings autoCreate), for whichever database this is.
 CREATE TABLE IF NOT EXISTS supplier (
   id BIGINT AUTO_INCREMENT PRIMARY KEY,
   name VARCHAR(100) NOT NULL,
@@ -27,7 +28,3 @@ CREATE TABLE IF NOT EXISTS customer (
   notes VARCHAR(1000),
   version BIGINT NOT NULL
 )
-/
--- "Another team's application also writes" the supplier table: a trigger bumps the version on every UPDATE.
-CREATE TRIGGER IF NOT EXISTS concurrency_supplier_version BEFORE UPDATE ON supplier
-  FOR EACH ROW SET NEW.version = OLD.version + 1

@@ -5,32 +5,35 @@ import io.github.concurrency4j.VersionStrategy;
 import io.github.concurrency4j.demo.admin.EngineTable;
 import io.github.concurrency4j.demo.admin.Field;
 import io.github.concurrency4j.demo.schema.DemoSchema;
-import io.github.concurrency4j.token.VersionTokens;
+import io.github.concurrency4j.spring.SpringConnectionSource;
+import io.github.concurrency4j.triggers.TriggerSettings;
 import java.util.List;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 
-/** The three versioned tables, each versioned a different way, and the form-token signer. */
+/**
+ * The three versioned tables, each versioned a different way. Everything else (form tokens, the 409 page,
+ * If-Match, the JPA bridge) comes from the concurrency4j Spring Boot starter.
+ */
 @Configuration(proxyBeanMethods = false)
 class DemoConfiguration {
-    private static final Logger log = LoggerFactory.getLogger(DemoConfiguration.class);
 
+    /**
+     * Declared in code rather than by {@code concurrency4j.tables.*} properties because the demo creates its own
+     * tables first: the engine checks every declaration against the live schema when it is built.
+     */
     @Bean
     Concurrency concurrency(DataSource dataSource) {
-        // The tables must exist before the engine checks the declarations against the live schema.
         DemoSchema.initialize(dataSource);
-        // The proxy makes the engine join Spring's (JPA) transaction when one is open, so bulk actions are atomic.
-        return Concurrency.builder(new TransactionAwareDataSourceProxy(dataSource))
+        return Concurrency.builder(new SpringConnectionSource(dataSource))
                 .table("product", t -> t.key("id").version("version", VersionStrategy.autoIncrement()))
                 .table("supplier", t -> t.key("id").version("version", VersionStrategy.trigger()))
                 .table("customer", t -> t.key("id").version("version",
                         VersionStrategy.conditional().checkFields("name", "email")))
+                // The supplier trigger is created on the first start, in the dialect of whichever database runs.
+                .triggers(TriggerSettings.ofDefaults().withAutoCreate(true))
                 .build();
     }
 
@@ -52,15 +55,5 @@ class DemoConfiguration {
                         Field.email("email", "Email"),
                         Field.text("phone", "Phone"),
                         Field.longText("notes", "Notes")));
-    }
-
-    @Bean
-    VersionTokens versionTokens(@Value("${demo.signing-secret:}") String secret) {
-        if (secret.isBlank()) {
-            log.warn("No demo.signing-secret set: form tokens are signed with a random secret drawn at start. "
-                    + "Forms opened before a restart will be refused, and several instances need a shared secret.");
-            return VersionTokens.random();
-        }
-        return VersionTokens.ofStrings(List.of(secret));
     }
 }

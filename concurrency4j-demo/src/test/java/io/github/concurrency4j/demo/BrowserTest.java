@@ -74,7 +74,7 @@ class BrowserTest {
 
         type(bob, "price", "19.50");
         save(bob);
-        assertThat(bob.findElement(By.tagName("h1")).getText()).contains("someone else changed Birch stool");
+        assertThat(bob.findElement(By.tagName("h1")).getText()).contains("someone else changed this product first");
         WebElement price = bob.findElement(By.cssSelector("tr[data-field=price]"));
         assertThat(price.getAttribute("class")).contains("overlap");
         assertThat(price.findElement(By.cssSelector("td.yours")).getText()).isEqualTo("19.50");
@@ -178,7 +178,7 @@ class BrowserTest {
         type(alice, "contact_name", "Alice's favourite buyer");
         save(alice);
         assertThat(alice.findElement(By.tagName("h1")).getText())
-                .contains("someone else changed Outside Supplies Ltd");
+                .contains("someone else changed this supplier first");
         WebElement contact = alice.findElement(By.cssSelector("tr[data-field=contact_name]"));
         assertThat(contact.getAttribute("class")).contains("overlap");
         assertThat(contact.findElement(By.cssSelector("td.theirs")).getText()).isEqualTo("Night-shift DBA");
@@ -192,7 +192,7 @@ class BrowserTest {
         open(alice, "/products/" + id + "/edit");
         // Alter the token's signature, as someone editing the hidden field would.
         ((JavascriptExecutor) alice).executeScript(
-                "const t = document.querySelector('input[name=_version]');"
+                "const t = document.querySelector('input[name=_c4j_token]');"
                         + "const p = t.value.split('.');"
                         + "p[2] = (p[2][0] === 'A' ? 'B' : 'A') + p[2].slice(1);"
                         + "t.value = p.join('.');");

@@ -67,7 +67,7 @@ class ProductApiTest {
                 .PUT(HttpRequest.BodyPublishers.ofString(
                         "{\"sku\":\"X\",\"name\":\"Overwritten\",\"description\":\"\",\"price\":1,\"stock\":1}")));
         assertThat(stale.statusCode()).isEqualTo(412);
-        assertThat(stale.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(stale.headers().firstValue("Content-Type")).hasValueSatisfying(isProblemJson());
         assertThat(stale.body()).contains("\"currentVersion\"");
         assertThat(data.productRow(id)).containsEntry("NAME", "API plate")
                 .containsEntry("PRICE", new BigDecimal("6.00"));
@@ -92,38 +92,35 @@ class ProductApiTest {
     }
 
     @Test
-    void anyVersionIfMatchWithAStaleBodyVersionGets409() throws Exception {
-        long id = data.product("API jug", "12.00", 1);
-        long version = (Long) data.productRow(id).get("VERSION");
-        HttpResponse<String> first = send(request(id).header("If-Match", "*")
-                .header("Content-Type", "application/json")
-                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"stock\": 2, \"version\": " + version + "}")));
-        assertThat(first.statusCode()).isEqualTo(200);
-
-        HttpResponse<String> stale = send(request(id).header("If-Match", "*")
-                .header("Content-Type", "application/json")
-                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"stock\": 7, \"version\": " + version + "}")));
-        assertThat(stale.statusCode()).isEqualTo(409);
-        assertThat(stale.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat(stale.body()).contains("\"conflictingFields\":[\"stock\"]");
-        assertThat(data.productRow(id).get("STOCK")).isEqualTo(2);
-    }
-
-    @Test
-    void staleHtmlFormIsAnswered409() throws Exception {
+    void staleFormPostIsAnswered409WithTheDiffPageForBrowsersAndAProblemForApiClients() throws Exception {
         long id = data.product("Form kettle", "20.00", 1);
         String form = send(HttpRequest.newBuilder(URI.create(base() + "/products/" + id + "/edit")).GET()).body();
-        String token = form.replaceAll("(?s).*name=\"_version\" value=\"([^\"]+)\".*", "$1");
-        String fields = "sku=T&name=Form+kettle&description=x&stock=1&_version=" + token;
-        HttpResponse<String> first = send(HttpRequest.newBuilder(URI.create(base() + "/products/" + id + "/edit"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(fields + "&price=21.00")));
+        String token = form.replaceAll("(?s).*name=\"_c4j_token\" value=\"([^\"]+)\".*", "$1");
+        String fields = "sku=T&name=Form+kettle&description=Made+by+a+test.&stock=1&_c4j_token=" + token;
+
+        HttpResponse<String> first = send(formPost(id, fields + "&price=21.00"));
         assertThat(first.statusCode()).isEqualTo(302);
-        HttpResponse<String> second = send(HttpRequest.newBuilder(URI.create(base() + "/products/" + id + "/edit"))
+
+        HttpResponse<String> browser = send(formPost(id, fields + "&price=22.00").header("Accept", "text/html"));
+        assertThat(browser.statusCode()).isEqualTo(409);
+        assertThat(browser.body()).contains("409 Conflict").contains("<del>").contains("<ins>")
+                .contains("data-field=\"price\"");
+
+        HttpResponse<String> api = send(formPost(id, fields + "&price=23.00").header("Accept", "application/json"));
+        assertThat(api.statusCode()).isEqualTo(409);
+        assertThat(api.headers().firstValue("Content-Type")).hasValueSatisfying(isProblemJson());
+        assertThat(api.body()).contains("\"currentVersion\"").contains("\"conflictingFields\":[\"price\"]");
+        assertThat(data.productRow(id).get("PRICE")).isEqualTo(new BigDecimal("21.00"));
+    }
+
+    private static java.util.function.Consumer<String> isProblemJson() {
+        return type -> assertThat(type).startsWith("application/problem+json");
+    }
+
+    private HttpRequest.Builder formPost(long id, String body) {
+        return HttpRequest.newBuilder(URI.create(base() + "/products/" + id + "/edit"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(fields + "&price=22.00")));
-        assertThat(second.statusCode()).isEqualTo(409);
-        assertThat(second.body()).contains("409 Conflict").contains("<del>21</del><ins>22</ins>.00");
+                .POST(HttpRequest.BodyPublishers.ofString(body));
     }
 
     private HttpRequest.Builder request(long id) {

@@ -1,11 +1,13 @@
 package io.github.concurrency4j.demo.admin;
 
+import io.github.concurrency4j.BulkConflictException;
 import io.github.concurrency4j.RecordModifiedException;
 import io.github.concurrency4j.Row;
 import io.github.concurrency4j.demo.web.Bulk;
 import io.github.concurrency4j.demo.web.Edits;
-import io.github.concurrency4j.demo.web.SaveResult;
-import io.github.concurrency4j.token.VerifiedToken;
+import io.github.concurrency4j.spring.web.FormSave;
+import io.github.concurrency4j.spring.web.FormVersion;
+import io.github.concurrency4j.spring.web.VersionToken;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,9 +78,8 @@ public class AdminController {
 
     private void saveGrid(AdminTable table, MultiValueMap<String, String> form, RedirectAttributes flash) {
         List<Bulk.GridRow> rows = new ArrayList<>();
-        List<String> ids = form.getOrDefault("row", List.of());
         try {
-            for (String id : ids) {
+            for (String id : form.getOrDefault("row", List.of())) {
                 Map<String, Object> values = new LinkedHashMap<>();
                 for (Field f : table.fields()) {
                     if (f.inGrid()) {
@@ -95,12 +96,13 @@ public class AdminController {
         String saved = result.saved() + " " + plural(table, result.saved()) + " saved.";
         if (result.stale().isEmpty()) {
             flash.addFlashAttribute("success", saved);
-        } else {
-            flash.addFlashAttribute("staleIds", result.staleIds());
-            flash.addFlashAttribute("warning", String.join(", ", result.stale())
-                    + (result.stale().size() == 1 ? " was" : " were")
-                    + " changed by someone else and not saved: the grid now shows the current values. " + saved);
+            return;
         }
+        List<String> names = result.stale().stream().map(e -> name(table, e)).toList();
+        flash.addFlashAttribute("staleIds", result.stale().stream()
+                .map(e -> ((Number) e.key()).longValue()).toList());
+        flash.addFlashAttribute("warning", String.join(", ", names) + (names.size() == 1 ? " was" : " were")
+                + " changed by someone else and not saved: the grid now shows the current values. " + saved);
     }
 
     private void bulkAction(AdminTable table, String op, List<String> selected, RedirectAttributes flash) {
@@ -113,12 +115,12 @@ public class AdminController {
             flash.addFlashAttribute("success", op.equals("delete")
                     ? "Deleted " + n + " " + plural(table, n) + "."
                     : "Applied a 10% discount to " + n + " " + plural(table, n) + ".");
-        } catch (RecordModifiedException e) {
-            String who = e.currentRow().map(table::label).map(l -> l + " (#" + e.key() + ")")
-                    .orElse(table.singular() + " #" + e.key());
+        } catch (BulkConflictException e) {
+            String who = e.conflicts().stream()
+                    .map(c -> name(table, c) + (c.isDeleted() ? " was deleted" : " was changed"))
+                    .collect(Collectors.joining(", "));
             flash.addFlashAttribute("error", "Nothing was " + (op.equals("delete") ? "deleted" : "changed") + ": "
-                    + who + (e.isDeleted() ? " was deleted" : " was changed")
-                    + " by someone else since the page was loaded. Check the current values and try again.");
+                    + who + " by someone else since the page was loaded. Check the current values and try again.");
         }
     }
 
@@ -131,11 +133,28 @@ public class AdminController {
         return editPage(model, table, row, values, edits.tokenFor(table, row));
     }
 
-    @PostMapping("/{path:products|suppliers|customers}/{id}/edit")
-    public String save(@PathVariable String path, @PathVariable long id, @RequestParam("_version") String token,
-                       @RequestParam Map<String, String> form, Model model, RedirectAttributes flash) {
-        AdminTable table = table(path);
-        VerifiedToken verified = edits.verify(table, id, token);
+    // One POST mapping per table: @VersionToken names the table the token must have been issued for.
+
+    @PostMapping("/products/{id}/edit")
+    public String saveProduct(@PathVariable long id, @VersionToken(table = "product") FormVersion version,
+                              @RequestParam Map<String, String> form, Model model, RedirectAttributes flash) {
+        return save(table("products"), id, version, form, model, flash);
+    }
+
+    @PostMapping("/suppliers/{id}/edit")
+    public String saveSupplier(@PathVariable long id, @VersionToken(table = "supplier") FormVersion version,
+                               @RequestParam Map<String, String> form, Model model, RedirectAttributes flash) {
+        return save(table("suppliers"), id, version, form, model, flash);
+    }
+
+    @PostMapping("/customers/{id}/edit")
+    public String saveCustomer(@PathVariable long id, @VersionToken(table = "customer") FormVersion version,
+                               @RequestParam Map<String, String> form, Model model, RedirectAttributes flash) {
+        return save(table("customers"), id, version, form, model, flash);
+    }
+
+    private String save(AdminTable table, long id, FormVersion version, Map<String, String> form, Model model,
+                        RedirectAttributes flash) {
         Map<String, Object> submitted = new LinkedHashMap<>();
         try {
             for (Field f : table.fields()) {
@@ -146,21 +165,24 @@ public class AdminController {
             model.addAttribute("error", e.getMessage());
             Map<String, String> values = new LinkedHashMap<>();
             table.fields().forEach(f -> values.put(f.column(), form.getOrDefault(f.column(), "")));
-            return editPage(model, table, row, values, token);
+            // Keep the token the form was opened with: the version the user's values are based on.
+            return editPage(model, table, row, values, form.get(edits.parameterName()));
         }
-        SaveResult result = edits.save(table, id, verified, submitted);
+        Map<String, Object> changes = edits.changes(table, version.token(), submitted);
         String name = String.valueOf(submitted.getOrDefault("name", table.singular() + " " + id));
-        if (result.changed().isEmpty()) {
+        if (changes.isEmpty()) {
             flash.addFlashAttribute("info", "No changes to " + name + ".");
-        } else if (result.merged()) {
-            flash.addFlashAttribute("merged", "Merged: someone else changed " + labels(table, result.mergedWith())
-                    + " of " + name + " while you were editing; your change to "
-                    + labels(table, result.changed()) + " was applied on top. Now at version " + result.version()
-                    + ".");
-        } else {
-            flash.addFlashAttribute("success", "Saved " + name + ": now at version " + result.version() + ".");
+            return "redirect:/" + table.path();
         }
-        return "redirect:/" + path;
+        FormSave saved = table.save(version, id, changes);
+        if (saved.merged()) {
+            flash.addFlashAttribute("merged", "Someone else changed " + labels(table, saved.theirFields()) + " of "
+                    + name + " while you were editing; your change to " + labels(table, saved.yourFields())
+                    + " was applied on top. Now at version " + saved.version() + ".");
+        } else {
+            flash.addFlashAttribute("success", "Saved " + name + ": now at version " + saved.version() + ".");
+        }
+        return "redirect:/" + table.path();
     }
 
     @GetMapping("/{path:products|suppliers|customers}/{id}/delete")
@@ -170,26 +192,44 @@ public class AdminController {
         model.addAttribute("table", table);
         model.addAttribute("row", row);
         model.addAttribute("label", table.label(row));
-        model.addAttribute("token", edits.tokenFor(table, row));
         return "delete";
     }
 
-    @PostMapping("/{path:products|suppliers|customers}/{id}/delete")
-    public String delete(@PathVariable String path, @PathVariable long id, @RequestParam("_version") String token,
-                         RedirectAttributes flash) {
-        AdminTable table = table(path);
-        VerifiedToken verified = edits.verify(table, id, token);
-        table.delete(id, verified.version());
+    @PostMapping("/products/{id}/delete")
+    public String deleteProduct(@PathVariable long id, @VersionToken(table = "product") long version,
+                                RedirectAttributes flash) {
+        return delete(table("products"), id, version, flash);
+    }
+
+    @PostMapping("/suppliers/{id}/delete")
+    public String deleteSupplier(@PathVariable long id, @VersionToken(table = "supplier") long version,
+                                 RedirectAttributes flash) {
+        return delete(table("suppliers"), id, version, flash);
+    }
+
+    @PostMapping("/customers/{id}/delete")
+    public String deleteCustomer(@PathVariable long id, @VersionToken(table = "customer") long version,
+                                 RedirectAttributes flash) {
+        return delete(table("customers"), id, version, flash);
+    }
+
+    private String delete(AdminTable table, long id, long version, RedirectAttributes flash) {
+        table.delete(id, version);
         flash.addFlashAttribute("success", "Deleted " + table.singular() + " #" + id + ".");
-        return "redirect:/" + path;
+        return "redirect:/" + table.path();
     }
 
     private String editPage(Model model, AdminTable table, Row row, Map<String, String> values, String token) {
         model.addAttribute("table", table);
         model.addAttribute("row", row);
         model.addAttribute("values", values);
+        model.addAttribute("tokenParameter", edits.parameterName());
         model.addAttribute("token", token);
         return "edit";
+    }
+
+    private static String name(AdminTable table, RecordModifiedException e) {
+        return e.currentRow().map(table::label).orElse(table.singular()) + " (#" + e.key() + ")";
     }
 
     private AdminTable table(String path) {

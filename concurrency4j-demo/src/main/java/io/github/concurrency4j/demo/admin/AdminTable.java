@@ -3,6 +3,8 @@ package io.github.concurrency4j.demo.admin;
 import io.github.concurrency4j.RecordModifiedException;
 import io.github.concurrency4j.Row;
 import io.github.concurrency4j.VersionedTable;
+import io.github.concurrency4j.spring.web.FormSave;
+import io.github.concurrency4j.spring.web.FormVersion;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,6 +55,14 @@ public interface AdminTable {
      * @throws RecordModifiedException when someone else changed or deleted the row first
      */
     long update(long id, long expectedVersion, Map<String, Object> changes);
+
+    /**
+     * Saves an edit form's changes at the form's version; disjoint edits made meanwhile by someone else are merged.
+     *
+     * @param changes only the fields the user changed
+     * @throws RecordModifiedException when someone else changed the same fields, or deleted the row
+     */
+    FormSave save(FormVersion version, long id, Map<String, Object> changes);
 
     /**
      * Deletes the row if it is still at the expected version.

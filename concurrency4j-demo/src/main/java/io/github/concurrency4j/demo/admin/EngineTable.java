@@ -2,6 +2,8 @@ package io.github.concurrency4j.demo.admin;
 
 import io.github.concurrency4j.Row;
 import io.github.concurrency4j.VersionedTable;
+import io.github.concurrency4j.spring.web.FormSave;
+import io.github.concurrency4j.spring.web.FormVersion;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -76,6 +78,12 @@ public final class EngineTable implements AdminTable {
     @Override
     public long update(long id, long expectedVersion, Map<String, Object> changes) {
         return table.update(id, expectedVersion, changes);
+    }
+
+    @Override
+    public FormSave save(FormVersion version, long id, Map<String, Object> changes) {
+        // The starter's form save: checked write, and on a conflict the field-by-field merge or the 409.
+        return version.update(table, id, changes);
     }
 
     @Override

@@ -6,19 +6,25 @@ import io.github.concurrency4j.Row;
 import io.github.concurrency4j.VersionedTable;
 import io.github.concurrency4j.demo.admin.AdminTable;
 import io.github.concurrency4j.demo.admin.Field;
+import io.github.concurrency4j.spring.jpa.JpaVersions;
+import io.github.concurrency4j.spring.web.FormSave;
+import io.github.concurrency4j.spring.web.FormVersion;
+import io.github.concurrency4j.token.VerifiedToken;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.springframework.orm.ObjectOptimisticLockingFailureException;
+import java.util.Set;
+import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Products through JPA. The classic bug lives here: load the entity, copy the form onto it, save — and Hibernate
- * checks against the version it has just loaded, so a stale form silently wins. This class makes the version the
- * user saw the one that counts.
+ * checks against the version it has just loaded, so a stale form silently wins. The starter's {@link JpaVersions}
+ * makes the version the user saw the one that counts.
  */
 @Component
 public class ProductTable implements AdminTable {
@@ -30,11 +36,14 @@ public class ProductTable implements AdminTable {
             Field.integer("stock", "Stock").editedInGrid());
 
     private final ProductRepository products;
+    private final JpaVersions jpaVersions;
     private final TransactionTemplate transactions;
     private final VersionedTable engine;
 
-    public ProductTable(ProductRepository products, TransactionTemplate transactions, Concurrency concurrency) {
+    public ProductTable(ProductRepository products, JpaVersions jpaVersions, TransactionTemplate transactions,
+                        Concurrency concurrency) {
         this.products = products;
+        this.jpaVersions = jpaVersions;
         this.transactions = transactions;
         this.engine = concurrency.table("product");
     }
@@ -76,9 +85,7 @@ public class ProductTable implements AdminTable {
 
     @Override
     public List<Row> list() {
-        return products.findAll(org.springframework.data.domain.Sort.by("id")).stream()
-                .map(ProductTable::toRow)
-                .toList();
+        return products.findAll(Sort.by("id")).stream().map(ProductTable::toRow).toList();
     }
 
     @Override
@@ -88,54 +95,48 @@ public class ProductTable implements AdminTable {
 
     @Override
     public long update(long id, long expectedVersion, Map<String, Object> changes) {
+        return transactions.execute(tx -> jpaVersions.update(Product.class, id, expectedVersion,
+                product -> changes.forEach((column, value) -> apply(product, column, value))).getVersion());
+    }
+
+    /**
+     * The same merge as the starter's {@link FormVersion#update}, which writes through a {@link VersionedTable}:
+     * here the writes go through Hibernate. Fields someone else changed since the form was opened are told apart by
+     * the token's signed digests of the original values.
+     */
+    @Override
+    public FormSave save(FormVersion version, long id, Map<String, Object> changes) {
         try {
-            return transactions.execute(tx -> {
-                Product product = loadAt(id, expectedVersion, changes, "update");
-                changes.forEach((column, value) -> apply(product, column, value));
-                // The flush's UPDATE ... WHERE version = ? carries the version checked above, so a save that
-                // commits between our read and this flush is caught by Hibernate too.
-                products.saveAndFlush(product);
-                return product.getVersion();
-            });
-        } catch (ObjectOptimisticLockingFailureException e) {
-            throw conflict(id, expectedVersion, changes, "update");
+            return new FormSave(update(id, version.version(), changes), false, Set.of(), Set.of());
+        } catch (RecordModifiedException conflict) {
+            Row current = find(id).orElse(null);
+            if (current == null) {
+                throw conflict;
+            }
+            VerifiedToken token = version.token();
+            Set<String> theirs = new LinkedHashSet<>();
+            for (Field f : FIELDS) {
+                Object now = current.get(f.column());
+                if (token.fields().contains(f.column()) && !token.isOriginal(f.column(), now)) {
+                    theirs.add(f.column());
+                    boolean sameValue = f.format(now).equals(f.format(changes.get(f.column())));
+                    if (changes.containsKey(f.column()) && !sameValue) {
+                        throw conflict;   // both changed this field: only a person can choose (the 409 page)
+                    }
+                }
+            }
+            return new FormSave(update(id, current.version(), changes), true, changes.keySet(), theirs);
         }
     }
 
     @Override
     public void delete(long id, long expectedVersion) {
-        try {
-            transactions.executeWithoutResult(tx -> {
-                products.delete(loadAt(id, expectedVersion, Map.of(), "delete"));
-                products.flush();
-            });
-        } catch (ObjectOptimisticLockingFailureException e) {
-            throw conflict(id, expectedVersion, Map.of(), "delete");
-        }
+        transactions.executeWithoutResult(tx -> jpaVersions.delete(Product.class, id, expectedVersion));
     }
 
     @Override
     public VersionedTable engine() {
         return engine;
-    }
-
-    /**
-     * The managed entity, if it is still at the version the user saw. Hibernate ignores a version copied onto a
-     * managed entity, so the comparison has to be made here.
-     */
-    private Product loadAt(long id, long expectedVersion, Map<String, Object> changes, String operation) {
-        Product product = products.findById(id).orElse(null);
-        if (product == null || product.getVersion() != expectedVersion) {
-            throw conflict(id, expectedVersion, changes, operation);
-        }
-        return product;
-    }
-
-    private RecordModifiedException conflict(long id, long expectedVersion, Map<String, Object> changes,
-                                             String operation) {
-        // Read through the engine, outside the failed transaction: what the row holds now.
-        Row current = engine.find(id).orElse(null);
-        return new RecordModifiedException("product", id, expectedVersion, current, changes, operation);
     }
 
     private static void apply(Product product, String column, Object value) {

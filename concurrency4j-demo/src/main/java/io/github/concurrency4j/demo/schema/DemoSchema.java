@@ -17,7 +17,7 @@ import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
  */
 public final class DemoSchema {
     private static final Logger log = LoggerFactory.getLogger(DemoSchema.class);
-    /** A line holding only "/" ends a statement: PostgreSQL function bodies contain ';'. */
+    /** A line holding only "/" ends a statement, so scripts may hold SQL bodies with ";" in them. */
     private static final String SEPARATOR = "\n/\n";
 
     private DemoSchema() {
