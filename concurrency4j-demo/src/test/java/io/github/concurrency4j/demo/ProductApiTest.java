@@ -113,6 +113,22 @@ class ProductApiTest {
         assertThat(data.productRow(id).get("PRICE")).isEqualTo(new BigDecimal("21.00"));
     }
 
+    @Test
+    void missingOrReplayedFormTokenIs400AndNothingIsWritten() throws Exception {
+        long id = data.product("Token cup", "2.00", 1);
+        long other = data.product("Other cup", "2.00", 1);
+        String form = send(HttpRequest.newBuilder(URI.create(base() + "/products/" + other + "/edit")).GET()).body();
+        String otherToken = form.replaceAll("(?s).*name=\"_c4j_token\" value=\"([^\"]+)\".*", "$1");
+        String fields = "sku=T&name=Token+cup&description=x&price=9.99&stock=1";
+
+        HttpResponse<String> missing = send(formPost(id, fields));
+        assertThat(missing.statusCode()).isEqualTo(400);
+        HttpResponse<String> replayed = send(formPost(id, fields + "&_c4j_token=" + otherToken));
+        assertThat(replayed.statusCode()).isEqualTo(400);
+        assertThat(replayed.body()).contains("issued for another record");
+        assertThat(data.productRow(id).get("PRICE")).isEqualTo(new BigDecimal("2.00"));
+    }
+
     private static java.util.function.Consumer<String> isProblemJson() {
         return type -> assertThat(type).startsWith("application/problem+json");
     }
