@@ -223,6 +223,37 @@ class BrowserTest {
         assertThat(data.productExists(id)).isFalse();
     }
 
+    @Test
+    void deleteConfirmedAfterSomeoneElseChangedTheRowIsRefused() {
+        long id = data.product("Delete race", "4.00", 4);
+        open(alice, "/products/" + id + "/delete");
+        open(bob, "/products/" + id + "/edit");
+        type(bob, "stock", "40");
+        save(bob);
+
+        alice.findElement(By.cssSelector("button.danger")).click();
+        assertThat(alice.findElement(By.cssSelector(".conflict-head .status")).getText()).isEqualTo("409 Conflict");
+        Browsers.screenshot(alice, "delete-conflict");
+        assertThat(data.productExists(id)).isTrue();
+    }
+
+    @Test
+    void customerPhoneEditsDoNotMoveTheVersionButNameEditsDo() {
+        long id = jdbc.queryForObject("SELECT MIN(id) FROM customer", Long.class);
+        long before = jdbc.queryForObject("SELECT version FROM customer WHERE id = ?", Long.class, id);
+        open(alice, "/customers/" + id + "/edit");
+        type(alice, "phone", "+44 20 5550 0000");
+        save(alice);
+        assertThat(jdbc.queryForObject("SELECT version FROM customer WHERE id = ?", Long.class, id))
+                .as("phone is not a checked field").isEqualTo(before);
+
+        open(alice, "/customers/" + id + "/edit");
+        type(alice, "email", "ada.lovelace@example.org");
+        save(alice);
+        assertThat(jdbc.queryForObject("SELECT version FROM customer WHERE id = ?", Long.class, id))
+                .as("email is a checked field").isEqualTo(before + 1);
+    }
+
     private void open(WebDriver browser, String path) {
         browser.get("http://localhost:" + port + path);
     }
