@@ -233,8 +233,14 @@ class BrowserTest {
 
         alice.findElement(By.cssSelector("button.danger")).click();
         assertThat(alice.findElement(By.cssSelector(".conflict-head .status")).getText()).isEqualTo("409 Conflict");
+        assertThat(alice.findElement(By.tagName("h1")).getText()).contains("Not deleted");
         Browsers.screenshot(alice, "delete-conflict");
         assertThat(data.productExists(id)).isTrue();
+
+        // Having seen the new content, Alice deletes knowingly: the button carries the current version.
+        alice.findElement(By.id("reapply")).click();
+        assertThat(message(alice, "success")).contains("Deleted product #" + id);
+        assertThat(data.productExists(id)).isFalse();
     }
 
     @Test
