@@ -80,6 +80,19 @@ final class BulkFixtures {
         return rows;
     }
 
+    /**
+     * Asserts the grid of rows 1..n after a SKIP_CONFLICTS save at factor 10: current rows hold price id * 10, the
+     * stale ones what the other writer left, and every row is at the given version.
+     */
+    static void assertGridSaved(TestDatabase db, String t, int rows, List<Long> stale,
+                                java.util.function.LongUnaryOperator stalePrice, long version) {
+        Map<Long, List<Long>> stored = snapshot(db, t);
+        for (long id = 1; id <= rows; id++) {
+            org.assertj.core.api.Assertions.assertThat(stored.get(id)).as("row %d", id)
+                    .containsExactly(stale.contains(id) ? stalePrice.applyAsLong(id) : id * 10, version);
+        }
+    }
+
     static long count(TestDatabase db, String t) {
         return db.queryLong("SELECT COUNT(*) FROM " + t);
     }

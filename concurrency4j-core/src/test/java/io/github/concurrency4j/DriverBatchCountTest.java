@@ -77,11 +77,7 @@ class DriverBatchCountTest {
             BulkResult result = items.updateAll(BulkFixtures.priceChanges(100, 10), BulkPolicy.SKIP_CONFLICTS);
             assertThat(result.conflictKeys()).containsExactlyElementsOf(STALE);
             assertThat(result.saved()).hasSize(93).allSatisfy(i -> assertThat(i.version()).isEqualTo(2));
-            var stored = BulkFixtures.snapshot(db, t);
-            for (long id = 1; id <= 100; id++) {
-                assertThat(stored.get(id)).as("row %d", id)
-                        .containsExactly(STALE.contains(id) ? 1000 + id : id * 10, 2L);
-            }
+            BulkFixtures.assertGridSaved(db, t, 100, STALE, id -> 1000 + id, 2);
 
             List<Identity> shown = LongStream.rangeClosed(1, 100).mapToObj(id -> Identity.of(id, 2)).toList();
             items.update(7, 2L, Map.of("price", 0));

@@ -39,7 +39,12 @@ public final class H2VersionTrigger implements Trigger {
                 ? triggerName.substring(tableName.length() + 1) : triggerName;
         // Resolve now, against this table's columns: after ALTER TABLE the instance is re-created for the new
         // layout under a temporary table name that no longer exists when rows fire.
-        versionIndex = locate(connection, false);
+        try {
+            versionIndex = locate(connection, false);
+        } catch (SQLException | RuntimeException e) {
+            // Never let a lookup keep H2 from opening the database: the first row to fire resolves it instead.
+            versionIndex = -1;
+        }
     }
 
     @Override
@@ -112,9 +117,11 @@ public final class H2VersionTrigger implements Trigger {
 
     @Override
     public void close() {
+        // Holds no resources.
     }
 
     @Override
     public void remove() {
+        // The constant is dropped with the trigger by the manager; nothing is held here.
     }
 }

@@ -3,7 +3,6 @@ package io.github.concurrency4j.internal;
 import io.github.concurrency4j.BulkConflictException;
 import io.github.concurrency4j.BulkPolicy;
 import io.github.concurrency4j.BulkResult;
-import io.github.concurrency4j.ConnectionSource;
 import io.github.concurrency4j.GuardedAction;
 import io.github.concurrency4j.Identity;
 import io.github.concurrency4j.RecordModifiedException;
@@ -557,22 +556,9 @@ final class BulkOperations {
     }
 
     private <T> T transaction(String what, String unit, TransactionWork<T> work) {
-        ConnectionSource source = table.connections();
-        Connection c;
-        try {
-            c = source.acquire();
-        } catch (SQLException e) {
-            throw new StatementFailedException("Could not get a connection to " + what + "; nothing was written", e);
-        }
-        try {
-            return inTransaction(c, what, unit, work);
-        } finally {
-            try {
-                source.release(c);
-            } catch (SQLException ignored) {
-                // The outcome is decided already; a failed release must not hide it.
-            }
-        }
+        // inTransaction turns every SQLException into a message that says what became of the data, so only a
+        // failure to get a connection reaches withConnection's own wording.
+        return Engine.withConnection(table.connections(), what, c -> inTransaction(c, what, unit, work));
     }
 
     private <T> T inTransaction(Connection c, String what, String unit, TransactionWork<T> work) {

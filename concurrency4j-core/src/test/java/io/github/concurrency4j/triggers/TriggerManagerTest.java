@@ -9,11 +9,13 @@ import io.github.concurrency4j.VersionStrategy;
 import io.github.concurrency4j.testing.AllDatabases;
 import io.github.concurrency4j.testing.ServerDatabases;
 import io.github.concurrency4j.testing.TestDatabase;
+import io.github.concurrency4j.testing.TestDatabases;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class TriggerManagerTest {
 
@@ -250,6 +252,24 @@ class TriggerManagerTest {
                 .hasMessageContaining("has no column 'revision'")
                 .hasMessageContaining("version");
         assertThat(triggers.list()).noneMatch(x -> x.table().equalsIgnoreCase(t));
+    }
+
+    @Test
+    void sqliteFindsTheRowOfAWithoutRowidTableByItsPrimaryKey() throws SQLException {
+        TestDatabase sqlite = TestDatabases.named("sqlite");
+        String t = "norowid_" + Long.toString(System.nanoTime(), 36);
+        sqlite.execute("CREATE TABLE " + t + " (code TEXT PRIMARY KEY, note TEXT, version INTEGER NOT NULL) WITHOUT ROWID",
+                "INSERT INTO " + t + " (code, note, version) VALUES ('a', 'x', 1), ('b', 'y', 1)");
+        try {
+            TriggerManager triggers = TriggerManager.of(sqlite.dataSource());
+            assertThat(triggers.create(TriggerTarget.of(t, "version"))).isTrue();
+
+            sqlite.execute("UPDATE " + t + " SET note = 'z' WHERE code = 'a'");
+            assertThat(sqlite.queryLong("SELECT version FROM " + t + " WHERE code = 'a'")).isEqualTo(2);
+            assertThat(sqlite.queryLong("SELECT version FROM " + t + " WHERE code = 'b'")).isEqualTo(1);
+        } finally {
+            sqlite.execute("DROP TABLE IF EXISTS " + t);
+        }
     }
 
     private static String pad(String s, int length, char fill) {
