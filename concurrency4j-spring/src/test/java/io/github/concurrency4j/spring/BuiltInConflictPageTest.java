@@ -6,7 +6,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import io.github.concurrency4j.RecordModifiedException;
 import io.github.concurrency4j.Row;
-import io.github.concurrency4j.spring.internal.ConflictResponder;
 import io.github.concurrency4j.spring.web.ConflictAdvice;
 import io.github.concurrency4j.token.VersionTokens;
 import java.util.Map;
@@ -32,8 +31,7 @@ class BuiltInConflictPageTest {
     }
 
     private final MockMvc mvc = MockMvcBuilders.standaloneSetup(new LosingController())
-            .setControllerAdvice(new ConflictAdvice(new ConflictResponder(VersionTokens.random(), "_c4j_token", false,
-                    null)))
+            .setControllerAdvice(new ConflictAdvice(VersionTokens.random(), "_c4j_token", false))
             .build();
 
     @Test

@@ -87,6 +87,22 @@ class ConcurrencyAutoConfigurationTest {
     }
 
     @Test
+    void triggerSettingsBindFromProperties() {
+        plain.withPropertyValues("concurrency4j.tables.customer.strategy=trigger").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("customer");
+        });
+        plain.withPropertyValues("concurrency4j.tables.customer.strategy=trigger", "concurrency4j.triggers.check=warn")
+                .run(context -> assertThat(context).hasNotFailed());
+        plain.withPropertyValues("concurrency4j.tables.customer.strategy=trigger",
+                "concurrency4j.triggers.auto-create=true").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    Concurrency c = context.getBean(Concurrency.class);
+                    assertThat(c.triggers().check()).isEmpty();
+                });
+    }
+
+    @Test
     void configurerBeansDeclareTablesToo() {
         plain.withBean(ConcurrencyConfigurer.class, () -> b -> b.table("customer",
                 t -> t.version("version", VersionStrategy.conditional().ignoreFields("email"))))
@@ -194,7 +210,8 @@ class ConcurrencyAutoConfigurationTest {
         assertThat(json).contains("\"concurrency4j.tables\"", "\"concurrency4j.signing.secrets\"",
                 "\"concurrency4j.web.require-if-match\"", "\"concurrency4j.web.auto-merge\"",
                 "\"concurrency4j.web.token-parameter\"", "\"concurrency4j.version-required\"",
-                "\"concurrency4j.enabled\"");
+                "\"concurrency4j.enabled\"", "\"concurrency4j.triggers.auto-create\"",
+                "\"concurrency4j.triggers.check\"");
         try (InputStream in = getClass().getResourceAsStream("/META-INF/additional-spring-configuration-metadata.json")) {
             assertThat(in).isNotNull();
         }

@@ -184,6 +184,30 @@ class JpaConflictTest {
         }
 
         @Test
+        void restWritesToTheEntityAreConditionalOnItsVersion() throws Exception {
+            HttpResponse<String> read = send(HttpRequest.newBuilder(uri("/api/books/1")).GET().build());
+            assertThat(read.headers().firstValue("ETag")).hasValue("\"0\"");
+            String body = "{\"title\": \"Dune Messiah\", \"price\": 11}";
+
+            HttpResponse<String> put = send(HttpRequest.newBuilder(uri("/api/books/1")).header("If-Match", "\"0\"")
+                    .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+            assertThat(put.statusCode()).isEqualTo(204);
+            assertThat(put.headers().firstValue("ETag")).hasValue("\"1\"");
+
+            HttpResponse<String> stale = send(HttpRequest.newBuilder(uri("/api/books/1")).header("If-Match", "\"0\"")
+                    .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+            assertThat(stale.statusCode()).isEqualTo(412);
+            assertThat(stale.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+            assertThat(stale.headers().firstValue("ETag")).hasValue("\"1\"");
+
+            String other = "{\"title\": \"Dune Messiah\", \"price\": 12}";
+            HttpResponse<String> star = send(HttpRequest.newBuilder(uri("/api/books/1")).header("If-Match", "*")
+                    .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(other)).build());
+            assertThat(star.statusCode()).isEqualTo(204);
+            assertThat(stored()).containsEntry("price", 12L).containsEntry("version", 2L);
+        }
+
+        @Test
         void saveRacingBetweenLoadAndFlushIsCaughtByHibernatesVersionCheck() {
             TransactionTemplate tx = new TransactionTemplate(transactions);
             TransactionTemplate other = new TransactionTemplate(transactions);

@@ -5,6 +5,7 @@ import io.github.concurrency4j.VersionStrategy;
 import io.github.concurrency4j.spring.ConcurrencyConfigurer;
 import io.github.concurrency4j.spring.SpringConnectionSource;
 import io.github.concurrency4j.token.VersionTokens;
+import io.github.concurrency4j.triggers.TriggerSettings;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -41,7 +42,9 @@ public class ConcurrencyAutoConfiguration {
                                    ObjectProvider<ConcurrencyConfigurer> configurers) {
         Concurrency.Builder builder = Concurrency.builder(new SpringConnectionSource(dataSource))
                 .enabled(properties.isEnabled())
-                .versionRequired(properties.isVersionRequired());
+                .versionRequired(properties.isVersionRequired())
+                .triggers(TriggerSettings.ofDefaults().withAutoCreate(properties.getTriggers().isAutoCreate())
+                        .withCheck(properties.getTriggers().getCheck()));
         for (Map.Entry<String, ConcurrencyProperties.Table> e : properties.getTables().entrySet()) {
             ConcurrencyProperties.Table t = e.getValue();
             VersionStrategy strategy = strategy(e.getKey(), t);

@@ -1,5 +1,6 @@
 package io.github.concurrency4j.spring.autoconfigure;
 
+import io.github.concurrency4j.triggers.TriggerSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * concurrency4j.tables.customer.check-fields=name,email
  * concurrency4j.signing.secrets=${TOKEN_SECRET},${PREVIOUS_TOKEN_SECRET}
  * concurrency4j.web.require-if-match=true
+ * concurrency4j.triggers.auto-create=true
  * </pre>
  */
 @ConfigurationProperties(prefix = "concurrency4j")
@@ -35,6 +37,9 @@ public class ConcurrencyProperties {
 
     /** The Spring MVC integration. */
     private final Web web = new Web();
+
+    /** The triggers of tables with strategy=trigger. */
+    private final Triggers triggers = new Triggers();
 
     public boolean isEnabled() {
         return enabled;
@@ -66,6 +71,35 @@ public class ConcurrencyProperties {
 
     public Web getWeb() {
         return web;
+    }
+
+    public Triggers getTriggers() {
+        return triggers;
+    }
+
+    /** What startup does about the triggers of tables with strategy=trigger. */
+    public static class Triggers {
+        /** Whether missing version triggers are created at startup (needs DDL rights). */
+        private boolean autoCreate = TriggerSettings.DEFAULT_AUTO_CREATE;
+
+        /** What startup does when a trigger is missing: off, warn, or fail (refuse to start). */
+        private TriggerSettings.CheckMode check = TriggerSettings.DEFAULT_CHECK;
+
+        public boolean isAutoCreate() {
+            return autoCreate;
+        }
+
+        public void setAutoCreate(boolean autoCreate) {
+            this.autoCreate = autoCreate;
+        }
+
+        public TriggerSettings.CheckMode getCheck() {
+            return check;
+        }
+
+        public void setCheck(TriggerSettings.CheckMode check) {
+            this.check = check;
+        }
     }
 
     /** How a version column gets its next value. */

@@ -6,6 +6,7 @@ import io.github.concurrency4j.spring.internal.EntityReader;
 import io.github.concurrency4j.spring.web.ConcurrencyForms;
 import io.github.concurrency4j.spring.web.ConflictAdvice;
 import io.github.concurrency4j.spring.web.IfMatchArgumentResolver;
+import io.github.concurrency4j.spring.web.RowTokensArgumentResolver;
 import io.github.concurrency4j.spring.web.VersionTokenArgumentResolver;
 import io.github.concurrency4j.token.VersionTokens;
 import io.github.concurrency4j.spring.jpa.JpaConflictAdvice;
@@ -29,7 +30,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 /**
  * The Spring MVC integration, in servlet web applications: the conflict advice (409 page, problem documents),
  * the {@code concurrency4jForms} helper for templates, and the argument resolvers of {@code @VersionToken} and
- * {@code @IfMatch}. Off with {@code concurrency4j.web.enabled=false}.
+ * {@code @IfMatch} and {@code @RowTokens}. Off with {@code concurrency4j.web.enabled=false}.
  */
 @AutoConfiguration(after = {ConcurrencyAutoConfiguration.class, ConcurrencyJpaAutoConfiguration.class})
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -67,16 +68,16 @@ public class ConcurrencyWebAutoConfiguration {
     /** Registers the {@code @VersionToken} and {@code @IfMatch} argument resolvers. */
     @Bean
     public WebMvcConfigurer concurrency4jWebMvcConfigurer(VersionTokens tokens, ConcurrencyProperties properties,
-                                                          ObjectProvider<Concurrency> concurrency) {
+                                                          ObjectProvider<Concurrency> concurrency,
+                                                          ObjectProvider<EntityReader> entities) {
         return new WebMvcConfigurer() {
             @Override
             public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
                 resolvers.add(new VersionTokenArgumentResolver(tokens, properties.getWeb().getTokenParameter(),
                         properties.getWeb().isAutoMerge()));
-                Concurrency c = concurrency.getIfAvailable();
-                if (c != null) {
-                    resolvers.add(new IfMatchArgumentResolver(c, properties.getWeb().isRequireIfMatch()));
-                }
+                resolvers.add(new RowTokensArgumentResolver(tokens));
+                resolvers.add(new IfMatchArgumentResolver(concurrency.getIfAvailable(),
+                        properties.getWeb().isRequireIfMatch(), entities.getIfAvailable()));
             }
         };
     }

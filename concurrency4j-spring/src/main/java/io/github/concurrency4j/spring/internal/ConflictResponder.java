@@ -1,5 +1,6 @@
 package io.github.concurrency4j.spring.internal;
 
+import io.github.concurrency4j.BulkConflictException;
 import io.github.concurrency4j.RecordModifiedException;
 import io.github.concurrency4j.Row;
 import io.github.concurrency4j.spring.web.ConflictView;
@@ -13,7 +14,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.AbstractMap;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -53,6 +53,9 @@ public final class ConflictResponder {
 
     /** 409 (412 for a conditional request) with the page or the problem document. */
     public ModelAndView conflict(RecordModifiedException e, HttpServletRequest request) {
+        if (e instanceof BulkConflictException bulk) {
+            return bulkConflict(bulk, request);
+        }
         boolean conditional = RequestState.isConditional(request);
         HttpStatus status = conditional ? HttpStatus.PRECONDITION_FAILED : HttpStatus.CONFLICT;
         ConflictView view = view(e, request);
@@ -86,6 +89,44 @@ public final class ConflictResponder {
     }
 
     /**
+     * 409 for a refused bulk write ({@code ABORT_ALL}) or guarded action: which rows changed, and that nothing was
+     * done. No row's values are shown: a grid or a selection shows many rows, and the user reloads them.
+     */
+    ModelAndView bulkConflict(BulkConflictException e, HttpServletRequest request) {
+        HttpStatus status = HttpStatus.CONFLICT;
+        List<String> keys = e.keys().stream().map(String::valueOf).toList();
+        boolean action = e.operation().equals("guarded action");
+        String message = (keys.size() == 1 ? "Record " + keys.get(0) + " was" : "Records " + String.join(", ", keys)
+                + " were") + " changed by someone else since you saw " + (keys.size() == 1 ? "it" : "them") + ": "
+                + (action ? "the action was not carried out." : "nothing was saved.")
+                + " Reload the page and try again.";
+        if (wantsHtml(request)) {
+            ConflictView view = new ConflictView(e.table(), String.valueOf(e.key()), false, -1, -1, List.of(),
+                    action(request), List.of(), discardUrl(request), message, keys);
+            ModelAndView mav = useTemplate ? new ModelAndView(ConflictView.TEMPLATE)
+                    : new ModelAndView(new StaticView("text/html;charset=UTF-8", BuiltInPages.conflict(view), Map.of()));
+            mav.addObject(ConflictView.MODEL_ATTRIBUTE, view);
+            mav.setStatus(status);
+            return mav;
+        }
+        Map<String, Object> problem = problem("record-modified", "Records modified", status, message, request);
+        problem.put("table", e.table());
+        problem.put("rowCount", e.rowCount());
+        problem.put("staleKeys", new ArrayList<>(e.keys()));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (RecordModifiedException c : e.conflicts()) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("key", c.key());
+            r.put("expectedVersion", c.expectedVersion());
+            r.put("currentVersion", c.currentVersion().isPresent() ? c.currentVersion().getAsLong() : null);
+            r.put("deleted", c.isDeleted());
+            rows.add(r);
+        }
+        problem.put("staleRows", rows);
+        return json(status, problem, Map.of());
+    }
+
+    /**
      * 409 for an optimistic-lock failure of a persistence provider: the stored row is read again by entity type
      * and id to show the same page as for {@link RecordModifiedException}.
      */
@@ -110,11 +151,19 @@ public final class ConflictResponder {
     /** 400 for a refused token, 412/428 for failed or missing preconditions, 428 for a missing version. */
     public ModelAndView refused(HttpStatus status, String kind, String title, String detail, Long currentVersion,
                                 HttpServletRequest request) {
+        return refused(status, kind, title, detail, currentVersion, Map.of(), request);
+    }
+
+    /** As above, with extension members for the problem document (such as why a token was refused). */
+    public ModelAndView refused(HttpStatus status, String kind, String title, String detail, Long currentVersion,
+                                Map<String, ?> extensions, HttpServletRequest request) {
         Map<String, String> headers = currentVersion == null ? Map.of() : Map.of("ETag", ETags.of(currentVersion));
         if (wantsHtml(request) && !RequestState.isConditional(request)) {
             return page(status, title, detail);
         }
-        return json(status, problem(kind, title, status, detail, request), headers);
+        Map<String, Object> problem = problem(kind, title, status, detail, request);
+        problem.putAll(extensions);
+        return json(status, problem, headers);
     }
 
     ConflictView view(RecordModifiedException e, HttpServletRequest request) {
@@ -122,17 +171,10 @@ public final class ConflictResponder {
         VerifiedToken token = form == null ? null : form.token();
         Row current = e.currentRow().orElse(null);
         Map<String, Object> attempted = e.attemptedChanges();
+        // The form's fields as its token lists them; without one, only what the refused write itself attempted.
+        // Nothing else is shown: a column the user never saw must not leak through a conflict.
         Set<String> shown = new LinkedHashSet<>(token != null && !token.fields().isEmpty()
                 ? token.fields() : attempted.keySet());
-        if (token == null || token.fields().isEmpty()) {
-            // Without a token's field list the page shows only what the user submitted.
-            for (String p : Collections.list(request.getParameterNames())) {
-                if (!p.equals(tokenParameter) && FieldComparison.value(current, p) != FieldComparison.ABSENT
-                        && !isKeyOrVersion(p, current, e)) {
-                    shown.add(p);
-                }
-            }
-        }
         Set<String> overlapSet = RequestState.overlapping(request);
         List<FieldConflict> fields = new ArrayList<>();
         Map<String, Object> originalsNow = new LinkedHashMap<>();
@@ -156,7 +198,7 @@ public final class ConflictResponder {
         }
         String table = token != null ? token.table() : e.table();
         List<Map.Entry<String, String>> resubmit = new ArrayList<>();
-        if (current != null) {
+        if (current != null && token != null) {
             for (Map.Entry<String, String[]> p : request.getParameterMap().entrySet()) {
                 if (p.getKey().equals(tokenParameter) || p.getKey().equals("_csrf")) {
                     continue;
@@ -174,11 +216,7 @@ public final class ConflictResponder {
                         + "them with the stored values below, then re-apply yours or discard them.";
         return new ConflictView(table, String.valueOf(e.key()), current == null, e.expectedVersion(),
                 current == null ? -1 : current.version(), fields, action(request), resubmit, discardUrl(request),
-                message);
-    }
-
-    private static boolean isKeyOrVersion(String p, Row current, RecordModifiedException e) {
-        return p.equalsIgnoreCase("id") || p.equalsIgnoreCase("version");
+                message, List.of());
     }
 
     private static String text(Object v) {
@@ -197,8 +235,10 @@ public final class ConflictResponder {
             try {
                 URI uri = URI.create(referer);
                 boolean sameHost = uri.getHost() == null || uri.getHost().equalsIgnoreCase(request.getServerName());
-                if (sameHost && uri.getRawPath() != null && uri.getRawPath().startsWith("/")) {
-                    return uri.getRawQuery() == null ? uri.getRawPath() : uri.getRawPath() + "?" + uri.getRawQuery();
+                String path = uri.getRawPath();
+                // A path starting with "//" would be a protocol-relative link to another host.
+                if (sameHost && path != null && path.startsWith("/") && !path.startsWith("//")) {
+                    return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
                 }
             } catch (IllegalArgumentException ignored) {
                 // An unparsable Referer is ignored.

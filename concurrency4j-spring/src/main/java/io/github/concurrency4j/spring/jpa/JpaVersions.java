@@ -44,7 +44,8 @@ public final class JpaVersions {
 
     /**
      * Loads the entity, refuses the write if it is no longer at the submitted version, else applies the changes
-     * and flushes, so that Hibernate's version check runs now.
+     * and flushes, so that Hibernate's version check runs now, and reads the stored row back (for a table whose
+     * version a trigger maintains, the version the trigger set).
      *
      * @return the managed entity, with its new version
      * @throws RecordModifiedException when the entity is at another version or was deleted; nothing was written
@@ -53,6 +54,8 @@ public final class JpaVersions {
         T entity = checked(type, id, submittedVersion);
         changes.accept(entity);
         entityManager.flush();
+        // Read back what the database stored: a trigger-versioned table's trigger has the last word on the version.
+        entityManager.refresh(entity);
         return entity;
     }
 

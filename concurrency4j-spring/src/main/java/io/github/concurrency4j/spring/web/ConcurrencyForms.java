@@ -61,6 +61,24 @@ public final class ConcurrencyForms {
         return input(tokens.sign(table, key, version, values));
     }
 
+    /**
+     * The hidden input of one row of a list-editable form: the row's token in the parameter
+     * {@value RowTokens#ROWS}, one per row; name the row's inputs {@code field[key]}, such as {@code price[7]}.
+     */
+    public String hiddenRow(String table, Row row, String... fields) {
+        return "<input type=\"hidden\" name=\"" + RowTokens.ROWS + "\" value=\""
+                + HtmlUtils.htmlEscape(token(table, row, fields)) + "\">";
+    }
+
+    /**
+     * The checkbox of one row of a bulk selection: its value is the row's signed (key, version), submitted in the
+     * parameter {@value RowTokens#SELECTED} when ticked.
+     */
+    public String checkbox(String table, Row row) {
+        return "<input type=\"checkbox\" name=\"" + RowTokens.SELECTED + "\" value=\""
+                + HtmlUtils.htmlEscape(tokens.sign(table, row.key(), row.version())) + "\">";
+    }
+
     /** The token for a JPA entity with a {@code @Version} attribute, vouching for these attributes. */
     public String tokenForEntity(Object entity, String... fields) {
         if (entities == null || !entities.isEntity(entity)) {

@@ -4,7 +4,10 @@ import io.github.concurrency4j.MissingVersionException;
 import io.github.concurrency4j.RecordModifiedException;
 import io.github.concurrency4j.spring.internal.ConflictResponder;
 import io.github.concurrency4j.token.InvalidTokenException;
+import io.github.concurrency4j.token.VersionTokens;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -23,7 +26,8 @@ import org.springframework.web.servlet.ModelAndView;
  *   <li>{@link RecordModifiedException}, Spring's {@link OptimisticLockingFailureException}: 409 Conflict, or 412
  *       Precondition Failed for a write made conditional by {@link IfMatch}.</li>
  *   <li>{@link InvalidTokenException}: 400 Bad Request: the form's token is missing, forged, malformed or for
- *       another record.</li>
+ *       another record (the problem document's {@code reason}: {@code missing}, {@code forged}, {@code malformed},
+ *       {@code other_record}).</li>
  *   <li>{@link ConditionalRequestException}: 412 or 428; {@link MissingVersionException}: 428.</li>
  * </ul>
  *
@@ -35,7 +39,19 @@ import org.springframework.web.servlet.ModelAndView;
 public class ConflictAdvice implements Ordered {
     private final ConflictResponder responder;
 
-    /** An advice answering through this responder. */
+    /**
+     * An advice for use without the auto-configuration.
+     *
+     * @param tokens signs the fresh token of the page's "re-apply my changes"
+     * @param tokenParameter the request parameter forms carry their token in
+     * @param conflictTemplate whether to render the view {@value ConflictView#TEMPLATE} (a Thymeleaf, or other,
+     *     view resolver resolves it); otherwise a built-in page
+     */
+    public ConflictAdvice(VersionTokens tokens, String tokenParameter, boolean conflictTemplate) {
+        this(new ConflictResponder(tokens, tokenParameter, conflictTemplate, null));
+    }
+
+    /** An advice answering through this responder (the auto-configuration's; not a supported API). */
     public ConflictAdvice(ConflictResponder responder) {
         this.responder = Objects.requireNonNull(responder, "responder");
     }
@@ -50,7 +66,7 @@ public class ConflictAdvice implements Ordered {
     @ExceptionHandler(InvalidTokenException.class)
     public ModelAndView invalidToken(InvalidTokenException e, HttpServletRequest request) {
         return responder.refused(HttpStatus.BAD_REQUEST, "invalid-version-token", "Invalid version token",
-                e.getMessage(), null, request);
+                e.getMessage(), null, Map.of("reason", e.reason().name().toLowerCase(Locale.ROOT)), request);
     }
 
     /** A failed or missing precondition: 412 or 428. */

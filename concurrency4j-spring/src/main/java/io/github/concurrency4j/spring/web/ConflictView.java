@@ -14,13 +14,15 @@ import java.util.Map;
  * @param currentVersion the version stored now, or -1 when deleted
  * @param fields the form's fields, in form order
  * @param action where "re-apply my changes" posts (the URL of the refused request)
- * @param resubmit the request parameters to post again, the fresh token included; empty when deleted
+ * @param resubmit the request parameters to post again, a fresh token for the stored version included; empty when
+ *     the row was deleted or the request carried no version token
  * @param discardUrl where "discard mine" leads (the page the form came from)
  * @param message the conflict in one sentence
+ * @param staleKeys for a refused bulk write or guarded action, the keys of every row that had changed; else empty
  */
 public record ConflictView(String table, String key, boolean deleted, long yourVersion, long currentVersion,
                            List<FieldConflict> fields, String action, List<Map.Entry<String, String>> resubmit,
-                           String discardUrl, String message) {
+                           String discardUrl, String message, List<String> staleKeys) {
     /** The model attribute the view is exposed as. */
     public static final String MODEL_ATTRIBUTE = "conflict";
     /** The template rendered for browsers; an application overrides it by shipping its own. */
@@ -29,6 +31,7 @@ public record ConflictView(String table, String key, boolean deleted, long yourV
     public ConflictView {
         fields = List.copyOf(fields);
         resubmit = List.copyOf(resubmit);
+        staleKeys = List.copyOf(staleKeys);
     }
 
     /** The fields both sides changed to different values. */

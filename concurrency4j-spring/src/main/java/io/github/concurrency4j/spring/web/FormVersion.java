@@ -55,6 +55,17 @@ public final class FormVersion {
     }
 
     /**
+     * {@link #update(VersionedTable, Object, Map)} for the row the token names (its key as text; the engine converts
+     * it to the key column's type).
+     *
+     * @throws RecordModifiedException when the edits overlap, the row was deleted, or the merged write lost another
+     *     race; nothing was written
+     */
+    public FormSave update(VersionedTable table, Map<String, ?> changes) {
+        return update(table, token.key(), changes);
+    }
+
+    /**
      * Writes the form's changes if the row is still at the form's version. If someone else saved first and
      * auto-merge is on, the two edits are compared field by field: when they touched different fields, this
      * user's changes alone are applied on top of the current version (one more checked write) and the result says

@@ -31,7 +31,7 @@ import java.lang.annotation.Target;
 @Documented
 public @interface IfMatch {
 
-    /** The declared table the resource is a row of. */
+    /** The declared table the resource is a row of, or the JPA entity name of an entity resource. */
     String table();
 
     /** The name of the path variable (or request parameter) that holds the row's key (default {@code id}). */

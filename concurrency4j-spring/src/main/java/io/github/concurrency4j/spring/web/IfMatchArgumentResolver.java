@@ -2,6 +2,7 @@ package io.github.concurrency4j.spring.web;
 
 import io.github.concurrency4j.Concurrency;
 import io.github.concurrency4j.Row;
+import io.github.concurrency4j.spring.internal.EntityReader;
 import io.github.concurrency4j.spring.internal.RequestState;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import org.springframework.web.method.support.ModelAndViewContainer;
 public final class IfMatchArgumentResolver implements HandlerMethodArgumentResolver {
     private final Concurrency concurrency;
     private final boolean requireIfMatch;
+    private final EntityReader entities;
 
     /**
      * @param concurrency the declared tables, to read the current version for {@code If-Match: *} and unconditional
@@ -29,8 +31,18 @@ public final class IfMatchArgumentResolver implements HandlerMethodArgumentResol
      * @param requireIfMatch whether a write without {@code If-Match} is answered 428
      */
     public IfMatchArgumentResolver(Concurrency concurrency, boolean requireIfMatch) {
-        this.concurrency = Objects.requireNonNull(concurrency, "concurrency");
+        this(concurrency, requireIfMatch, null);
+    }
+
+    /**
+     * @param concurrency the declared tables (may be {@code null} when only JPA entities are conditional)
+     * @param requireIfMatch whether a write without {@code If-Match} is answered 428
+     * @param entities reads JPA entities, for {@code @IfMatch(table = "EntityName")}; or {@code null}
+     */
+    public IfMatchArgumentResolver(Concurrency concurrency, boolean requireIfMatch, EntityReader entities) {
+        this.concurrency = concurrency;
         this.requireIfMatch = requireIfMatch;
+        this.entities = entities;
     }
 
     @Override
@@ -82,7 +94,16 @@ public final class IfMatchArgumentResolver implements HandlerMethodArgumentResol
     private Optional<Row> current(IfMatch annotation, MethodParameter parameter, String rawKey,
                                   NativeWebRequest webRequest, WebDataBinderFactory binderFactory) throws Exception {
         Object key = typedKey(annotation.key(), parameter, rawKey, webRequest, binderFactory);
-        return concurrency.table(annotation.table()).find(key);
+        String table = annotation.table();
+        if (concurrency != null && concurrency.tables().contains(table.toLowerCase(java.util.Locale.ROOT))) {
+            return concurrency.table(table).find(key);
+        }
+        Class<?> entity = entities == null ? null : entities.entityType(table);
+        if (entity != null) {
+            return Optional.ofNullable(entities.current(entity, key));
+        }
+        throw new IllegalStateException("@IfMatch(table = \"" + table + "\") names neither a declared table nor a JPA "
+                + "entity.");
     }
 
     /** The key converted to the type the controller declares for it, so that it binds as the column's type. */

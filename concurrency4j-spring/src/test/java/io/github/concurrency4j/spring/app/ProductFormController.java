@@ -39,7 +39,7 @@ class ProductFormController {
         changes.put("name", form.get("name"));
         changes.put("description", form.get("description"));
         changes.put("price", Integer.valueOf(form.get("price")));
-        FormSave saved = version.update(products(), id, changes);
+        FormSave saved = version.update(products(), changes);
         redirect.addFlashAttribute("message", saved.message());
         return "redirect:/products/" + id + "/edit";
     }
