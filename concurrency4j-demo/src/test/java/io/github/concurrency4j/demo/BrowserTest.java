@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.concurrency4j.demo.product.ProductRepository;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,7 +15,10 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WrapsDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -85,7 +89,7 @@ class BrowserTest {
         assertThat(data.productRow(id).get("PRICE")).isEqualTo(new BigDecimal("21.00"));
 
         // Bob has seen Alice's price and decides his own wins: re-applied on top of the current version.
-        bob.findElement(By.id("reapply")).click();
+        submit(bob.findElement(By.id("reapply")));
         assertThat(message(bob, "success")).contains("Saved Birch stool");
         assertThat(data.productRow(id).get("PRICE")).isEqualTo(new BigDecimal("19.50"));
     }
@@ -125,7 +129,7 @@ class BrowserTest {
         type(alice, "stock_" + a, "11");
         type(alice, "stock_" + b, "12");
         type(alice, "stock_" + c, "13");
-        alice.findElement(By.cssSelector("button[name=op][value=save]")).click();
+        submit(alice.findElement(By.cssSelector("button[name=op][value=save]")));
 
         assertThat(message(alice, "warning")).contains("Grid B (#" + b + ") was changed by someone else and not saved")
                 .contains("2 products saved");
@@ -147,7 +151,7 @@ class BrowserTest {
         type(bob, "stock", "6");
         save(bob);
 
-        alice.findElement(By.cssSelector("button[name=op][value=delete]")).click();
+        submit(alice.findElement(By.cssSelector("button[name=op][value=delete]")));
         assertThat(message(alice, "error")).contains("Nothing was deleted")
                 .contains("Bulk Y (#" + y + ") was changed by someone else");
         Browsers.screenshot(alice, "bulk-delete-refused");
@@ -157,7 +161,7 @@ class BrowserTest {
         // The refreshed page shows the current versions: now the delete goes through.
         select(alice, x);
         select(alice, y);
-        alice.findElement(By.cssSelector("button[name=op][value=delete]")).click();
+        submit(alice.findElement(By.cssSelector("button[name=op][value=delete]")));
         assertThat(message(alice, "success")).contains("Deleted 2 products");
         assertThat(data.productExists(x)).isFalse();
         assertThat(data.productExists(y)).isFalse();
@@ -171,7 +175,7 @@ class BrowserTest {
         open(bob, "/outside");
         WebElement statement = bob.findElement(By.id("statement-SUPPLIER_CONTACT"));
         new Select(statement.findElement(By.name("id"))).selectByValue(String.valueOf(s));
-        statement.findElement(By.cssSelector("button")).click();
+        submit(statement.findElement(By.cssSelector("button")));
         assertThat(message(bob, "success")).contains("supplier #" + s + " went from version 1 to 2");
         Browsers.screenshot(bob, "outside-write");
 
@@ -218,7 +222,7 @@ class BrowserTest {
         long id = data.product("Delete me", "1.00", 1);
         open(alice, "/products/" + id + "/delete");
         Browsers.screenshot(alice, "delete-confirmation");
-        alice.findElement(By.cssSelector("button.danger")).click();
+        submit(alice.findElement(By.cssSelector("button.danger")));
         assertThat(message(alice, "success")).contains("Deleted product #" + id);
         assertThat(data.productExists(id)).isFalse();
     }
@@ -231,14 +235,14 @@ class BrowserTest {
         type(bob, "stock", "40");
         save(bob);
 
-        alice.findElement(By.cssSelector("button.danger")).click();
+        submit(alice.findElement(By.cssSelector("button.danger")));
         assertThat(alice.findElement(By.cssSelector(".conflict-head .status")).getText()).isEqualTo("409 Conflict");
         assertThat(alice.findElement(By.tagName("h1")).getText()).contains("Not deleted");
         Browsers.screenshot(alice, "delete-conflict");
         assertThat(data.productExists(id)).isTrue();
 
         // Having seen the new content, Alice deletes knowingly: the button carries the current version.
-        alice.findElement(By.id("reapply")).click();
+        submit(alice.findElement(By.id("reapply")));
         assertThat(message(alice, "success")).contains("Deleted product #" + id);
         assertThat(data.productExists(id)).isFalse();
     }
@@ -271,7 +275,14 @@ class BrowserTest {
     }
 
     private static void save(WebDriver browser) {
-        browser.findElement(By.cssSelector("form.card button.primary")).click();
+        submit(browser.findElement(By.cssSelector("form.card button.primary")));
+    }
+
+    /** Clicks a button that loads a new page, and waits until the old page is gone. */
+    private static void submit(WebElement button) {
+        button.click();
+        new WebDriverWait(((WrapsDriver) button).getWrappedDriver(), Duration.ofSeconds(15))
+                .until(ExpectedConditions.stalenessOf(button));
     }
 
     private static void select(WebDriver browser, long id) {
