@@ -1,0 +1,295 @@
+package io.github.concurrency4j.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.concurrency4j.demo.product.ProductRepository;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WrapsDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.ActiveProfiles;
+
+/**
+ * Two people, two real browsers (headless Chromium), one running demo: the scenarios of the README, clicked
+ * through. Screenshots of the key pages land in target/screenshots.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BrowserTest {
+    @LocalServerPort
+    int port;
+    @Autowired
+    ProductRepository productRepository;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    DemoTestData data;
+    WebDriver alice;
+    WebDriver bob;
+
+    @BeforeAll
+    void openBrowsers() {
+        alice = Browsers.open();
+        bob = Browsers.open();
+    }
+
+    @AfterAll
+    void closeBrowsers() {
+        if (alice != null) {
+            alice.quit();
+        }
+        if (bob != null) {
+            bob.quit();
+        }
+    }
+
+    @BeforeEach
+    void freshData() {
+        data = new DemoTestData(productRepository, jdbc);
+    }
+
+    @Test
+    void secondSaveOfTheSameFieldGetsTheConflictPageWithTheDiff() {
+        long id = data.product("Birch stool", "20.00", 5);
+        open(alice, "/products/" + id + "/edit");
+        open(bob, "/products/" + id + "/edit");
+        Browsers.screenshot(bob, "edit-form");
+
+        type(alice, "price", "21.00");
+        save(alice);
+        assertThat(message(alice, "success")).contains("Saved Birch stool: now at version");
+
+        type(bob, "price", "19.50");
+        save(bob);
+        assertThat(bob.findElement(By.tagName("h1")).getText()).contains("someone else changed this product first");
+        WebElement price = bob.findElement(By.cssSelector("tr[data-field=price]"));
+        assertThat(price.getAttribute("class")).contains("overlap");
+        assertThat(price.findElement(By.cssSelector("td.yours")).getText()).isEqualTo("19.50");
+        assertThat(price.findElement(By.cssSelector("td.theirs")).getText()).isEqualTo("21.00");
+        assertThat(price.findElements(By.cssSelector("td.delta del"))).isNotEmpty();
+        assertThat(price.findElements(By.cssSelector("td.delta ins"))).isNotEmpty();
+        Browsers.screenshot(bob, "conflict");
+        assertThat(data.productRow(id).get("PRICE")).isEqualTo(new BigDecimal("21.00"));
+
+        // Bob has seen Alice's price and decides his own wins: re-applied on top of the current version.
+        submit(bob.findElement(By.id("reapply")));
+        assertThat(message(bob, "success")).contains("Saved Birch stool");
+        assertThat(data.productRow(id).get("PRICE")).isEqualTo(new BigDecimal("19.50"));
+    }
+
+    @Test
+    void disjointEditsAreMergedAndBothChangesKept() {
+        long id = data.product("Merge lamp", "30.00", 3);
+        long created = (Long) data.productRow(id).get("VERSION");
+        open(alice, "/products/" + id + "/edit");
+        open(bob, "/products/" + id + "/edit");
+
+        type(alice, "price", "35.00");
+        save(alice);
+        type(bob, "name", "Merge lamp XL");
+        save(bob);
+
+        assertThat(message(bob, "merged")).contains("Auto-merged").contains("changed Price")
+                .contains("your change to Name was applied");
+        Browsers.screenshot(bob, "auto-merged");
+        Map<String, Object> row = data.productRow(id);
+        assertThat(row.get("NAME")).isEqualTo("Merge lamp XL");
+        assertThat(row.get("PRICE")).isEqualTo(new BigDecimal("35.00"));
+        assertThat(row.get("VERSION")).as("one version per save").isEqualTo(created + 2);
+    }
+
+    @Test
+    void gridSaveKeepsTheStaleRowAndSavesTheOthers() {
+        long a = data.product("Grid A", "1.00", 1);
+        long b = data.product("Grid B", "1.00", 1);
+        long c = data.product("Grid C", "1.00", 1);
+        open(alice, "/products");
+
+        open(bob, "/products/" + b + "/edit");
+        type(bob, "price", "2.50");
+        save(bob);
+
+        type(alice, "stock_" + a, "11");
+        type(alice, "stock_" + b, "12");
+        type(alice, "stock_" + c, "13");
+        submit(alice.findElement(By.cssSelector("button[name=op][value=save]")));
+
+        assertThat(message(alice, "warning")).contains("Grid B (#" + b + ") was changed by someone else and not saved")
+                .contains("2 products saved");
+        Browsers.screenshot(alice, "grid-one-stale");
+        assertThat(data.productRow(a).get("STOCK")).isEqualTo(11);
+        assertThat(data.productRow(c).get("STOCK")).isEqualTo(13);
+        assertThat(data.productRow(b)).containsEntry("STOCK", 1).containsEntry("PRICE", new BigDecimal("2.50"));
+    }
+
+    @Test
+    void bulkDeleteIsRefusedWhenASelectedRowChangedMeanwhile() {
+        long x = data.product("Bulk X", "5.00", 5);
+        long y = data.product("Bulk Y", "5.00", 5);
+        open(alice, "/products");
+        select(alice, x);
+        select(alice, y);
+
+        open(bob, "/products/" + y + "/edit");
+        type(bob, "stock", "6");
+        save(bob);
+
+        submit(alice.findElement(By.cssSelector("button[name=op][value=delete]")));
+        assertThat(message(alice, "error")).contains("Nothing was deleted")
+                .contains("Bulk Y (#" + y + ") was changed by someone else");
+        Browsers.screenshot(alice, "bulk-delete-refused");
+        assertThat(data.productExists(x)).isTrue();
+        assertThat(data.productExists(y)).isTrue();
+
+        // The refreshed page shows the current versions: now the delete goes through.
+        select(alice, x);
+        select(alice, y);
+        submit(alice.findElement(By.cssSelector("button[name=op][value=delete]")));
+        assertThat(message(alice, "success")).contains("Deleted 2 products");
+        assertThat(data.productExists(x)).isFalse();
+        assertThat(data.productExists(y)).isFalse();
+    }
+
+    @Test
+    void outsideWriteCaughtByTheTriggerStopsAStaleEdit() {
+        long s = data.supplier("Outside Supplies Ltd");
+        open(alice, "/suppliers/" + s + "/edit");
+
+        open(bob, "/outside");
+        WebElement statement = bob.findElement(By.id("statement-SUPPLIER_CONTACT"));
+        new Select(statement.findElement(By.name("id"))).selectByValue(String.valueOf(s));
+        submit(statement.findElement(By.cssSelector("button")));
+        assertThat(message(bob, "success")).contains("supplier #" + s + " went from version 1 to 2");
+        Browsers.screenshot(bob, "outside-write");
+
+        type(alice, "contact_name", "Alice's favourite buyer");
+        save(alice);
+        assertThat(alice.findElement(By.tagName("h1")).getText())
+                .contains("someone else changed this supplier first");
+        WebElement contact = alice.findElement(By.cssSelector("tr[data-field=contact_name]"));
+        assertThat(contact.getAttribute("class")).contains("overlap");
+        assertThat(contact.findElement(By.cssSelector("td.theirs")).getText()).isEqualTo("Night-shift DBA");
+        Browsers.screenshot(alice, "conflict-after-outside-write");
+        assertThat(data.supplierRow(s).get("CONTACT_NAME")).isEqualTo("Night-shift DBA");
+    }
+
+    @Test
+    void tamperedTokenGetsTheBadRequestPageAndNothingIsWritten() {
+        long id = data.product("Tamper box", "9.00", 9);
+        open(alice, "/products/" + id + "/edit");
+        // Alter the token's signature, as someone editing the hidden field would.
+        ((JavascriptExecutor) alice).executeScript(
+                "const t = document.querySelector('input[name=_c4j_token]');"
+                        + "const p = t.value.split('.');"
+                        + "p[2] = (p[2][0] === 'A' ? 'B' : 'A') + p[2].slice(1);"
+                        + "t.value = p.join('.');");
+        type(alice, "price", "0.01");
+        save(alice);
+        assertThat(alice.findElement(By.tagName("h1")).getText()).contains("version token is not valid");
+        Browsers.screenshot(alice, "bad-token");
+        assertThat(data.productRow(id).get("PRICE")).isEqualTo(new BigDecimal("9.00"));
+    }
+
+    @Test
+    void adminPagesRender() {
+        open(alice, "/products");
+        assertThat(alice.findElement(By.tagName("h1")).getText()).isEqualTo("Products");
+        assertThat(alice.findElements(By.cssSelector("span.version"))).isNotEmpty();
+        Browsers.screenshot(alice, "products");
+        open(alice, "/suppliers");
+        assertThat(alice.findElement(By.cssSelector(".strategy")).getText()).contains("trigger");
+        Browsers.screenshot(alice, "suppliers");
+        open(alice, "/customers");
+        assertThat(alice.findElement(By.cssSelector(".strategy")).getText()).contains("conditional");
+        Browsers.screenshot(alice, "customers");
+        long id = data.product("Delete me", "1.00", 1);
+        open(alice, "/products/" + id + "/delete");
+        Browsers.screenshot(alice, "delete-confirmation");
+        submit(alice.findElement(By.cssSelector("button.danger")));
+        assertThat(message(alice, "success")).contains("Deleted product #" + id);
+        assertThat(data.productExists(id)).isFalse();
+    }
+
+    @Test
+    void deleteConfirmedAfterSomeoneElseChangedTheRowIsRefused() {
+        long id = data.product("Delete race", "4.00", 4);
+        open(alice, "/products/" + id + "/delete");
+        open(bob, "/products/" + id + "/edit");
+        type(bob, "stock", "40");
+        save(bob);
+
+        submit(alice.findElement(By.cssSelector("button.danger")));
+        assertThat(alice.findElement(By.cssSelector(".conflict-head .status")).getText()).isEqualTo("409 Conflict");
+        assertThat(alice.findElement(By.tagName("h1")).getText()).contains("Not deleted");
+        Browsers.screenshot(alice, "delete-conflict");
+        assertThat(data.productExists(id)).isTrue();
+
+        // Having seen the new content, Alice deletes knowingly: the button carries the current version.
+        submit(alice.findElement(By.id("reapply")));
+        assertThat(message(alice, "success")).contains("Deleted product #" + id);
+        assertThat(data.productExists(id)).isFalse();
+    }
+
+    @Test
+    void customerPhoneEditsDoNotMoveTheVersionButNameEditsDo() {
+        long id = jdbc.queryForObject("SELECT MIN(id) FROM customer", Long.class);
+        long before = jdbc.queryForObject("SELECT version FROM customer WHERE id = ?", Long.class, id);
+        open(alice, "/customers/" + id + "/edit");
+        type(alice, "phone", "+44 20 5550 0000");
+        save(alice);
+        assertThat(jdbc.queryForObject("SELECT version FROM customer WHERE id = ?", Long.class, id))
+                .as("phone is not a checked field").isEqualTo(before);
+
+        open(alice, "/customers/" + id + "/edit");
+        type(alice, "email", "ada.lovelace@example.org");
+        save(alice);
+        assertThat(jdbc.queryForObject("SELECT version FROM customer WHERE id = ?", Long.class, id))
+                .as("email is a checked field").isEqualTo(before + 1);
+    }
+
+    private void open(WebDriver browser, String path) {
+        browser.get("http://localhost:" + port + path);
+    }
+
+    private static void type(WebDriver browser, String field, String value) {
+        WebElement input = browser.findElement(By.name(field));
+        input.clear();
+        input.sendKeys(value);
+    }
+
+    private static void save(WebDriver browser) {
+        submit(browser.findElement(By.cssSelector("form.card button.primary")));
+    }
+
+    /** Clicks a button that loads a new page, and waits until the old page is gone. */
+    private static void submit(WebElement button) {
+        button.click();
+        new WebDriverWait(((WrapsDriver) button).getWrappedDriver(), Duration.ofSeconds(15))
+                .until(ExpectedConditions.stalenessOf(button));
+    }
+
+    private static void select(WebDriver browser, long id) {
+        browser.findElement(By.cssSelector("#row-" + id + " input[name=selected]")).click();
+    }
+
+    private static String message(WebDriver browser, String kind) {
+        return browser.findElement(By.cssSelector(".msg." + kind)).getText();
+    }
+}
