@@ -104,6 +104,11 @@ public final class Concurrency {
         return engine.enabled();
     }
 
+    /** The policy of bulk writes that name none (the {@code bulkPolicy} setting). */
+    public BulkPolicy bulkPolicy() {
+        return engine.bulkPolicy();
+    }
+
     /** Whether a write without an expected version is refused (the {@code versionRequired} setting). */
     public boolean isVersionRequired() {
         return engine.versionRequired();
@@ -192,6 +197,8 @@ public final class Concurrency {
         public static final boolean DEFAULT_ENABLED = true;
         /** A write without an expected version is refused unless switched off. */
         public static final boolean DEFAULT_VERSION_REQUIRED = true;
+        /** Bulk writes without a policy save the current rows and report the stale ones (the seed's default). */
+        public static final BulkPolicy DEFAULT_BULK_POLICY = BulkPolicy.SKIP_CONFLICTS;
 
         private final ConnectionSource connectionSource;
         private final Map<String, TableDeclaration> declarations = new LinkedHashMap<>();
@@ -199,6 +206,7 @@ public final class Concurrency {
         private boolean versionRequired = DEFAULT_VERSION_REQUIRED;
         private ConflictHandler conflictHandler = ConflictHandler.THROW;
         private Clock clock = Clock.systemUTC();
+        private BulkPolicy bulkPolicy = DEFAULT_BULK_POLICY;
         private TriggerSettings triggerSettings = TriggerSettings.ofDefaults();
 
         private Builder(ConnectionSource connectionSource) {
@@ -249,6 +257,15 @@ public final class Concurrency {
             return this;
         }
 
+        /**
+         * The policy of {@link VersionedTable#updateAll(List)} and {@link VersionedTable#deleteAll(List)}, the bulk
+         * writes that name none (default {@link BulkPolicy#SKIP_CONFLICTS}; the seed's {@code POLICY}).
+         */
+        public Builder bulkPolicy(BulkPolicy bulkPolicy) {
+            this.bulkPolicy = Objects.requireNonNull(bulkPolicy, "bulkPolicy");
+            return this;
+        }
+
         /** The clock for {@link VersionStrategy#timestamp()} versions (default: the system UTC clock). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -295,7 +312,8 @@ public final class Concurrency {
                     }
                 }
             }
-            Engine engine = new Engine(connectionSource, dialect, enabled, versionRequired, conflictHandler, clock);
+            Engine engine = new Engine(connectionSource, dialect, enabled, versionRequired, conflictHandler, clock,
+                    bulkPolicy);
             Map<String, VersionedTable> tables = new LinkedHashMap<>();
             for (TableModel m : models) {
                 tables.put(m.name().toLowerCase(Locale.ROOT), new TableEngine(engine, m, connectionSource));

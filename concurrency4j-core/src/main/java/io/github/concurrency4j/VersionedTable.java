@@ -92,6 +92,14 @@ public interface VersionedTable {
     BulkResult updateAll(List<RowChange> changes, BulkPolicy policy);
 
     /**
+     * {@link #updateAll(List, BulkPolicy)} with the policy configured by
+     * {@link Concurrency.Builder#bulkPolicy(BulkPolicy)} ({@code SKIP_CONFLICTS} unless set).
+     *
+     * @throws BulkConflictException under {@code ABORT_ALL} when any row is stale or deleted; nothing was saved
+     */
+    BulkResult updateAll(List<RowChange> changes);
+
+    /**
      * Deletes many rows at once, each only if it is still at the version it was read at: one JDBC batch in one
      * transaction, verified like {@link #updateAll(List, BulkPolicy)}. A row someone else deleted first is a
      * conflict.
@@ -105,6 +113,15 @@ public interface VersionedTable {
      * @throws StatementFailedException when the database fails the batch; nothing was deleted
      */
     BulkResult deleteAll(List<Identity> rows, BulkPolicy policy);
+
+    /**
+     * {@link #deleteAll(List, BulkPolicy)} with the policy configured by
+     * {@link Concurrency.Builder#bulkPolicy(BulkPolicy)} ({@code SKIP_CONFLICTS} unless set).
+     *
+     * @throws BulkConflictException under {@code ABORT_ALL} when any row is stale or already deleted; nothing
+     *     was deleted
+     */
+    BulkResult deleteAll(List<Identity> rows);
 
     /**
      * Runs a bulk action ("delete selected", "mark as shipped") only if none of the selected rows changed or

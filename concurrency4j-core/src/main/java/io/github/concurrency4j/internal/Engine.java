@@ -1,5 +1,6 @@
 package io.github.concurrency4j.internal;
 
+import io.github.concurrency4j.BulkPolicy;
 import io.github.concurrency4j.ConflictHandler;
 import io.github.concurrency4j.ConnectionSource;
 import io.github.concurrency4j.StatementFailedException;
@@ -21,16 +22,22 @@ public final class Engine {
     private final boolean versionRequired;
     private final ConflictHandler conflictHandler;
     private final Clock clock;
+    private final BulkPolicy bulkPolicy;
     private final DisableState disableState = new DisableState();
 
     public Engine(ConnectionSource connections, Dialect dialect, boolean enabled, boolean versionRequired,
-                  ConflictHandler conflictHandler, Clock clock) {
+                  ConflictHandler conflictHandler, Clock clock, BulkPolicy bulkPolicy) {
         this.connections = connections;
         this.dialect = dialect;
         this.enabled = enabled;
         this.versionRequired = versionRequired;
         this.conflictHandler = conflictHandler;
         this.clock = clock;
+        this.bulkPolicy = bulkPolicy;
+    }
+
+    public BulkPolicy bulkPolicy() {
+        return bulkPolicy;
     }
 
     public ConnectionSource connections() {

@@ -418,8 +418,18 @@ public final class TableEngine implements VersionedTable {
     }
 
     @Override
+    public BulkResult updateAll(List<RowChange> changes) {
+        return bulk.updateAll(changes, engine.bulkPolicy());
+    }
+
+    @Override
     public BulkResult deleteAll(List<Identity> rows, BulkPolicy policy) {
         return bulk.deleteAll(rows, policy);
+    }
+
+    @Override
+    public BulkResult deleteAll(List<Identity> rows) {
+        return bulk.deleteAll(rows, engine.bulkPolicy());
     }
 
     @Override

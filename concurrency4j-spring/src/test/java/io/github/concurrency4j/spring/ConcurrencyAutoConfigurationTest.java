@@ -61,6 +61,7 @@ class ConcurrencyAutoConfigurationTest {
                 "concurrency4j.tables.item.strategy=timestamp",
                 "concurrency4j.tables.customer.check-fields=name,email",
                 "concurrency4j.version-required=false",
+                "concurrency4j.bulk-policy=abort-all",
                 "concurrency4j.enabled=false").run(context -> {
                     assertThat(context).hasNotFailed();
                     Concurrency c = context.getBean(Concurrency.class);
@@ -71,6 +72,7 @@ class ConcurrencyAutoConfigurationTest {
                     assertThat(c.table("customer").declaration().strategy())
                             .isEqualTo(VersionStrategy.conditional().checkFields("name", "email"));
                     assertThat(c.isVersionRequired()).isFalse();
+                    assertThat(c.bulkPolicy()).isEqualTo(io.github.concurrency4j.BulkPolicy.ABORT_ALL);
                     assertThat(c.isEnabled()).isFalse();
                 });
     }
@@ -209,7 +211,7 @@ class ConcurrencyAutoConfigurationTest {
         }
         assertThat(json).contains("\"concurrency4j.tables\"", "\"concurrency4j.signing.secrets\"",
                 "\"concurrency4j.web.require-if-match\"", "\"concurrency4j.web.auto-merge\"",
-                "\"concurrency4j.web.token-parameter\"", "\"concurrency4j.version-required\"",
+                "\"concurrency4j.web.token-parameter\"", "\"concurrency4j.version-required\"", "\"concurrency4j.bulk-policy\"",
                 "\"concurrency4j.enabled\"", "\"concurrency4j.triggers.auto-create\"",
                 "\"concurrency4j.triggers.check\"");
         try (InputStream in = getClass().getResourceAsStream("/META-INF/additional-spring-configuration-metadata.json")) {

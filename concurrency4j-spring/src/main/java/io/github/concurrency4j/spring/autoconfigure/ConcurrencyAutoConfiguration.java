@@ -43,6 +43,7 @@ public class ConcurrencyAutoConfiguration {
         Concurrency.Builder builder = Concurrency.builder(new SpringConnectionSource(dataSource))
                 .enabled(properties.isEnabled())
                 .versionRequired(properties.isVersionRequired())
+                .bulkPolicy(properties.getBulkPolicy())
                 .triggers(TriggerSettings.ofDefaults().withAutoCreate(properties.getTriggers().isAutoCreate())
                         .withCheck(properties.getTriggers().getCheck()));
         for (Map.Entry<String, ConcurrencyProperties.Table> e : properties.getTables().entrySet()) {

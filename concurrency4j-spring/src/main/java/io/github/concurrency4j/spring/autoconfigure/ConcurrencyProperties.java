@@ -1,5 +1,6 @@
 package io.github.concurrency4j.spring.autoconfigure;
 
+import io.github.concurrency4j.BulkPolicy;
 import io.github.concurrency4j.triggers.TriggerSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,6 +30,12 @@ public class ConcurrencyProperties {
     /** Whether a write without an expected version is refused (MissingVersionException). */
     private boolean versionRequired = true;
 
+    /**
+     * What a list-editable save or bulk delete does when some rows are stale: skip-conflicts saves the current
+     * rows and reports the others; abort-all saves nothing.
+     */
+    private BulkPolicy bulkPolicy = BulkPolicy.SKIP_CONFLICTS;
+
     /** The versioned tables, by table name. */
     private Map<String, Table> tables = new LinkedHashMap<>();
 
@@ -55,6 +62,14 @@ public class ConcurrencyProperties {
 
     public void setVersionRequired(boolean versionRequired) {
         this.versionRequired = versionRequired;
+    }
+
+    public BulkPolicy getBulkPolicy() {
+        return bulkPolicy;
+    }
+
+    public void setBulkPolicy(BulkPolicy bulkPolicy) {
+        this.bulkPolicy = bulkPolicy;
     }
 
     public Map<String, Table> getTables() {

@@ -111,6 +111,21 @@ public final class RowVersions {
      */
     public BulkResult updateAll(VersionedTable table, Map<String, ? extends Map<String, ?>> changesByKey,
                                 BulkPolicy policy) {
+        return table.updateAll(changes(changesByKey), policy);
+    }
+
+    /**
+     * {@link #updateAll(VersionedTable, Map, BulkPolicy)} with the configured policy
+     * ({@code concurrency4j.bulk-policy}, skip-conflicts by default).
+     *
+     * @throws InvalidTokenException when a change names a row the form carried no token for; nothing was written
+     * @throws io.github.concurrency4j.BulkConflictException under {@code ABORT_ALL} when any row is stale
+     */
+    public BulkResult updateAll(VersionedTable table, Map<String, ? extends Map<String, ?>> changesByKey) {
+        return table.updateAll(changes(changesByKey));
+    }
+
+    private List<RowChange> changes(Map<String, ? extends Map<String, ?>> changesByKey) {
         Map<String, VerifiedToken> byKey = new LinkedHashMap<>();
         for (VerifiedToken t : tokens) {
             byKey.put(t.key(), t);
@@ -123,7 +138,7 @@ public final class RowVersions {
             }
             changes.add(RowChange.of(t.key(), t.version(), e.getValue()));
         }
-        return table.updateAll(changes, policy);
+        return changes;
     }
 
     /**
