@@ -1,0 +1,73 @@
+package io.github.concurrency4j.token;
+
+import io.github.concurrency4j.Identity;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * A token that passed verification: the row it names, the version the client saw, and which fields' original
+ * values it can vouch for. Obtained from {@link VersionTokens#verify(String, String, Object)}.
+ */
+public final class VerifiedToken {
+    private final VersionTokens tokens;
+    private final SecretKeySpec secret;
+    private final String table;
+    private final String key;
+    private final long version;
+    private final Map<String, byte[]> digests;
+
+    VerifiedToken(VersionTokens tokens, SecretKeySpec secret, String table, String key, long version,
+                  Map<String, byte[]> digests) {
+        this.tokens = tokens;
+        this.secret = secret;
+        this.table = table;
+        this.key = key;
+        this.version = version;
+        this.digests = digests;
+    }
+
+    /** The table the token was issued for, in lower case. */
+    public String table() {
+        return table;
+    }
+
+    /** The row key the token was issued for, as text. */
+    public String key() {
+        return key;
+    }
+
+    /** The version the client saw: pass it as the expected version of the write. */
+    public long version() {
+        return version;
+    }
+
+    /** (key, version), the key as text. */
+    public Identity identity() {
+        return new Identity(key, version);
+    }
+
+    /** The fields whose original values the token carries digests of: the fields the form showed. */
+    public Set<String> fields() {
+        return Collections.unmodifiableSet(digests.keySet());
+    }
+
+    /**
+     * Whether a value equals the field's value when the token was issued (compared as text, see
+     * {@link VersionTokens}). Always {@code false} for a field the token has no digest of.
+     */
+    public boolean isOriginal(String field, Object value) {
+        return tokens.isOriginal(secret, this, field, value);
+    }
+
+    byte[] digest(String field) {
+        return digests.get(field);
+    }
+
+    @Override
+    public String toString() {
+        return "VerifiedToken[table=" + table + ", key=" + key + ", version=" + version + ", fields="
+                + digests.keySet() + "]";
+    }
+}
