@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -115,6 +116,46 @@ public final class Concurrency {
      */
     public DisableScope disableIncrement(String... tables) {
         return engine.disableState().open(DisableState.Mode.INCREMENT, declared(tables));
+    }
+
+    /**
+     * Runs a read-modify-write and, when it loses a race, runs it again: for background jobs that can simply redo
+     * their work on fresh data. The work must read what it changes inside the supplier, so that each attempt starts
+     * from the row as it is now. An attempt that fails with a {@link RecordModifiedException} (or with an exception
+     * caused by one, as a {@link ConflictHandler} may throw) is retried after a jittered, exponentially growing wait,
+     * up to {@link RetryPolicy#maxAttempts()} attempts in all; any other exception ends the retries at once.
+     *
+     * <pre>{@code
+     * long hits = concurrency.retry(RetryPolicy.ofDefaults(), () -> {
+     *     Row row = counters.find(1).orElseThrow();
+     *     long next = ((Number) row.get("hits")).longValue() + 1;
+     *     counters.update(1, row.version(), Map.of("hits", next));
+     *     return next;
+     * });
+     * }</pre>
+     *
+     * @return what the successful attempt returned
+     * @throws RecordModifiedException the last attempt's conflict (or the exception that carried it) when every
+     *     attempt lost its race
+     */
+    public <T> T retry(RetryPolicy policy, Supplier<T> work) {
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(work, "work");
+        return Retry.run(policy, work);
+    }
+
+    /**
+     * {@link #retry(RetryPolicy, Supplier)} for work that returns nothing.
+     *
+     * @throws RecordModifiedException the last attempt's conflict when every attempt lost its race
+     */
+    public void retry(RetryPolicy policy, Runnable work) {
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(work, "work");
+        Retry.run(policy, () -> {
+            work.run();
+            return null;
+        });
     }
 
     /** The engine's internals, for concurrency4j's own modules. Not part of the supported API. */

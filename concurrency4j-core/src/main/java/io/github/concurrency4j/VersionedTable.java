@@ -1,6 +1,8 @@
 package io.github.concurrency4j;
 
 import java.sql.Connection;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -61,6 +63,68 @@ public interface VersionedTable {
      * @throws MissingVersionException when no version was given and one is required
      */
     void delete(Object key, Long expectedVersion);
+
+    /**
+     * Applies many rows' changes at once (the list-editable grid), each checked against the version it was read at.
+     * The statements go to the database as one JDBC batch per set of changed columns, in one transaction; then, only
+     * if some row did not match or its new version is decided by the database, one query (per chunk of keys) reads
+     * those rows back in the same transaction.
+     *
+     * <p>An update count other than 0 or 1, such as {@link java.sql.Statement#SUCCESS_NO_INFO} from MariaDB
+     * Connector/J with {@code useBulkStmts=true}, is never taken for a success: the batch is rolled back and run
+     * again on rows first checked and locked with one query, so every conflict is still found.
+     *
+     * @param changes one change per row; a key must not appear twice
+     * @param policy {@link BulkPolicy#SKIP_CONFLICTS} saves the current rows and reports the others;
+     *     {@link BulkPolicy#ABORT_ALL} saves nothing if any row is stale
+     * @return the saved rows with their new versions and, under {@code SKIP_CONFLICTS}, the refused rows with
+     *     their current values
+     * @throws BulkConflictException under {@code ABORT_ALL} when any row is stale or deleted: it lists every such
+     *     row, and nothing was saved
+     * @throws MissingVersionException when a change names no version and one is required; nothing was written
+     * @throws RowNotFoundException when an unchecked change (checks disabled) names a row that does not exist;
+     *     nothing was saved
+     * @throws IllegalArgumentException for a duplicate key, an unknown column or a change of the key or version
+     *     column; nothing was written
+     * @throws StatementFailedException when the database fails the batch; the transaction was rolled back and
+     *     nothing was saved
+     */
+    BulkResult updateAll(List<RowChange> changes, BulkPolicy policy);
+
+    /**
+     * Deletes many rows at once, each only if it is still at the version it was read at: one JDBC batch in one
+     * transaction, verified like {@link #updateAll(List, BulkPolicy)}. A row someone else deleted first is a
+     * conflict.
+     *
+     * @param rows the rows to delete as (key, version read); a key must not appear twice
+     * @param policy what to do with the current rows when some are stale
+     * @return the deleted rows and, under {@code SKIP_CONFLICTS}, the refused ones with their current values
+     * @throws BulkConflictException under {@code ABORT_ALL} when any row is stale or already deleted: it lists
+     *     every such row, and nothing was deleted
+     * @throws IllegalArgumentException for a duplicate key; nothing was written
+     * @throws StatementFailedException when the database fails the batch; nothing was deleted
+     */
+    BulkResult deleteAll(List<Identity> rows, BulkPolicy policy);
+
+    /**
+     * Runs a bulk action ("delete selected", "mark as shipped") only if none of the selected rows changed or
+     * vanished since the user saw them. In one transaction: one query per chunk of keys checks every selected
+     * (key, version) and locks those rows where the database has {@code SELECT ... FOR UPDATE} (SQLite: the
+     * database's write lock is taken first), so no one can change them between the check and the action; then the
+     * action runs on that transaction's connection, and the transaction commits when it returns.
+     *
+     * <p>With checks disabled for this table in the current thread, the action runs unchecked, still in one
+     * transaction.
+     *
+     * @param selected the selected rows as (key, version shown); the same key twice must carry the same version
+     * @param action the work to do; it must use the connection it is given
+     * @return what the action returned
+     * @throws BulkConflictException when any selected row is at another version or gone: it lists every such row
+     *     with its current values, and the action did not run
+     * @throws StatementFailedException when the check or the action fails with an {@link java.sql.SQLException};
+     *     the transaction was rolled back
+     */
+    <T> T guard(Collection<Identity> selected, GuardedAction<T> action);
 
     /**
      * This table with Java records as rows: record components map to columns by name (camelCase to snake_case).

@@ -1,11 +1,15 @@
 package io.github.concurrency4j.internal;
 
+import io.github.concurrency4j.BulkPolicy;
+import io.github.concurrency4j.BulkResult;
 import io.github.concurrency4j.ConnectionSource;
+import io.github.concurrency4j.GuardedAction;
 import io.github.concurrency4j.Identity;
 import io.github.concurrency4j.MissingVersionException;
 import io.github.concurrency4j.RecordModifiedException;
 import io.github.concurrency4j.RecordTable;
 import io.github.concurrency4j.Row;
+import io.github.concurrency4j.RowChange;
 import io.github.concurrency4j.RowNotFoundException;
 import io.github.concurrency4j.TableDeclaration;
 import io.github.concurrency4j.VersionStrategy;
@@ -19,6 +23,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,6 +44,7 @@ public final class TableEngine implements VersionedTable {
     private final String lowerName;
     private final Map<PlanKey, UpdatePlan> plans;
     private final String selectColumns;
+    private final BulkOperations bulk;
 
     public TableEngine(Engine engine, TableModel model, ConnectionSource connections) {
         this(engine, model, connections, new ConcurrentHashMap<>());
@@ -58,6 +64,7 @@ public final class TableEngine implements VersionedTable {
             cols.append(c.sql());
         }
         this.selectColumns = cols.toString();
+        this.bulk = new BulkOperations(this, selectColumns);
     }
 
     @Override
@@ -239,25 +246,10 @@ public final class TableEngine implements VersionedTable {
     @Override
     public long update(Object key, Long expectedVersion, Map<String, ?> changes) {
         Object k = key(key);
-        Objects.requireNonNull(changes, "changes");
-        Column[] cols = new Column[model.columns().size()];
-        Object[] vals = new Object[cols.length];
-        BitSet mask = new BitSet(cols.length);
-        for (Map.Entry<String, ?> e : changes.entrySet()) {
-            Column col = column(e.getKey());
-            if (col == model.key() || col == model.version()) {
-                throw new IllegalArgumentException("Update of " + model.name() + " " + key + " changes the "
-                        + (col == model.key() ? "key" : "version") + " column '" + col.name()
-                        + "': the key identifies the row and the engine sets the version; leave it out.");
-            }
-            int idx = model.columns().indexOf(col);
-            cols[idx] = col;
-            vals[idx] = e.getValue();
-            mask.set(idx);
-        }
+        ChangeSet cs = changeSet(key, changes);
+        Object[] vals = cs.values();
         boolean check = checking(k, expectedVersion);
-        boolean bump = !engine.disableState().incrementDisabled(lowerName);
-        UpdatePlan plan = plans.computeIfAbsent(new PlanKey(mask, check, bump), this::plan);
+        UpdatePlan plan = plan(cs, check, bumping());
         long expected = check ? expectedVersion : 0L;
         long now = model.strategy().kind() == VersionStrategy.Kind.TIMESTAMP ? engine.nowMicros() : 0L;
         long known = plan.knownVersion(expected, now);
@@ -302,7 +294,7 @@ public final class TableEngine implements VersionedTable {
         });
     }
 
-    private void bindUpdate(PreparedStatement ps, UpdatePlan plan, Object[] vals, Object key, long expected, long now)
+    void bindUpdate(PreparedStatement ps, UpdatePlan plan, Object[] vals, Object key, long expected, long now)
             throws SQLException {
         int i = 1;
         switch (plan.versionParams) {
@@ -328,6 +320,46 @@ public final class TableEngine implements VersionedTable {
         if (plan.check) {
             ps.setLong(i, expected);
         }
+    }
+
+    /**
+     * The column values of one row's change, by column position, and which columns it writes: what the single-row
+     * and the bulk update both plan and bind from.
+     */
+    record ChangeSet(Object[] values, BitSet mask) {
+    }
+
+    /**
+     * Validates one row's change: known columns only, neither the key nor the version.
+     *
+     * @throws IllegalArgumentException naming the bad column; nothing has been written
+     */
+    ChangeSet changeSet(Object key, Map<String, ?> changes) {
+        Objects.requireNonNull(changes, "changes");
+        Object[] vals = new Object[model.columns().size()];
+        BitSet mask = new BitSet(vals.length);
+        for (Map.Entry<String, ?> e : changes.entrySet()) {
+            Column col = column(e.getKey());
+            if (col == model.key() || col == model.version()) {
+                throw new IllegalArgumentException("Update of " + model.name() + " " + key + " changes the "
+                        + (col == model.key() ? "key" : "version") + " column '" + col.name()
+                        + "': the key identifies the row and the engine sets the version; leave it out.");
+            }
+            int idx = model.columns().indexOf(col);
+            vals[idx] = e.getValue();
+            mask.set(idx);
+        }
+        return new ChangeSet(vals, mask);
+    }
+
+    /** Whether writes in the current thread bump the version (no {@code disableIncrement} scope is open). */
+    boolean bumping() {
+        return !engine.disableState().incrementDisabled(lowerName);
+    }
+
+    /** The statement plan for a change of these columns; plans are built once per column set and cached. */
+    UpdatePlan plan(ChangeSet change, boolean check, boolean bump) {
+        return plans.computeIfAbsent(new PlanKey(change.mask(), check, bump), this::plan);
     }
 
     /**
@@ -378,6 +410,23 @@ public final class TableEngine implements VersionedTable {
         });
     }
 
+    // ---------------------------------------------------------------- bulk
+
+    @Override
+    public BulkResult updateAll(List<RowChange> changes, BulkPolicy policy) {
+        return bulk.updateAll(changes, policy);
+    }
+
+    @Override
+    public BulkResult deleteAll(List<Identity> rows, BulkPolicy policy) {
+        return bulk.deleteAll(rows, policy);
+    }
+
+    @Override
+    public <T> T guard(Collection<Identity> selected, GuardedAction<T> action) {
+        return bulk.guard(selected, action);
+    }
+
     // ---------------------------------------------------------------- shared
 
     /**
@@ -385,7 +434,7 @@ public final class TableEngine implements VersionedTable {
      * are required.
      */
     public boolean checking(Object key, Long expectedVersion) {
-        if (!engine.enabled() || engine.disableState().checkDisabled(lowerName)) {
+        if (!checksOn()) {
             return false;
         }
         if (expectedVersion == null) {
@@ -397,6 +446,11 @@ public final class TableEngine implements VersionedTable {
             return false;
         }
         return true;
+    }
+
+    /** Whether version checks are on for this table in the current thread (globally and in its disable scopes). */
+    boolean checksOn() {
+        return engine.enabled() && !engine.disableState().checkDisabled(lowerName);
     }
 
     /** The column of this name. */
@@ -509,21 +563,26 @@ public final class TableEngine implements VersionedTable {
         String update = sql.toString();
         String readVersion = "SELECT " + v.sql() + " FROM " + model.sqlName() + " WHERE " + model.key().sql() + " = ?";
         String finalSql = readBack == ReadBack.RETURNED ? d.updateReturning(update, v.sql()) : update;
-        return new UpdatePlan(finalSql, readVersion, readBack, params, next, set,
+        return new UpdatePlan(finalSql, update, readVersion, readBack, params, next, set,
                 trackedChanged.stream().mapToInt(Integer::intValue).toArray(), key.check);
     }
 
     private record PlanKey(BitSet columns, boolean check, boolean bump) {
     }
 
-    private enum ReadBack { KNOWN, RETURNED, READ_AFTER }
+    /** How the new version becomes known: computed in Java, returned by the statement, or read after it. */
+    enum ReadBack { KNOWN, RETURNED, READ_AFTER }
 
     private enum VersionParams { NONE, NEXT, NOW_TWICE, TRACKED_VALUES }
 
     private enum NextVersion { PLUS_ONE, TIMESTAMP, SAME }
 
-    private static final class UpdatePlan {
+    /** One planned UPDATE: its SQL and how to bind it and learn the new version. */
+    static final class UpdatePlan {
+        /** The statement the single-row path runs: {@link #updateSql}, wrapped to return the version if needed. */
         final String sql;
+        /** The plain UPDATE, without RETURNING: what a JDBC batch can run. */
+        final String updateSql;
         final String readVersionSql;
         final ReadBack readBack;
         final VersionParams versionParams;
@@ -532,9 +591,10 @@ public final class TableEngine implements VersionedTable {
         final int[] tracked;
         final boolean check;
 
-        UpdatePlan(String sql, String readVersionSql, ReadBack readBack, VersionParams versionParams,
-                   NextVersion next, int[] set, int[] tracked, boolean check) {
+        UpdatePlan(String sql, String updateSql, String readVersionSql, ReadBack readBack,
+                   VersionParams versionParams, NextVersion next, int[] set, int[] tracked, boolean check) {
             this.sql = sql;
+            this.updateSql = updateSql;
             this.readVersionSql = readVersionSql;
             this.readBack = readBack;
             this.versionParams = versionParams;

@@ -1,0 +1,51 @@
+package io.github.concurrency4j;
+
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The retry loop behind {@link Concurrency#retry(RetryPolicy, Supplier)}. */
+final class Retry {
+    private static final Logger LOG = LoggerFactory.getLogger(Retry.class);
+
+    private Retry() {
+    }
+
+    static <T> T run(RetryPolicy policy, Supplier<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return work.get();
+            } catch (RuntimeException e) {
+                RecordModifiedException conflict = conflictIn(e);
+                if (conflict == null || attempt >= policy.maxAttempts()) {
+                    throw e;
+                }
+                long delay = policy.delayMillisBefore(attempt + 1);
+                LOG.debug("Attempt {} of {} lost a race on {} {}; retrying in {} ms", attempt, policy.maxAttempts(),
+                        conflict.table(), conflict.key(), delay);
+                try {
+                    policy.sleeper().sleep(delay);
+                } catch (InterruptedException interrupted) {
+                    // Stop retrying, keep the interrupt for the caller, and report what actually failed.
+                    Thread.currentThread().interrupt();
+                    e.addSuppressed(interrupted);
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * The conflict that caused this failure, if any. A {@link ConflictHandler} may have translated the conflict into
+     * an application exception; such an exception still means "lost a race" as long as it keeps the conflict as
+     * its cause.
+     */
+    private static RecordModifiedException conflictIn(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RecordModifiedException c) {
+                return c;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,634 @@
+package io.github.concurrency4j.internal;
+
+import io.github.concurrency4j.BulkConflictException;
+import io.github.concurrency4j.BulkPolicy;
+import io.github.concurrency4j.BulkResult;
+import io.github.concurrency4j.ConnectionSource;
+import io.github.concurrency4j.GuardedAction;
+import io.github.concurrency4j.Identity;
+import io.github.concurrency4j.RecordModifiedException;
+import io.github.concurrency4j.Row;
+import io.github.concurrency4j.RowChange;
+import io.github.concurrency4j.RowNotFoundException;
+import io.github.concurrency4j.StatementFailedException;
+import io.github.concurrency4j.VersionStrategy;
+import io.github.concurrency4j.dialect.Dialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bulk operations of one table: {@code updateAll}, {@code deleteAll} and {@code guard}. The UPDATE statements
+ * come from the same plans as the single-row path ({@link TableEngine#plan}); this class adds batching, the
+ * transaction, verification of the batch's update counts, and the guarded check.
+ *
+ * <p>A bulk write first runs optimistically: one batch, then one read of only the rows whose count was 0 or whose
+ * new version the database decided. Where a count proves nothing (anything but 0 or 1, such as
+ * {@link Statement#SUCCESS_NO_INFO}), a read alone cannot tell "this write matched" from "someone else wrote the
+ * same next version just before": so the batch is undone, the rows are checked and locked with one query, and the
+ * batch runs again on the rows found current. The table then remembers that its driver hides counts and locks
+ * first from the start.
+ */
+final class BulkOperations {
+    private static final Logger LOG = LoggerFactory.getLogger(BulkOperations.class);
+    private static final String GUARDED_ACTION = "guarded action";
+
+    private final TableEngine table;
+    private final TableModel model;
+    private final Dialect dialect;
+    private final String selectColumns;
+    /** Set once a batch came back with counts that prove nothing: later bulk writes lock first. */
+    private volatile boolean lockFirst;
+
+    BulkOperations(TableEngine table, String selectColumns) {
+        this.table = table;
+        this.model = table.model();
+        this.dialect = table.engine().dialect();
+        this.selectColumns = selectColumns;
+    }
+
+    private enum Op {
+        UPDATE("update"), DELETE("delete");
+
+        final String verb;
+
+        Op(String verb) {
+            this.verb = verb;
+        }
+    }
+
+    /** One row of a bulk write, with what the batch learned about it. */
+    private static final class Item {
+        final Object key;
+        final boolean check;
+        final long expected;
+        final TableEngine.UpdatePlan plan;
+        final Object[] values;
+        final Map<String, ?> changes;
+        final long now;
+        int count;
+
+        Item(Object key, boolean check, long expected, TableEngine.UpdatePlan plan, Object[] values,
+             Map<String, ?> changes, long now) {
+            this.key = key;
+            this.check = check;
+            this.expected = expected;
+            this.plan = plan;
+            this.values = values;
+            this.changes = changes;
+            this.now = now;
+        }
+    }
+
+    // ---------------------------------------------------------------- updateAll / deleteAll
+
+    BulkResult updateAll(List<RowChange> changes, BulkPolicy policy) {
+        Objects.requireNonNull(changes, "changes must not be null; pass an empty list to update nothing");
+        Objects.requireNonNull(policy, "policy must not be null: BulkPolicy.SKIP_CONFLICTS or BulkPolicy.ABORT_ALL");
+        boolean bump = table.bumping();
+        long now = model.strategy().kind() == VersionStrategy.Kind.TIMESTAMP ? table.engine().nowMicros() : 0L;
+        List<Item> items = new ArrayList<>(changes.size());
+        Map<Object, Integer> seen = new HashMap<>(changes.size() * 2);
+        for (int i = 0; i < changes.size(); i++) {
+            RowChange rc = changes.get(i);
+            if (rc == null) {
+                throw new IllegalArgumentException("changes[" + i + "] of an updateAll of " + model.name()
+                        + " is null: pass one RowChange per row to update. Nothing was written.");
+            }
+            Object k = table.key(rc.key());
+            requireUnique(seen, k, i, "updateAll", "merge them into one RowChange per row");
+            TableEngine.ChangeSet cs = table.changeSet(k, rc.changes());
+            boolean check = table.checking(k, rc.expectedVersion());
+            // Distinct timestamps within one batch keep timestamp versions unique across rows.
+            items.add(new Item(k, check, check ? rc.expectedVersion() : 0L, table.plan(cs, check, bump), cs.values(),
+                    rc.changes(), now + i));
+        }
+        return items.isEmpty() ? new BulkResult(model.name(), List.of(), List.of()) : run(Op.UPDATE, items, policy);
+    }
+
+    BulkResult deleteAll(List<Identity> rows, BulkPolicy policy) {
+        Objects.requireNonNull(rows, "rows must not be null; pass an empty list to delete nothing");
+        Objects.requireNonNull(policy, "policy must not be null: BulkPolicy.SKIP_CONFLICTS or BulkPolicy.ABORT_ALL");
+        List<Item> items = new ArrayList<>(rows.size());
+        Map<Object, Integer> seen = new HashMap<>(rows.size() * 2);
+        for (int i = 0; i < rows.size(); i++) {
+            Identity id = rows.get(i);
+            if (id == null) {
+                throw new IllegalArgumentException("rows[" + i + "] of a deleteAll of " + model.name()
+                        + " is null: pass one (key, version) Identity per row to delete. Nothing was written.");
+            }
+            Object k = table.key(id.key());
+            requireUnique(seen, k, i, "deleteAll", "name each row once");
+            items.add(new Item(k, table.checking(k, id.version()), id.version(), null, null, Map.of(), 0L));
+        }
+        return items.isEmpty() ? new BulkResult(model.name(), List.of(), List.of()) : run(Op.DELETE, items, policy);
+    }
+
+    private void requireUnique(Map<Object, Integer> seen, Object key, int index, String operation, String fix) {
+        Integer before = seen.putIfAbsent(key, index);
+        if (before != null) {
+            throw new IllegalArgumentException("Key " + key + " of " + model.name() + " appears twice in one "
+                    + operation + " (at " + before + " and " + index + "): " + fix + ". Nothing was written.");
+        }
+    }
+
+    private BulkResult run(Op op, List<Item> items, BulkPolicy policy) {
+        String what = op.verb + " " + items.size() + (items.size() == 1 ? " row of " : " rows of ") + model.name()
+                + " (" + policy + ")";
+        List<Item> ordered = inKeyOrder(items);
+        return transaction(what, "the batch", tx -> {
+            if (!lockFirst) {
+                BulkResult r = optimistic(tx.connection, op, items, ordered, policy);
+                if (r != null) {
+                    return r;
+                }
+                lockFirst = true;
+                tx.undo();
+            }
+            return lockedFirst(tx.connection, op, items, ordered, policy);
+        });
+    }
+
+    /**
+     * One batch, then one read of the rows the counts leave open. Returns {@code null} when a count proves nothing;
+     * the caller then undoes the batch.
+     */
+    private BulkResult optimistic(Connection c, Op op, List<Item> items, List<Item> ordered, BulkPolicy policy)
+            throws SQLException {
+        executeBatches(c, op, ordered);
+        List<Object> toRead = new ArrayList<>();
+        for (Item it : ordered) {
+            if (it.count == 1) {
+                if (op == Op.UPDATE && it.plan.readBack != TableEngine.ReadBack.KNOWN) {
+                    toRead.add(it.key);
+                }
+            } else if (it.count == 0) {
+                toRead.add(it.key);
+            } else {
+                LOG.debug("The driver answered {} for {} {} in a batch; verifying with locked rows instead",
+                        it.count, model.name(), it.key);
+                return null;
+            }
+        }
+        // Rows this batch changed stay locked by it until commit, so what is read here is what it wrote.
+        Map<Object, Row> rows = toRead.isEmpty() ? Map.of() : readRows(c, toRead, false);
+        List<Identity> saved = new ArrayList<>(items.size());
+        List<RecordModifiedException> conflicts = new ArrayList<>();
+        for (Item it : items) {
+            Row current = rows.get(it.key);
+            if (it.count == 1) {
+                if (op == Op.DELETE) {
+                    saved.add(new Identity(it.key, it.expected));
+                } else if (it.plan.readBack == TableEngine.ReadBack.KNOWN) {
+                    saved.add(new Identity(it.key, it.plan.knownVersion(it.expected, it.now)));
+                } else if (current != null) {
+                    saved.add(new Identity(it.key, current.version()));
+                } else {
+                    return null;
+                }
+            } else if (op == Op.UPDATE) {
+                if (!it.check) {
+                    if (current == null) {
+                        throw new RowNotFoundException(model.name(), it.key);
+                    }
+                    saved.add(new Identity(it.key, current.version()));
+                } else if (current != null && current.version() == it.expected) {
+                    // Matched but changed nothing, so a driver counting changed rows (MariaDB's useAffectedRows)
+                    // said 0. Versions only rise: still at the expected version means this write was not stale.
+                    saved.add(new Identity(it.key, it.expected));
+                } else {
+                    conflicts.add(conflict(op, it, current));
+                }
+            } else if (!it.check) {
+                if (current != null) {
+                    return null;
+                }
+                saved.add(new Identity(it.key, it.expected));
+            } else if (current != null && current.version() == it.expected) {
+                return null;
+            } else {
+                conflicts.add(conflict(op, it, current));
+            }
+        }
+        return result(op, items.size(), saved, conflicts, policy);
+    }
+
+    /**
+     * Checks and locks every row with one query per chunk, then batches the current ones. Their statements apply
+     * whatever count the driver reports: the rows are verified and cannot change before this transaction ends.
+     */
+    private BulkResult lockedFirst(Connection c, Op op, List<Item> items, List<Item> ordered, BulkPolicy policy)
+            throws SQLException {
+        Map<Object, Row> rows = lockRows(c, keys(ordered));
+        List<RecordModifiedException> conflicts = new ArrayList<>();
+        List<Item> writable = new ArrayList<>(ordered.size());
+        for (Item it : ordered) {
+            Row current = rows.get(it.key);
+            if (it.check && (current == null || current.version() != it.expected)) {
+                continue;
+            }
+            if (current == null && op == Op.UPDATE) {
+                throw new RowNotFoundException(model.name(), it.key);
+            }
+            if (current != null) {
+                writable.add(it);
+            }
+        }
+        for (Item it : items) {
+            Row current = rows.get(it.key);
+            if (it.check && (current == null || current.version() != it.expected)) {
+                conflicts.add(conflict(op, it, current));
+            }
+        }
+        if (!conflicts.isEmpty() && policy == BulkPolicy.ABORT_ALL) {
+            throw abortAll(op, items.size(), conflicts);
+        }
+        executeBatches(c, op, writable);
+        List<Object> toRead = new ArrayList<>();
+        if (op == Op.UPDATE) {
+            for (Item it : writable) {
+                if (it.plan.readBack != TableEngine.ReadBack.KNOWN) {
+                    toRead.add(it.key);
+                }
+            }
+        }
+        Map<Object, Row> after = toRead.isEmpty() ? Map.of() : readRows(c, toRead, false);
+        List<Identity> saved = new ArrayList<>(items.size());
+        for (Item it : items) {
+            Row current = rows.get(it.key);
+            if (it.check && (current == null || current.version() != it.expected)) {
+                continue;
+            }
+            if (op == Op.DELETE) {
+                saved.add(new Identity(it.key, it.expected));
+            } else if (it.plan.readBack == TableEngine.ReadBack.KNOWN) {
+                saved.add(new Identity(it.key, it.plan.knownVersion(it.expected, it.now)));
+            } else {
+                saved.add(new Identity(it.key, after.get(it.key).version()));
+            }
+        }
+        return result(op, items.size(), saved, conflicts, policy);
+    }
+
+    private BulkResult result(Op op, int rowCount, List<Identity> saved, List<RecordModifiedException> conflicts,
+                              BulkPolicy policy) {
+        if (!conflicts.isEmpty() && policy == BulkPolicy.ABORT_ALL) {
+            throw abortAll(op, rowCount, conflicts);
+        }
+        return new BulkResult(model.name(), saved, conflicts);
+    }
+
+    private RuntimeException abortAll(Op op, int rowCount, List<RecordModifiedException> conflicts) {
+        return handled(new BulkConflictException(model.name(), op.verb, rowCount, conflicts));
+    }
+
+    private RecordModifiedException conflict(Op op, Item it, Row current) {
+        return new RecordModifiedException(model.name(), it.key, it.expected, current,
+                op == Op.UPDATE ? it.changes : Map.of(), op.verb);
+    }
+
+    private RuntimeException handled(BulkConflictException e) {
+        RuntimeException replacement = table.engine().conflictHandler().onConflict(e);
+        return replacement == null ? e : replacement;
+    }
+
+    /** Runs the items as one JDBC batch per distinct statement and records each item's update count. */
+    private void executeBatches(Connection c, Op op, List<Item> items) throws SQLException {
+        Map<String, List<Item>> batches = new LinkedHashMap<>();
+        for (Item it : items) {
+            batches.computeIfAbsent(statement(op, it), s -> new ArrayList<>()).add(it);
+        }
+        for (Map.Entry<String, List<Item>> batch : batches.entrySet()) {
+            List<Item> group = batch.getValue();
+            try (PreparedStatement ps = c.prepareStatement(batch.getKey())) {
+                for (Item it : group) {
+                    if (op == Op.UPDATE) {
+                        table.bindUpdate(ps, it.plan, it.values, it.key, it.expected, it.now);
+                    } else {
+                        Binder.bind(ps, 1, it.key, model.key().jdbcType());
+                        if (it.check) {
+                            ps.setLong(2, it.expected);
+                        }
+                    }
+                    ps.addBatch();
+                }
+                int[] counts = ps.executeBatch();
+                for (int i = 0; i < group.size(); i++) {
+                    // A driver that reports fewer counts than statements has told us nothing about the rest.
+                    group.get(i).count = counts.length == group.size() ? counts[i] : Statement.SUCCESS_NO_INFO;
+                }
+            }
+        }
+    }
+
+    private String statement(Op op, Item it) {
+        if (op == Op.UPDATE) {
+            return it.plan.updateSql;
+        }
+        return "DELETE FROM " + model.sqlName() + " WHERE " + model.key().sql() + " = ?"
+                + (it.check ? " AND " + model.version().sql() + " = ?" : "");
+    }
+
+    /**
+     * Rows in key order when the keys can be ordered: two bulk writes over overlapping rows then take their row
+     * locks in the same order and cannot deadlock each other.
+     */
+    private static List<Item> inKeyOrder(List<Item> items) {
+        Class<?> type = items.get(0).key.getClass();
+        if (!Comparable.class.isAssignableFrom(type)) {
+            return items;
+        }
+        for (Item it : items) {
+            if (it.key.getClass() != type) {
+                return items;
+            }
+        }
+        List<Item> sorted = new ArrayList<>(items);
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Comparator<Item> byKey = (a, b) -> ((Comparable) a.key).compareTo(b.key);
+        sorted.sort(byKey);
+        return sorted;
+    }
+
+    private static List<Object> keys(List<Item> items) {
+        List<Object> keys = new ArrayList<>(items.size());
+        for (Item it : items) {
+            keys.add(it.key);
+        }
+        return keys;
+    }
+
+    // ---------------------------------------------------------------- guard
+
+    <T> T guard(Collection<Identity> selected, GuardedAction<T> action) {
+        Objects.requireNonNull(selected, "selected must not be null; pass an empty collection to select no rows");
+        Objects.requireNonNull(action, "action");
+        Map<Object, Long> expected = new LinkedHashMap<>(selected.size() * 2);
+        int i = 0;
+        for (Identity id : selected) {
+            if (id == null) {
+                throw new IllegalArgumentException("The selection for a guarded action on " + model.name()
+                        + " holds null at position " + i + ": pass one (key, version) Identity per selected row. "
+                        + "The action did not run.");
+            }
+            Object k = table.key(id.key());
+            Long before = expected.putIfAbsent(k, id.version());
+            if (before != null && before != id.version()) {
+                throw new IllegalArgumentException("Row " + k + " of " + model.name() + " is selected twice, with "
+                        + "versions " + before + " and " + id.version() + ": a selection names each row once, with "
+                        + "the version that was shown. The action did not run.");
+            }
+            i++;
+        }
+        boolean check = table.checksOn();
+        String what = "run a guarded action on " + expected.size() + " selected rows of " + model.name();
+        return transaction(what, "the action's transaction", tx -> {
+            Connection c = tx.connection;
+            if (check && !expected.isEmpty()) {
+                List<Object> keys = new ArrayList<>(expected.keySet());
+                Map<Object, Long> versions = lockVersions(c, keys);
+                List<Object> changed = new ArrayList<>();
+                for (Object k : keys) {
+                    Long v = versions.get(k);
+                    if (v == null || v.longValue() != expected.get(k)) {
+                        changed.add(k);
+                    }
+                }
+                if (!changed.isEmpty()) {
+                    // The conflict path costs one more read: the exception carries what the rows hold now.
+                    Map<Object, Row> rows = readRows(c, changed, false);
+                    List<RecordModifiedException> conflicts = new ArrayList<>(changed.size());
+                    for (Object k : changed) {
+                        conflicts.add(new RecordModifiedException(model.name(), k, expected.get(k), rows.get(k),
+                                Map.of(), GUARDED_ACTION));
+                    }
+                    throw handled(new BulkConflictException(model.name(), GUARDED_ACTION, expected.size(),
+                            conflicts));
+                }
+            }
+            return action.run(c);
+        });
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /** The rows with these keys, locked until the transaction ends. */
+    private Map<Object, Row> lockRows(Connection c, List<Object> keys) throws SQLException {
+        takeWriteLockWithoutRowLocks(c);
+        Map<Object, Row> rows = new HashMap<>(keys.size() * 2);
+        select(c, keys, selectColumns, dialect.supportsSelectForUpdate(), rs -> {
+            Row r = table.toRow(rs);
+            rows.put(table.key(r.key()), r);
+        });
+        return rows;
+    }
+
+    /** The versions of the rows with these keys, locked until the transaction ends. */
+    private Map<Object, Long> lockVersions(Connection c, List<Object> keys) throws SQLException {
+        takeWriteLockWithoutRowLocks(c);
+        Map<Object, Long> versions = new HashMap<>(keys.size() * 2);
+        select(c, keys, model.key().sql() + ", " + model.version().sql(), dialect.supportsSelectForUpdate(),
+                rs -> versions.put(table.key(rs.getObject(1)), rs.getLong(2)));
+        return versions;
+    }
+
+    /** The rows with these keys as they are now; locked until the transaction ends when {@code lock}. */
+    private Map<Object, Row> readRows(Connection c, List<Object> keys, boolean lock) throws SQLException {
+        Map<Object, Row> rows = new HashMap<>(keys.size() * 2);
+        select(c, keys, selectColumns, lock, rs -> {
+            Row r = table.toRow(rs);
+            rows.put(table.key(r.key()), r);
+        });
+        return rows;
+    }
+
+    /**
+     * A database without row locks (SQLite) serializes writers with one database-wide write lock instead. Taking it
+     * before the check (BEGIN IMMEDIATE semantics) keeps anyone from writing between the check and what follows; a
+     * write statement that matches no row takes it without changing anything.
+     */
+    private void takeWriteLockWithoutRowLocks(Connection c) throws SQLException {
+        if (dialect.supportsSelectForUpdate()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + model.sqlName() + " SET " + model.key().sql()
+                + " = " + model.key().sql() + " WHERE 1 = 0")) {
+            ps.executeUpdate();
+        }
+    }
+
+    @FunctionalInterface
+    private interface RowReader {
+        void read(ResultSet rs) throws SQLException;
+    }
+
+    /** One query per chunk of keys, each chunk as large as the dialect's parameter limit allows. */
+    private void select(Connection c, List<Object> keys, String columns, boolean forUpdate, RowReader reader)
+            throws SQLException {
+        int chunk = Math.max(1, dialect.maxParameters());
+        for (int from = 0; from < keys.size(); from += chunk) {
+            List<Object> part = keys.subList(from, Math.min(keys.size(), from + chunk));
+            StringBuilder sql = new StringBuilder(64 + part.size() * 3).append("SELECT ").append(columns)
+                    .append(" FROM ").append(model.sqlName()).append(" WHERE ").append(model.key().sql())
+                    .append(" IN (");
+            for (int i = 0; i < part.size(); i++) {
+                sql.append(i == 0 ? "?" : ", ?");
+            }
+            sql.append(')');
+            if (forUpdate) {
+                // Locks are taken in key order, as the batch takes them: concurrent bulk operations cannot deadlock.
+                sql.append(" ORDER BY ").append(model.key().sql()).append(" FOR UPDATE");
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < part.size(); i++) {
+                    Binder.bind(ps, i + 1, part.get(i), model.key().jdbcType());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        reader.read(rs);
+                    }
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- transactions
+
+    @FunctionalInterface
+    private interface TransactionWork<T> {
+        T run(Transaction tx) throws SQLException;
+    }
+
+    /**
+     * The transaction of one bulk operation: the engine's own when the connection is in auto-commit, otherwise
+     * the caller's, in which a savepoint marks where the operation began so that it can be undone alone.
+     */
+    private static final class Transaction {
+        final Connection connection;
+        final boolean own;
+        final Savepoint savepoint;
+
+        Transaction(Connection connection, boolean own, Savepoint savepoint) {
+            this.connection = connection;
+            this.own = own;
+            this.savepoint = savepoint;
+        }
+
+        void undo() throws SQLException {
+            if (own) {
+                connection.rollback();
+            } else {
+                connection.rollback(savepoint);
+            }
+        }
+
+        boolean undoQuietly() {
+            try {
+                undo();
+                return true;
+            } catch (SQLException e) {
+                return false;
+            }
+        }
+
+        void finish() throws SQLException {
+            if (own) {
+                connection.commit();
+            } else {
+                try {
+                    connection.releaseSavepoint(savepoint);
+                } catch (SQLFeatureNotSupportedException ignored) {
+                    // The savepoint then lives until the caller's transaction ends, which is harmless.
+                }
+            }
+        }
+    }
+
+    private <T> T transaction(String what, String unit, TransactionWork<T> work) {
+        ConnectionSource source = table.connections();
+        Connection c;
+        try {
+            c = source.acquire();
+        } catch (SQLException e) {
+            throw new StatementFailedException("Could not get a connection to " + what + "; nothing was written", e);
+        }
+        try {
+            return inTransaction(c, what, unit, work);
+        } finally {
+            try {
+                source.release(c);
+            } catch (SQLException ignored) {
+                // The outcome is decided already; a failed release must not hide it.
+            }
+        }
+    }
+
+    private <T> T inTransaction(Connection c, String what, String unit, TransactionWork<T> work) {
+        Transaction tx;
+        try {
+            boolean own = c.getAutoCommit();
+            if (own) {
+                c.setAutoCommit(false);
+            }
+            tx = new Transaction(c, own, own ? null : c.setSavepoint());
+        } catch (SQLException e) {
+            throw new StatementFailedException("Could not start a transaction to " + what + "; nothing was written",
+                    e);
+        }
+        try {
+            T result;
+            try {
+                result = work.run(tx);
+            } catch (SQLException e) {
+                boolean undone = tx.undoQuietly();
+                throw new StatementFailedException("Could not " + what + ": " + undoneMessage(tx, unit, undone), e);
+            } catch (RuntimeException | Error e) {
+                tx.undoQuietly();
+                throw e;
+            }
+            try {
+                tx.finish();
+            } catch (SQLException e) {
+                tx.undoQuietly();
+                throw new StatementFailedException("Could not commit " + what + ": if the connection was lost "
+                        + "during the commit, the database may or may not have saved it; read the rows again", e);
+            }
+            return result;
+        } finally {
+            if (tx.own) {
+                try {
+                    c.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // A dead connection cannot be reset; the pool discards it.
+                }
+            }
+        }
+    }
+
+    private static String undoneMessage(Transaction tx, String unit, boolean undone) {
+        if (tx.own) {
+            // Uncommitted work dies with its transaction even when the rollback itself fails (a lost connection).
+            return unit + " was rolled back and nothing was saved";
+        }
+        if (undone) {
+            return unit + " was rolled back to the savepoint taken before it, so nothing of it was saved; "
+                    + "the caller's transaction is still open";
+        }
+        return "nothing of " + unit + " is committed, but it could not be rolled back to the savepoint taken "
+                + "before it: roll back the caller's transaction";
+    }
+}
