@@ -46,6 +46,11 @@ public enum BenchmarkDatabase {
         }
 
         @Override
+        String password() {
+            return env("C4J_BENCH_PG_PASSWORD", "");
+        }
+
+        @Override
         String rangeSelect(int rows) {
             return "SELECT g, 'name ' || g, 100, 1 FROM generate_series(1, " + rows + ") g";
         }
@@ -75,6 +80,10 @@ public enum BenchmarkDatabase {
     abstract String url();
 
     abstract String user();
+
+    String password() {
+        return "";
+    }
 
     /** A SELECT producing {@code rows} rows of (id, name, price, version) with ids 1..rows. */
     abstract String rangeSelect(int rows);
@@ -106,7 +115,7 @@ public enum BenchmarkDatabase {
         config.setPoolName("benchmarks-" + name().toLowerCase(Locale.ROOT));
         config.setJdbcUrl(url());
         config.setUsername(user());
-        config.setPassword(env("C4J_BENCH_PG_PASSWORD", ""));
+        config.setPassword(password());
         config.setMaximumPoolSize(POOL_SIZE);
         config.setMinimumIdle(POOL_SIZE);
         config.setAutoCommit(true);
