@@ -23,6 +23,10 @@ WHY_MISSED = {
         "On PostgreSQL the engine's write is one round-trip; Hibernate's load + flush is three (SELECT, UPDATE, "
         "COMMIT, the BEGIN riding on the SELECT). When the round-trip dominates, the ratio cannot go much beyond 3x, "
         "and server work per statement pulls it below."),
+    "engine-vs-jdbc-durable": (
+        "With every commit waiting for the disk, both contenders spend most of each write in the WAL flush "
+        "(fdatasync), whose time on this machine varies far more than the engine's few microseconds of Java work; "
+        "the two sides ran one after the other, so a slower patch of disk time lands on one side only."),
     "conditional-vs-auto": (
         "conditional() decides the bump inside the statement (CASE WHEN col IS DISTINCT FROM ? ...) and must read "
         "the resulting version back (RETURNING on PostgreSQL, FINAL TABLE on H2), while autoIncrement() knows the "
@@ -147,7 +151,7 @@ COMPARISONS = [
      "engine update vs SELECT ... FOR UPDATE, then UPDATE"),
     ("hibernate-vs-jdbc", "1. Single-row update", "main", "SingleRowUpdateBenchmark.hibernateUpdate",
      "SingleRowUpdateBenchmark.jdbcUpdate", None, {}, "(context) Hibernate vs hand-written JDBC"),
-    ("engine-vs-jdbc", "1. Single-row update, durable commits", "durable", "SingleRowUpdateBenchmark.engineUpdate",
+    ("engine-vs-jdbc-durable", "1. Single-row update, durable commits", "durable", "SingleRowUpdateBenchmark.engineUpdate",
      "SingleRowUpdateBenchmark.jdbcUpdate", at_most(1.10), {"pgSyncCommit": "on"},
      "engine vs JDBC, every commit flushed to disk"),
     ("conditional-vs-auto", "2. conditional vs autoIncrement", "main",
@@ -194,7 +198,8 @@ def comparison_rows(runs, dbs):
             rows.append((section, label, db or "-", sv, se, unit, bv, be, rv, re_, goal.text if goal else "report",
                          verdict))
             if miss is not None:
-                misses.append((cid, label, db, miss, goal.text))
+                misses.append((cid, label + (", within error" if "within error" in verdict else ""), db, miss,
+                               goal.text))
     return rows, misses
 
 
@@ -263,6 +268,12 @@ def render(runs, machine):
     out.append(f"- **Profile:** {machine.get('profile', '?')} (`{machine.get('jmh_options', '')}`), "
                f"took {machine.get('elapsed', '?')}")
     out.append("")
+    load = number(str(machine.get("load_before", "nan")).split(" ")[0])
+    if not math.isnan(load) and load > 1.5:
+        out.append(f"> **Warning:** the 1-minute load average was {load:.1f} on {machine.get('nproc', '?')} cores "
+                   "when this run started: other work shared the machine, and the numbers below carry its noise "
+                   "(see the error bars). Re-run `scripts/bench` on an idle machine before drawing conclusions.")
+        out.append("")
     out.append("## Results")
     out.append("")
     out.append("*ratio* = score ÷ baseline score, ± the two JMH 99.9% errors combined. A goal marked "
@@ -298,13 +309,22 @@ def render(runs, machine):
                    "Hand-written JDBC is the floor: what the driver and the pool allocate for the same statement "
                    "(and, for H2, which runs inside the benchmark's JVM, what the database itself allocates: its "
                    "B-tree is deeper with more rows). The engine's own allocation is the difference, and that is "
-                   "what must stay flat: goal *ratio* (100k ÷ 1k) ≤ 1.05×, or a growth under 64 bytes.")
+                   "what must stay flat: goal *ratio* (100k ÷ 1k) ≤ 1.05×, or a growth under 64 bytes; *within error* when "
+                   "the growth is smaller than its own 99.9% error.")
         out.append("")
         rows = []
         for db, got, own in al:
             (o1, oe1), (o2, oe2) = own[1000], own[100000]
             r = o2 / o1 if o1 and not math.isnan(o1) and not math.isnan(o2) else float("nan")
-            flat = "n/a" if math.isnan(r) else ("yes" if (r <= 1.05 or o2 - o1 < 64) else "**no**")
+            growth, growth_error = o2 - o1, math.hypot(oe1, oe2)
+            if math.isnan(r):
+                flat = "n/a"
+            elif r <= 1.05 or growth < 64:
+                flat = "yes"
+            elif not math.isnan(growth_error) and growth <= growth_error:
+                flat = "yes (within error)"
+            else:
+                flat = "**no**"
             if flat == "**no**":
                 misses.append(("alloc-flat", "engine's own allocation per update stays flat", db, r / 1.05 - 1,
                                "≤ 1.05×"))
