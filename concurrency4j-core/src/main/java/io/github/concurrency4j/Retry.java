@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 /** The retry loop behind {@link Concurrency#retry(RetryPolicy, Supplier)}. */
 final class Retry {
     private static final Logger LOG = LoggerFactory.getLogger(Retry.class);
+    private static final int MAX_CAUSE_DEPTH = 32;
 
     private Retry() {
     }
@@ -41,7 +42,9 @@ final class Retry {
      * its cause.
      */
     private static RecordModifiedException conflictIn(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        int depth = 0;
+        // Bounded: a cause chain can loop (A caused by B caused by A), which getCause() does not prevent.
+        for (Throwable t = e; t != null && depth < MAX_CAUSE_DEPTH; t = t.getCause(), depth++) {
             if (t instanceof RecordModifiedException c) {
                 return c;
             }

@@ -3,7 +3,6 @@ package io.github.concurrency4j.internal;
 import io.github.concurrency4j.BulkConflictException;
 import io.github.concurrency4j.BulkPolicy;
 import io.github.concurrency4j.BulkResult;
-import io.github.concurrency4j.ConnectionSource;
 import io.github.concurrency4j.GuardedAction;
 import io.github.concurrency4j.Identity;
 import io.github.concurrency4j.RecordModifiedException;
@@ -24,10 +23,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -235,42 +236,38 @@ final class BulkOperations {
             throws SQLException {
         Map<Object, Row> rows = lockRows(c, keys(ordered));
         List<RecordModifiedException> conflicts = new ArrayList<>();
-        List<Item> writable = new ArrayList<>(ordered.size());
-        for (Item it : ordered) {
-            Row current = rows.get(it.key);
-            if (it.check && (current == null || current.version() != it.expected)) {
-                continue;
-            }
-            if (current == null && op == Op.UPDATE) {
-                throw new RowNotFoundException(model.name(), it.key);
-            }
-            if (current != null) {
-                writable.add(it);
-            }
-        }
+        Set<Object> skipped = new HashSet<>();
         for (Item it : items) {
             Row current = rows.get(it.key);
             if (it.check && (current == null || current.version() != it.expected)) {
                 conflicts.add(conflict(op, it, current));
+                skipped.add(it.key);
+            } else if (current == null) {
+                if (op == Op.UPDATE) {
+                    throw new RowNotFoundException(model.name(), it.key);
+                }
+                // An unchecked delete of a row that is already gone: nothing to do, as for a single delete.
+                skipped.add(it.key);
             }
         }
         if (!conflicts.isEmpty() && policy == BulkPolicy.ABORT_ALL) {
             throw abortAll(op, items.size(), conflicts);
         }
-        executeBatches(c, op, writable);
+        List<Item> writable = new ArrayList<>(ordered.size());
         List<Object> toRead = new ArrayList<>();
-        if (op == Op.UPDATE) {
-            for (Item it : writable) {
-                if (it.plan.readBack != TableEngine.ReadBack.KNOWN) {
+        for (Item it : ordered) {
+            if (!skipped.contains(it.key)) {
+                writable.add(it);
+                if (op == Op.UPDATE && it.plan.readBack != TableEngine.ReadBack.KNOWN) {
                     toRead.add(it.key);
                 }
             }
         }
+        executeBatches(c, op, writable);
         Map<Object, Row> after = toRead.isEmpty() ? Map.of() : readRows(c, toRead, false);
         List<Identity> saved = new ArrayList<>(items.size());
         for (Item it : items) {
-            Row current = rows.get(it.key);
-            if (it.check && (current == null || current.version() != it.expected)) {
+            if (it.check && skipped.contains(it.key)) {
                 continue;
             }
             if (op == Op.DELETE) {
@@ -559,22 +556,9 @@ final class BulkOperations {
     }
 
     private <T> T transaction(String what, String unit, TransactionWork<T> work) {
-        ConnectionSource source = table.connections();
-        Connection c;
-        try {
-            c = source.acquire();
-        } catch (SQLException e) {
-            throw new StatementFailedException("Could not get a connection to " + what + "; nothing was written", e);
-        }
-        try {
-            return inTransaction(c, what, unit, work);
-        } finally {
-            try {
-                source.release(c);
-            } catch (SQLException ignored) {
-                // The outcome is decided already; a failed release must not hide it.
-            }
-        }
+        // inTransaction turns every SQLException into a message that says what became of the data, so only a
+        // failure to get a connection reaches withConnection's own wording.
+        return Engine.withConnection(table.connections(), what, c -> inTransaction(c, what, unit, work));
     }
 
     private <T> T inTransaction(Connection c, String what, String unit, TransactionWork<T> work) {
