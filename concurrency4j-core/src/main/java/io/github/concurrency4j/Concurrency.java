@@ -6,6 +6,9 @@ import io.github.concurrency4j.internal.Engine;
 import io.github.concurrency4j.internal.SchemaReader;
 import io.github.concurrency4j.internal.TableEngine;
 import io.github.concurrency4j.internal.TableModel;
+import io.github.concurrency4j.internal.TriggerStartup;
+import io.github.concurrency4j.triggers.TriggerManager;
+import io.github.concurrency4j.triggers.TriggerSettings;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -42,10 +45,12 @@ public final class Concurrency {
 
     private final Engine engine;
     private final Map<String, VersionedTable> tables;
+    private final TriggerManager triggers;
 
     private Concurrency(Engine engine, Map<String, VersionedTable> tables) {
         this.engine = engine;
         this.tables = tables;
+        this.triggers = TriggerManager.of(engine.connections(), engine.dialect(), TriggerStartup.targets(tables.values()));
     }
 
     /** Starts declaring the versioned tables of the database behind this data source. */
@@ -79,6 +84,14 @@ public final class Concurrency {
     /** The names of the declared tables. */
     public Set<String> tables() {
         return tables.keySet();
+    }
+
+    /**
+     * The triggers of this database: create, drop, list and check the triggers behind
+     * {@link VersionStrategy#trigger()}, for the declared tables ({@link TriggerManager#check()}) or any other.
+     */
+    public TriggerManager triggers() {
+        return triggers;
     }
 
     /** The database dialect detected at build time. */
@@ -186,6 +199,7 @@ public final class Concurrency {
         private boolean versionRequired = DEFAULT_VERSION_REQUIRED;
         private ConflictHandler conflictHandler = ConflictHandler.THROW;
         private Clock clock = Clock.systemUTC();
+        private TriggerSettings triggerSettings = TriggerSettings.ofDefaults();
 
         private Builder(ConnectionSource connectionSource) {
             this.connectionSource = connectionSource;
@@ -242,9 +256,20 @@ public final class Concurrency {
         }
 
         /**
-         * Detects the dialect and verifies every declaration against the live schema.
+         * What the build does about the triggers of tables declared with {@link VersionStrategy#trigger()}
+         * (default {@link TriggerSettings#ofDefaults()}: create none, refuse to build when one is missing).
+         */
+        public Builder triggers(TriggerSettings settings) {
+            this.triggerSettings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * Detects the dialect and verifies every declaration against the live schema, then applies the
+         * {@link #triggers(TriggerSettings) trigger settings}.
          *
-         * @throws DeclarationException naming the table or column that is missing or malformed
+         * @throws DeclarationException naming the table or column that is missing or malformed, or a missing
+         *     trigger when the trigger check is {@link TriggerSettings.CheckMode#FAIL}
          * @throws StatementFailedException when the database cannot be reached
          */
         public Concurrency build() {
@@ -275,7 +300,9 @@ public final class Concurrency {
             for (TableModel m : models) {
                 tables.put(m.name().toLowerCase(Locale.ROOT), new TableEngine(engine, m, connectionSource));
             }
-            return new Concurrency(engine, Collections.unmodifiableMap(tables));
+            Concurrency concurrency = new Concurrency(engine, Collections.unmodifiableMap(tables));
+            TriggerStartup.run(concurrency.triggers, triggerSettings);
+            return concurrency;
         }
     }
 }

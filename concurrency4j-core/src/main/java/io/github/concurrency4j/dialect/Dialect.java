@@ -1,8 +1,15 @@
 package io.github.concurrency4j.dialect;
 
+import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The facts about one database family that the engine needs. Instances are immutable and shared.
@@ -112,6 +119,86 @@ public abstract class Dialect {
             default:
                 throw new UnsupportedOperationException(name + " cannot return values from an UPDATE");
         }
+    }
+
+    // ---------------------------------------------------------------- version triggers
+
+    /**
+     * A concurrency4j version trigger as the database describes it.
+     *
+     * @param name the trigger's name as stored
+     * @param table the table it fires on, as stored
+     * @param versionColumn the column it bumps, as recorded in the trigger's definition
+     */
+    public record VersionTriggerRow(String name, String table, String versionColumn) {
+    }
+
+    /** The text every version trigger carries in its definition: listing finds ours, and only ours, by it. */
+    static final String TRIGGER_MARKER = "concurrency4j version trigger, column=";
+    private static final Pattern MARKER = Pattern.compile(Pattern.quote(TRIGGER_MARKER) + "([A-Za-z0-9_]+)");
+
+    /** The marker naming the version column, to embed in a trigger's definition. */
+    protected static String triggerMarker(String versionColumn) {
+        return TRIGGER_MARKER + versionColumn;
+    }
+
+    /** The version column named by the marker in a trigger definition, or {@code null} when there is no marker. */
+    static String markedColumn(String definition) {
+        if (definition == null) {
+            return null;
+        }
+        Matcher m = MARKER.matcher(definition);
+        return m.find() ? m.group(1) : null;
+    }
+
+    /**
+     * Whether the value an UPDATE hands back ({@code RETURNING}, {@code FINAL TABLE}) includes what an update
+     * trigger wrote to the row. When not, the engine derives a trigger version instead of trusting the returned one.
+     */
+    public boolean returningSeesTriggerChanges() {
+        return true;
+    }
+
+    /**
+     * The statements, run in order on one connection, that create a trigger setting the version column to its old
+     * value plus one on every UPDATE of a row, whoever runs it and whether or not the statement sets the column.
+     * Every name has been validated as a plain identifier and is given as the database stores it.
+     *
+     * @param trigger the trigger's name, within {@link #maxIdentifierLength()}
+     * @param table the table
+     * @param versionColumn the version column
+     * @param keyColumns the table's primary key columns, empty when it has none; for a trigger that has to find its
+     *     row again
+     */
+    public abstract List<String> createVersionTrigger(String trigger, String table, String versionColumn,
+                                                      List<String> keyColumns);
+
+    /** The statements that remove a version trigger created by {@link #createVersionTrigger}, and what came with it. */
+    public abstract List<String> dropVersionTrigger(String trigger, String table);
+
+    /**
+     * A query for the version triggers of the current schema, with three columns: trigger name, table name and a
+     * text that carries the marker written by {@link #createVersionTrigger}.
+     */
+    protected abstract String versionTriggersQuery();
+
+    /**
+     * The concurrency4j version triggers in the connection's current schema (database, for MySQL and MariaDB);
+     * other triggers are left out.
+     *
+     * @throws SQLException when the catalog cannot be read
+     */
+    public List<VersionTriggerRow> listVersionTriggers(Connection connection) throws SQLException {
+        List<VersionTriggerRow> rows = new ArrayList<>();
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(versionTriggersQuery())) {
+            while (rs.next()) {
+                String column = markedColumn(rs.getString(3));
+                if (column != null) {
+                    rows.add(new VersionTriggerRow(rs.getString(1), rs.getString(2), column));
+                }
+            }
+        }
+        return rows;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.github.concurrency4j.dialect;
 
+import java.util.List;
+
 /** H2 2.x. */
 public final class H2Dialect extends Dialect {
     /** The shared instance. */
@@ -12,5 +14,36 @@ public final class H2Dialect extends Dialect {
     @Override
     public String isDistinctFromParameter(String quotedColumn) {
         return quotedColumn + " IS DISTINCT FROM ?";
+    }
+
+    /** The class of the H2 trigger, by name: loading this dialect must not need H2 on the class path. */
+    static final String TRIGGER_CLASS = "io.github.concurrency4j.dialect.H2VersionTrigger";
+
+    /**
+     * A Java trigger ({@link H2VersionTrigger}) and a constant of the same name recording the version column. The
+     * constant comes first: H2 initialises the trigger as it is created, and it survives ALTER TABLE, which a
+     * comment on the trigger would not.
+     */
+    @Override
+    public List<String> createVersionTrigger(String trigger, String table, String versionColumn,
+                                             List<String> keyColumns) {
+        return List.of("DROP CONSTANT IF EXISTS " + quote(trigger),
+                "CREATE CONSTANT " + quote(trigger) + " VALUE '" + triggerMarker(versionColumn) + "'",
+                "CREATE TRIGGER " + quote(trigger) + " BEFORE UPDATE ON " + quote(table) + " FOR EACH ROW CALL '"
+                        + TRIGGER_CLASS + "'");
+    }
+
+    @Override
+    public List<String> dropVersionTrigger(String trigger, String table) {
+        return List.of("DROP TRIGGER IF EXISTS " + quote(trigger), "DROP CONSTANT IF EXISTS " + quote(trigger));
+    }
+
+    @Override
+    protected String versionTriggersQuery() {
+        return "SELECT t.TRIGGER_NAME, t.EVENT_OBJECT_TABLE, c.VALUE_DEFINITION FROM INFORMATION_SCHEMA.TRIGGERS t"
+                + " LEFT JOIN INFORMATION_SCHEMA.CONSTANTS c ON c.CONSTANT_SCHEMA = t.TRIGGER_SCHEMA"
+                + " AND c.CONSTANT_NAME = t.TRIGGER_NAME"
+                + " WHERE t.TRIGGER_SCHEMA = CURRENT_SCHEMA AND t.JAVA_CLASS = '" + TRIGGER_CLASS + "'"
+                + " ORDER BY t.EVENT_OBJECT_TABLE, t.TRIGGER_NAME";
     }
 }

@@ -1,5 +1,7 @@
 package io.github.concurrency4j.dialect;
 
+import java.util.List;
+
 /** PostgreSQL. */
 public final class PostgresDialect extends Dialect {
     /** The shared instance. */
@@ -13,5 +15,38 @@ public final class PostgresDialect extends Dialect {
     @Override
     public String isDistinctFromParameter(String quotedColumn) {
         return quotedColumn + " IS DISTINCT FROM ?";
+    }
+
+    /** A plpgsql function named like the trigger, and a BEFORE UPDATE trigger that runs it. */
+    @Override
+    public List<String> createVersionTrigger(String trigger, String table, String versionColumn,
+                                             List<String> keyColumns) {
+        String v = quote(versionColumn);
+        String function = "CREATE OR REPLACE FUNCTION " + quote(trigger) + "() RETURNS trigger LANGUAGE plpgsql AS $c4j$\n"
+                + "BEGIN\n"
+                + "    -- " + triggerMarker(versionColumn) + "\n"
+                + "    NEW." + v + " := COALESCE(OLD." + v + ", 0) + 1;\n"
+                + "    RETURN NEW;\n"
+                + "END\n"
+                + "$c4j$";
+        String create = "CREATE TRIGGER " + quote(trigger) + " BEFORE UPDATE ON " + quote(table)
+                + " FOR EACH ROW EXECUTE FUNCTION " + quote(trigger) + "()";
+        return List.of(function, create);
+    }
+
+    @Override
+    public List<String> dropVersionTrigger(String trigger, String table) {
+        return List.of("DROP TRIGGER IF EXISTS " + quote(trigger) + " ON " + quote(table),
+                "DROP FUNCTION IF EXISTS " + quote(trigger) + "()");
+    }
+
+    @Override
+    protected String versionTriggersQuery() {
+        return "SELECT t.tgname, c.relname, p.prosrc FROM pg_trigger t"
+                + " JOIN pg_class c ON c.oid = t.tgrelid"
+                + " JOIN pg_proc p ON p.oid = t.tgfoid"
+                + " WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace"
+                + " AND p.prosrc LIKE '%" + TRIGGER_MARKER + "%'"
+                + " ORDER BY c.relname, t.tgname";
     }
 }

@@ -1,5 +1,7 @@
 package io.github.concurrency4j.dialect;
 
+import java.util.List;
+
 /** SQLite (3.35 or later, for RETURNING). */
 public final class SqliteDialect extends Dialect {
     /** The shared instance. */
@@ -13,5 +15,51 @@ public final class SqliteDialect extends Dialect {
     @Override
     public String isDistinctFromParameter(String quotedColumn) {
         return quotedColumn + " IS NOT ?";
+    }
+
+    /** SQLite's RETURNING reports the row as the statement left it, before AFTER triggers ran. */
+    @Override
+    public boolean returningSeesTriggerChanges() {
+        return false;
+    }
+
+    /**
+     * SQLite cannot assign NEW, so an AFTER UPDATE trigger writes the row again. It fires only when the statement
+     * left the version as it was: its own write changes the version, so with {@code PRAGMA recursive_triggers=ON}
+     * the nested firing is skipped, and a statement that already moved the version is not bumped twice.
+     */
+    @Override
+    public List<String> createVersionTrigger(String trigger, String table, String versionColumn,
+                                             List<String> keyColumns) {
+        String v = quote(versionColumn);
+        StringBuilder row = new StringBuilder();
+        if (keyColumns.isEmpty()) {
+            row.append("rowid = NEW.rowid");
+        } else {
+            // A WITHOUT ROWID table has no rowid; its primary key finds the row as well.
+            for (String k : keyColumns) {
+                if (row.length() > 0) {
+                    row.append(" AND ");
+                }
+                row.append(quote(k)).append(" IS NEW.").append(quote(k));
+            }
+        }
+        return List.of("CREATE TRIGGER " + quote(trigger) + " AFTER UPDATE ON " + quote(table) + " FOR EACH ROW"
+                + " WHEN NEW." + v + " IS OLD." + v + "\n"
+                + "BEGIN\n"
+                + "    /* " + triggerMarker(versionColumn) + " */\n"
+                + "    UPDATE " + quote(table) + " SET " + v + " = COALESCE(OLD." + v + ", 0) + 1 WHERE " + row + ";\n"
+                + "END");
+    }
+
+    @Override
+    public List<String> dropVersionTrigger(String trigger, String table) {
+        return List.of("DROP TRIGGER IF EXISTS " + quote(trigger));
+    }
+
+    @Override
+    protected String versionTriggersQuery() {
+        return "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'"
+                + " AND sql LIKE '%" + TRIGGER_MARKER + "%' ORDER BY tbl_name, name";
     }
 }

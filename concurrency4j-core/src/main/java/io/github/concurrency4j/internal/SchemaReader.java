@@ -156,4 +156,51 @@ public final class SchemaReader {
         }
         return b.toString();
     }
+
+    /**
+     * A table and one of its columns as the database stores them, with the table's primary key columns.
+     *
+     * @param table the table's stored name
+     * @param column the column's stored name
+     * @param primaryKey the stored names of the primary key columns, empty when there is no primary key
+     */
+    public record Located(String table, String column, List<String> primaryKey) {
+    }
+
+    /**
+     * Finds a table and one of its columns, whatever the case of the given names, for work on tables that need not
+     * be declared (trigger management).
+     *
+     * @throws DeclarationException naming the missing table or column
+     */
+    public Located locate(String table, String column) throws SQLException {
+        int max = dialect.maxIdentifierLength();
+        Identifiers.require(table, "table name", max);
+        Identifiers.require(column, "version column name of table '" + table + "'", max);
+        List<String[]> found = columnsOf(table);
+        if (found.isEmpty()) {
+            throw new DeclarationException("Table '" + table + "' does not exist in the database (" + where()
+                    + "). Check the table name.");
+        }
+        String physical = found.get(0)[0];
+        List<String> names = new ArrayList<>();
+        String match = null;
+        for (String[] f : found) {
+            names.add(isUpperCase(f[1]) ? f[1].toLowerCase(Locale.ROOT) : f[1]);
+            if (f[1].equalsIgnoreCase(column) && (match == null || f[1].equals(column))) {
+                match = f[1];
+            }
+        }
+        if (match == null) {
+            throw new DeclarationException("Table '" + table + "' has no column '" + column + "'. Its columns are "
+                    + names + ".");
+        }
+        List<String> key = new ArrayList<>();
+        try (ResultSet rs = meta.getPrimaryKeys(connection.getCatalog(), currentSchema(), physical)) {
+            while (rs.next()) {
+                key.add(rs.getString("COLUMN_NAME"));
+            }
+        }
+        return new Located(physical, match, List.copyOf(key));
+    }
 }

@@ -488,9 +488,12 @@ public final class TableEngine implements VersionedTable {
         ReadBack readBack;
         NextVersion next;
         if (kind == VersionStrategy.Kind.TRIGGER) {
-            // The trigger bumps the version in the database; the statement must not write it.
+            // The trigger bumps the version in the database; the statement must not write it. Where the UPDATE
+            // cannot hand back what the trigger wrote (MariaDB has no RETURNING; SQLite's RETURNING runs before
+            // AFTER triggers), a checked update derives expected + 1, which the trigger guarantees.
             next = NextVersion.PLUS_ONE;
-            readBack = key.check && d.versionReadBack() == Dialect.VersionReadBack.NONE ? ReadBack.KNOWN : ReadBack.RETURNED;
+            boolean returned = d.versionReadBack() != Dialect.VersionReadBack.NONE && d.returningSeesTriggerChanges();
+            readBack = returned ? ReadBack.RETURNED : key.check ? ReadBack.KNOWN : ReadBack.READ_AFTER;
         } else if (!key.bump) {
             next = NextVersion.SAME;
             readBack = key.check ? ReadBack.KNOWN : ReadBack.RETURNED;

@@ -29,23 +29,27 @@ public final class InvalidTokenException extends ConcurrencyException {
         this.reason = reason;
     }
 
-    static InvalidTokenException missing(String table, Object key) {
+    /** No token was submitted for this row. */
+    public static InvalidTokenException missing(String table, Object key) {
         return new InvalidTokenException(Reason.MISSING, "No version token was submitted for " + table + " " + key
                 + ": the write was refused and nothing was written. The form must carry the token it was rendered "
                 + "with.");
     }
 
-    static InvalidTokenException malformed(String detail) {
+    /** The token is not in the token format; {@code detail} says how. */
+    public static InvalidTokenException malformed(String detail) {
         return new InvalidTokenException(Reason.MALFORMED, "The version token is malformed (" + detail
                 + "): the write was refused and nothing was written.");
     }
 
-    static InvalidTokenException forged() {
+    /** No configured secret verifies the token's signature. */
+    public static InvalidTokenException forged() {
         return new InvalidTokenException(Reason.FORGED, "The version token's signature is not valid: it was altered "
                 + "or signed with an unknown secret. The write was refused and nothing was written.");
     }
 
-    static InvalidTokenException otherRecord(String expectedTable, Object expectedKey) {
+    /** The token is genuine but was issued for another row or table than this one. */
+    public static InvalidTokenException otherRecord(String expectedTable, Object expectedKey) {
         return new InvalidTokenException(Reason.OTHER_RECORD, "The version token was issued for another record, not "
                 + "for " + expectedTable + " " + expectedKey + ": the write was refused and nothing was written.");
     }

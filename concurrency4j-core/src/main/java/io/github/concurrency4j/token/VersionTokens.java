@@ -256,6 +256,18 @@ public final class VersionTokens {
     }
 
     /**
+     * Whether two values are alike the way field digests compare them: by {@linkplain #canonical(Object) text},
+     * so that a value read from the database equals the same value submitted by a form. {@code null} equals only
+     * {@code null}.
+     */
+    public static boolean sameValue(Object a, Object b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        return canonical(a).equals(canonical(b));
+    }
+
+    /**
      * The text a value is compared as: numbers by numeric value ({@code 12}, {@code 12L}, {@code "12"} and
      * {@code 12.0} are alike), SQL dates and timestamps as their {@code java.time} counterparts, byte arrays as
      * Base64, everything else by {@code toString()}. A value read from the database and the same value typed into a

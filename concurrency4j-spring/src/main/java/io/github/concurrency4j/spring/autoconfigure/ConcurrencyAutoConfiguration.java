@@ -1,0 +1,95 @@
+package io.github.concurrency4j.spring.autoconfigure;
+
+import io.github.concurrency4j.Concurrency;
+import io.github.concurrency4j.VersionStrategy;
+import io.github.concurrency4j.spring.ConcurrencyConfigurer;
+import io.github.concurrency4j.spring.SpringConnectionSource;
+import io.github.concurrency4j.token.VersionTokens;
+import io.github.concurrency4j.triggers.TriggerSettings;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The {@link Concurrency} of the application's data source, joined to Spring-managed transactions, with the tables
+ * of {@code concurrency4j.tables.*} and of every {@link ConcurrencyConfigurer}; and the {@link VersionTokens} of
+ * {@code concurrency4j.signing.secrets}. The {@code Concurrency} is built after the schema is initialized
+ * (schema.sql, Flyway, Liquibase), since building it verifies the declared tables.
+ */
+@AutoConfiguration(after = DataSourceAutoConfiguration.class,
+        afterName = "org.springframework.boot.autoconfigure.orm.jpa.HibernateJpaAutoConfiguration")
+@ConditionalOnClass(Concurrency.class)
+@EnableConfigurationProperties(ConcurrencyProperties.class)
+public class ConcurrencyAutoConfiguration {
+    private static final Logger LOG = LoggerFactory.getLogger(ConcurrencyAutoConfiguration.class);
+
+    /** The declared tables of the application's data source. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnSingleCandidate(DataSource.class)
+    @DependsOnDatabaseInitialization
+    public Concurrency concurrency(DataSource dataSource, ConcurrencyProperties properties,
+                                   ObjectProvider<ConcurrencyConfigurer> configurers) {
+        Concurrency.Builder builder = Concurrency.builder(new SpringConnectionSource(dataSource))
+                .enabled(properties.isEnabled())
+                .versionRequired(properties.isVersionRequired())
+                .triggers(TriggerSettings.ofDefaults().withAutoCreate(properties.getTriggers().isAutoCreate())
+                        .withCheck(properties.getTriggers().getCheck()));
+        for (Map.Entry<String, ConcurrencyProperties.Table> e : properties.getTables().entrySet()) {
+            ConcurrencyProperties.Table t = e.getValue();
+            VersionStrategy strategy = strategy(e.getKey(), t);
+            builder.table(e.getKey(), d -> d.key(t.getKey()).version(t.getVersionColumn(), strategy));
+        }
+        configurers.orderedStream().forEach(c -> c.configure(builder));
+        return builder.build();
+    }
+
+    /** The signing secrets of version tokens; a random one per start, with a warning, when none is configured. */
+    @Bean
+    @ConditionalOnMissingBean
+    public VersionTokens versionTokens(ConcurrencyProperties properties) {
+        if (properties.getSigning().getSecrets().isEmpty()) {
+            LOG.warn("concurrency4j.signing.secrets is not set: version tokens are signed with a random secret made "
+                    + "at this start. Forms open across a restart will be refused, and several instances of the "
+                    + "application will refuse each other's forms. Configure a shared secret of at least {} bytes.",
+                    VersionTokens.MIN_SECRET_BYTES);
+            return VersionTokens.random();
+        }
+        return VersionTokens.ofStrings(properties.getSigning().getSecrets());
+    }
+
+    static VersionStrategy strategy(String table, ConcurrencyProperties.Table t) {
+        boolean narrowed = !t.getCheckFields().isEmpty() || !t.getIgnoreFields().isEmpty();
+        ConcurrencyProperties.Strategy kind = t.getStrategy() != null ? t.getStrategy()
+                : narrowed ? ConcurrencyProperties.Strategy.CONDITIONAL : ConcurrencyProperties.Strategy.AUTO_INCREMENT;
+        if (narrowed && kind != ConcurrencyProperties.Strategy.CONDITIONAL) {
+            throw new IllegalArgumentException("concurrency4j.tables." + table + ": check-fields and ignore-fields "
+                    + "apply only to strategy=conditional, but strategy was " + kind + ".");
+        }
+        return switch (kind) {
+            case AUTO_INCREMENT -> VersionStrategy.autoIncrement();
+            case TIMESTAMP -> VersionStrategy.timestamp();
+            case TRIGGER -> VersionStrategy.trigger();
+            case CONDITIONAL -> {
+                VersionStrategy s = VersionStrategy.conditional();
+                if (!t.getCheckFields().isEmpty()) {
+                    s = s.checkFields(t.getCheckFields().toArray(String[]::new));
+                }
+                if (!t.getIgnoreFields().isEmpty()) {
+                    s = s.ignoreFields(t.getIgnoreFields().toArray(String[]::new));
+                }
+                yield s;
+            }
+        };
+    }
+}

@@ -1,0 +1,242 @@
+package io.github.concurrency4j.spring.autoconfigure;
+
+import io.github.concurrency4j.triggers.TriggerSettings;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The {@code concurrency4j.*} properties.
+ *
+ * <pre>
+ * concurrency4j.tables.product.key=id
+ * concurrency4j.tables.product.version-column=version
+ * concurrency4j.tables.customer.strategy=conditional
+ * concurrency4j.tables.customer.check-fields=name,email
+ * concurrency4j.signing.secrets=${TOKEN_SECRET},${PREVIOUS_TOKEN_SECRET}
+ * concurrency4j.web.require-if-match=true
+ * concurrency4j.triggers.auto-create=true
+ * </pre>
+ */
+@ConfigurationProperties(prefix = "concurrency4j")
+public class ConcurrencyProperties {
+
+    /** Whether version checks are on. Off, every write is applied unchecked (versions still rise). */
+    private boolean enabled = true;
+
+    /** Whether a write without an expected version is refused (MissingVersionException). */
+    private boolean versionRequired = true;
+
+    /** The versioned tables, by table name. */
+    private Map<String, Table> tables = new LinkedHashMap<>();
+
+    /** Signing of the version tokens that forms carry. */
+    private final Signing signing = new Signing();
+
+    /** The Spring MVC integration. */
+    private final Web web = new Web();
+
+    /** The triggers of tables with strategy=trigger. */
+    private final Triggers triggers = new Triggers();
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public boolean isVersionRequired() {
+        return versionRequired;
+    }
+
+    public void setVersionRequired(boolean versionRequired) {
+        this.versionRequired = versionRequired;
+    }
+
+    public Map<String, Table> getTables() {
+        return tables;
+    }
+
+    public void setTables(Map<String, Table> tables) {
+        this.tables = tables;
+    }
+
+    public Signing getSigning() {
+        return signing;
+    }
+
+    public Web getWeb() {
+        return web;
+    }
+
+    public Triggers getTriggers() {
+        return triggers;
+    }
+
+    /** What startup does about the triggers of tables with strategy=trigger. */
+    public static class Triggers {
+        /** Whether missing version triggers are created at startup (needs DDL rights). */
+        private boolean autoCreate = TriggerSettings.DEFAULT_AUTO_CREATE;
+
+        /** What startup does when a trigger is missing: off, warn, or fail (refuse to start). */
+        private TriggerSettings.CheckMode check = TriggerSettings.DEFAULT_CHECK;
+
+        public boolean isAutoCreate() {
+            return autoCreate;
+        }
+
+        public void setAutoCreate(boolean autoCreate) {
+            this.autoCreate = autoCreate;
+        }
+
+        public TriggerSettings.CheckMode getCheck() {
+            return check;
+        }
+
+        public void setCheck(TriggerSettings.CheckMode check) {
+            this.check = check;
+        }
+    }
+
+    /** How a version column gets its next value. */
+    public enum Strategy {
+        /** The old version plus one. */
+        AUTO_INCREMENT,
+        /** The greater of the old version plus one and the microseconds since 2000-01-01. */
+        TIMESTAMP,
+        /** Set by a database trigger on every UPDATE. */
+        TRIGGER,
+        /** The old version plus one only when a tracked column changes. */
+        CONDITIONAL
+    }
+
+    /** One versioned table. */
+    public static class Table {
+        /** The key column. */
+        private String key = "id";
+
+        /** The version column. */
+        private String versionColumn = "version";
+
+        /**
+         * How the version rises. Defaults to auto-increment, or to conditional when check-fields or ignore-fields
+         * is set.
+         */
+        private Strategy strategy;
+
+        /** For a conditional version: the only columns whose change bumps the version. */
+        private List<String> checkFields = new ArrayList<>();
+
+        /** For a conditional version: the columns whose change does not bump the version. */
+        private List<String> ignoreFields = new ArrayList<>();
+
+        public String getKey() {
+            return key;
+        }
+
+        public void setKey(String key) {
+            this.key = key;
+        }
+
+        public String getVersionColumn() {
+            return versionColumn;
+        }
+
+        public void setVersionColumn(String versionColumn) {
+            this.versionColumn = versionColumn;
+        }
+
+        public Strategy getStrategy() {
+            return strategy;
+        }
+
+        public void setStrategy(Strategy strategy) {
+            this.strategy = strategy;
+        }
+
+        public List<String> getCheckFields() {
+            return checkFields;
+        }
+
+        public void setCheckFields(List<String> checkFields) {
+            this.checkFields = checkFields;
+        }
+
+        public List<String> getIgnoreFields() {
+            return ignoreFields;
+        }
+
+        public void setIgnoreFields(List<String> ignoreFields) {
+            this.ignoreFields = ignoreFields;
+        }
+    }
+
+    /** Signing secrets of version tokens. */
+    public static class Signing {
+        /**
+         * The HMAC-SHA256 secrets, at least 16 bytes each: tokens are signed with the first and accepted when any
+         * verifies them (put a new secret first to rotate). Without any, a random secret is made at each start:
+         * forms do not survive a restart and instances do not accept each other's tokens.
+         */
+        private List<String> secrets = new ArrayList<>();
+
+        public List<String> getSecrets() {
+            return secrets;
+        }
+
+        public void setSecrets(List<String> secrets) {
+            this.secrets = secrets;
+        }
+    }
+
+    /** The Spring MVC integration. */
+    public static class Web {
+        /** Whether the conflict handling, form tokens and If-Match support are registered. */
+        private boolean enabled = true;
+
+        /** The request parameter that carries a form's version token. */
+        private String tokenParameter = "_c4j_token";
+
+        /** Whether a conflicting form save whose edits touched different fields is merged instead of refused. */
+        private boolean autoMerge = true;
+
+        /** Whether a write made conditional by @IfMatch without an If-Match header is answered 428. */
+        private boolean requireIfMatch = false;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getTokenParameter() {
+            return tokenParameter;
+        }
+
+        public void setTokenParameter(String tokenParameter) {
+            this.tokenParameter = tokenParameter;
+        }
+
+        public boolean isAutoMerge() {
+            return autoMerge;
+        }
+
+        public void setAutoMerge(boolean autoMerge) {
+            this.autoMerge = autoMerge;
+        }
+
+        public boolean isRequireIfMatch() {
+            return requireIfMatch;
+        }
+
+        public void setRequireIfMatch(boolean requireIfMatch) {
+            this.requireIfMatch = requireIfMatch;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.github.concurrency4j.spring.autoconfigure;
+
+import io.github.concurrency4j.Concurrency;
+import io.github.concurrency4j.spring.internal.ConflictResponder;
+import io.github.concurrency4j.spring.internal.EntityReader;
+import io.github.concurrency4j.spring.web.ConcurrencyForms;
+import io.github.concurrency4j.spring.web.ConflictAdvice;
+import io.github.concurrency4j.spring.web.IfMatchArgumentResolver;
+import io.github.concurrency4j.spring.web.RowTokensArgumentResolver;
+import io.github.concurrency4j.spring.web.VersionTokenArgumentResolver;
+import io.github.concurrency4j.token.VersionTokens;
+import io.github.concurrency4j.spring.jpa.JpaConflictAdvice;
+import jakarta.persistence.EntityManagerFactory;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.util.ClassUtils;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.servlet.DispatcherServlet;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/**
+ * The Spring MVC integration, in servlet web applications: the conflict advice (409 page, problem documents),
+ * the {@code concurrency4jForms} helper for templates, and the argument resolvers of {@code @VersionToken} and
+ * {@code @IfMatch} and {@code @RowTokens}. Off with {@code concurrency4j.web.enabled=false}.
+ */
+@AutoConfiguration(after = {ConcurrencyAutoConfiguration.class, ConcurrencyJpaAutoConfiguration.class})
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(DispatcherServlet.class)
+@ConditionalOnProperty(prefix = "concurrency4j.web", name = "enabled", matchIfMissing = true)
+@ConditionalOnBean(VersionTokens.class)
+public class ConcurrencyWebAutoConfiguration {
+    private static final boolean THYMELEAF = ClassUtils.isPresent("org.thymeleaf.spring6.SpringTemplateEngine",
+            ConcurrencyWebAutoConfiguration.class.getClassLoader());
+
+    /** Renders conflicts and refused tokens; the conflict template when Thymeleaf is present. */
+    @Bean
+    @ConditionalOnMissingBean
+    public ConflictResponder concurrency4jConflictResponder(VersionTokens tokens, ConcurrencyProperties properties,
+                                                            ObjectProvider<EntityReader> entities) {
+        return new ConflictResponder(tokens, properties.getWeb().getTokenParameter(), THYMELEAF,
+                entities.getIfAvailable());
+    }
+
+    /** 409/400/412/428 answers. */
+    @Bean
+    @ConditionalOnMissingBean
+    public ConflictAdvice concurrency4jConflictAdvice(ConflictResponder responder) {
+        return new ConflictAdvice(responder);
+    }
+
+    /** The hidden-field helper, {@code ${@concurrency4jForms.hidden(...)}} in templates. */
+    @Bean(ConcurrencyForms.BEAN_NAME)
+    @ConditionalOnMissingBean
+    public ConcurrencyForms concurrency4jForms(VersionTokens tokens, ConcurrencyProperties properties,
+                                               ObjectProvider<EntityReader> entities) {
+        return new ConcurrencyForms(tokens, properties.getWeb().getTokenParameter(), entities.getIfAvailable());
+    }
+
+    /** Registers the {@code @VersionToken} and {@code @IfMatch} argument resolvers. */
+    @Bean
+    public WebMvcConfigurer concurrency4jWebMvcConfigurer(VersionTokens tokens, ConcurrencyProperties properties,
+                                                          ObjectProvider<Concurrency> concurrency,
+                                                          ObjectProvider<EntityReader> entities) {
+        return new WebMvcConfigurer() {
+            @Override
+            public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+                resolvers.add(new VersionTokenArgumentResolver(tokens, properties.getWeb().getTokenParameter(),
+                        properties.getWeb().isAutoMerge()));
+                resolvers.add(new RowTokensArgumentResolver(tokens));
+                resolvers.add(new IfMatchArgumentResolver(concurrency.getIfAvailable(),
+                        properties.getWeb().isRequireIfMatch(), entities.getIfAvailable()));
+            }
+        };
+    }
+
+    /** The 409 answer to JPA's and Hibernate's optimistic-lock failures, with the entity's stored values. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"jakarta.persistence.EntityManagerFactory", "org.hibernate.StaleObjectStateException",
+            "org.springframework.orm.ObjectOptimisticLockingFailureException"})
+    @ConditionalOnSingleCandidate(EntityManagerFactory.class)
+    static class Jpa {
+        @Bean
+        @ConditionalOnMissingBean
+        JpaConflictAdvice concurrency4jJpaConflictAdvice(ConflictResponder responder, EntityManagerFactory emf) {
+            return new JpaConflictAdvice(responder, emf);
+        }
+    }
+}

@@ -1,0 +1,301 @@
+package io.github.concurrency4j.spring.internal;
+
+import io.github.concurrency4j.BulkConflictException;
+import io.github.concurrency4j.RecordModifiedException;
+import io.github.concurrency4j.Row;
+import io.github.concurrency4j.spring.web.ConflictView;
+import io.github.concurrency4j.spring.web.DiffSegment;
+import io.github.concurrency4j.spring.web.ETags;
+import io.github.concurrency4j.spring.web.FieldConflict;
+import io.github.concurrency4j.spring.web.FormVersion;
+import io.github.concurrency4j.token.VerifiedToken;
+import io.github.concurrency4j.token.VersionTokens;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.servlet.ModelAndView;
+import org.springframework.web.util.HtmlUtils;
+
+/**
+ * Turns conflicts and refused tokens into responses: an HTML page for browsers (the overridable template, or a
+ * built-in page without Thymeleaf) and RFC 9457 problem documents for API clients.
+ */
+public final class ConflictResponder {
+    static final String PROBLEM_JSON = "application/problem+json";
+    private static final String TYPE_PREFIX = "urn:concurrency4j:problem:";
+
+    private final VersionTokens tokens;
+    private final String tokenParameter;
+    private final boolean useTemplate;
+    private final EntityReader entities;
+
+    /**
+     * @param tokens signs the fresh token of "re-apply my changes"
+     * @param tokenParameter the request parameter the token travels in
+     * @param useTemplate whether to render the template {@link ConflictView#TEMPLATE} (Thymeleaf is present)
+     * @param entities reads JPA entities for Hibernate's conflicts, or {@code null}
+     */
+    public ConflictResponder(VersionTokens tokens, String tokenParameter, boolean useTemplate, EntityReader entities) {
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.tokenParameter = Objects.requireNonNull(tokenParameter, "tokenParameter");
+        this.useTemplate = useTemplate;
+        this.entities = entities;
+    }
+
+    /** 409 (412 for a conditional request) with the page or the problem document. */
+    public ModelAndView conflict(RecordModifiedException e, HttpServletRequest request) {
+        if (e instanceof BulkConflictException bulk) {
+            return bulkConflict(bulk, request);
+        }
+        boolean conditional = RequestState.isConditional(request);
+        HttpStatus status = conditional ? HttpStatus.PRECONDITION_FAILED : HttpStatus.CONFLICT;
+        ConflictView view = view(e, request);
+        Map<String, String> headers = e.currentVersion().isPresent()
+                ? Map.of("ETag", ETags.of(e.currentVersion().getAsLong())) : Map.of();
+        if (!conditional && wantsHtml(request)) {
+            ModelAndView mav = useTemplate ? new ModelAndView(ConflictView.TEMPLATE)
+                    : new ModelAndView(new StaticView("text/html;charset=UTF-8", BuiltInPages.conflict(view), Map.of()));
+            mav.addObject(ConflictView.MODEL_ATTRIBUTE, view);
+            mav.setStatus(status);
+            return mav;
+        }
+        Map<String, Object> problem = problem(conditional ? "precondition-failed" : "record-modified",
+                conditional ? "Precondition Failed" : "Record modified", status, e.getMessage(), request);
+        problem.put("table", view.table());
+        problem.put("key", e.key());
+        problem.put("expectedVersion", e.expectedVersion());
+        problem.put("currentVersion", e.currentVersion().isPresent() ? e.currentVersion().getAsLong() : null);
+        problem.put("deleted", e.isDeleted());
+        List<String> conflicting = new ArrayList<>();
+        Map<String, Object> current = new LinkedHashMap<>();
+        for (FieldConflict f : view.fields()) {
+            if (f.overlapping()) {
+                conflicting.add(f.name());
+            }
+            current.put(f.name(), e.isDeleted() ? null : FieldComparison.value(e.currentRow().orElse(null), f.name()));
+        }
+        problem.put("conflictingFields", conflicting);
+        problem.put("currentValues", current);
+        return json(status, problem, headers);
+    }
+
+    /**
+     * 409 for a refused bulk write ({@code ABORT_ALL}) or guarded action: which rows changed, and that nothing was
+     * done. No row's values are shown: a grid or a selection shows many rows, and the user reloads them.
+     */
+    ModelAndView bulkConflict(BulkConflictException e, HttpServletRequest request) {
+        HttpStatus status = HttpStatus.CONFLICT;
+        List<String> keys = e.keys().stream().map(String::valueOf).toList();
+        boolean action = e.operation().equals("guarded action");
+        String message = (keys.size() == 1 ? "Record " + keys.get(0) + " was" : "Records " + String.join(", ", keys)
+                + " were") + " changed by someone else since you saw " + (keys.size() == 1 ? "it" : "them") + ": "
+                + (action ? "the action was not carried out." : "nothing was saved.")
+                + " Reload the page and try again.";
+        if (wantsHtml(request)) {
+            ConflictView view = new ConflictView(e.table(), String.valueOf(e.key()), false, -1, -1, List.of(),
+                    action(request), List.of(), discardUrl(request), message, keys);
+            ModelAndView mav = useTemplate ? new ModelAndView(ConflictView.TEMPLATE)
+                    : new ModelAndView(new StaticView("text/html;charset=UTF-8", BuiltInPages.conflict(view), Map.of()));
+            mav.addObject(ConflictView.MODEL_ATTRIBUTE, view);
+            mav.setStatus(status);
+            return mav;
+        }
+        Map<String, Object> problem = problem("record-modified", "Records modified", status, message, request);
+        problem.put("table", e.table());
+        problem.put("rowCount", e.rowCount());
+        problem.put("staleKeys", new ArrayList<>(e.keys()));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (RecordModifiedException c : e.conflicts()) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("key", c.key());
+            r.put("expectedVersion", c.expectedVersion());
+            r.put("currentVersion", c.currentVersion().isPresent() ? c.currentVersion().getAsLong() : null);
+            r.put("deleted", c.isDeleted());
+            rows.add(r);
+        }
+        problem.put("staleRows", rows);
+        return json(status, problem, Map.of());
+    }
+
+    /**
+     * 409 for an optimistic-lock failure of a persistence provider: the stored row is read again by entity type
+     * and id to show the same page as for {@link RecordModifiedException}.
+     */
+    public ModelAndView optimisticLock(String entity, Object id, RuntimeException cause, HttpServletRequest request) {
+        Class<?> type = entities == null || entity == null ? null : entities.entityType(entity);
+        if (type != null && id != null) {
+            Row current = entities.current(type, id);
+            FormVersion form = RequestState.formVersion(request);
+            long expected = form != null ? form.version() : -1;
+            return conflict(new RecordModifiedException(entities.entityName(type), id, expected, current, Map.of(),
+                    "update"), request);
+        }
+        HttpStatus status = HttpStatus.CONFLICT;
+        String detail = "Someone else changed or deleted this record while you were editing it. Nothing was written. "
+                + "Reload it and apply your change again.";
+        if (wantsHtml(request)) {
+            return page(status, "Conflict", detail);
+        }
+        return json(status, problem("record-modified", "Record modified", status, detail, request), Map.of());
+    }
+
+    /** 400 for a refused token, 412/428 for failed or missing preconditions, 428 for a missing version. */
+    public ModelAndView refused(HttpStatus status, String kind, String title, String detail, Long currentVersion,
+                                HttpServletRequest request) {
+        return refused(status, kind, title, detail, currentVersion, Map.of(), request);
+    }
+
+    /** As above, with extension members for the problem document (such as why a token was refused). */
+    public ModelAndView refused(HttpStatus status, String kind, String title, String detail, Long currentVersion,
+                                Map<String, ?> extensions, HttpServletRequest request) {
+        Map<String, String> headers = currentVersion == null ? Map.of() : Map.of("ETag", ETags.of(currentVersion));
+        if (wantsHtml(request) && !RequestState.isConditional(request)) {
+            return page(status, title, detail);
+        }
+        Map<String, Object> problem = problem(kind, title, status, detail, request);
+        problem.putAll(extensions);
+        return json(status, problem, headers);
+    }
+
+    ConflictView view(RecordModifiedException e, HttpServletRequest request) {
+        FormVersion form = RequestState.formVersion(request);
+        VerifiedToken token = form == null ? null : form.token();
+        Row current = e.currentRow().orElse(null);
+        Map<String, Object> attempted = e.attemptedChanges();
+        // The form's fields as its token lists them; without one, only what the refused write itself attempted.
+        // Nothing else is shown: a column the user never saw must not leak through a conflict.
+        Set<String> shown = new LinkedHashSet<>(token != null && !token.fields().isEmpty()
+                ? token.fields() : attempted.keySet());
+        Set<String> overlapSet = RequestState.overlapping(request);
+        List<FieldConflict> fields = new ArrayList<>();
+        Map<String, Object> originalsNow = new LinkedHashMap<>();
+        for (String f : shown) {
+            Object theirs = current == null ? null : FieldComparison.value(current, f);
+            if (theirs == FieldComparison.ABSENT) {
+                continue;
+            }
+            Object yours = attempted.containsKey(f) ? attempted.get(f) : request.getParameter(f);
+            boolean digest = token != null && token.fields().contains(f);
+            boolean byOthers = current == null || (digest ? !token.isOriginal(f, theirs)
+                    : !VersionTokens.sameValue(yours, theirs));
+            boolean byYou = digest ? !token.isOriginal(f, yours) : true;
+            boolean overlapping = overlapSet != null ? overlapSet.contains(f)
+                    : byYou && byOthers && !VersionTokens.sameValue(yours, theirs);
+            String yoursText = text(yours);
+            String theirsText = current == null ? "" : text(theirs);
+            List<DiffSegment> diff = TextDiff.segments(theirsText, yoursText);
+            fields.add(new FieldConflict(f, yoursText, theirsText, byYou, byOthers, overlapping, diff));
+            originalsNow.put(f, theirs);
+        }
+        String table = token != null ? token.table() : e.table();
+        List<Map.Entry<String, String>> resubmit = new ArrayList<>();
+        if (current != null && token != null) {
+            for (Map.Entry<String, String[]> p : request.getParameterMap().entrySet()) {
+                if (p.getKey().equals(tokenParameter) || p.getKey().equals("_csrf")) {
+                    continue;
+                }
+                for (String v : p.getValue()) {
+                    resubmit.add(new AbstractMap.SimpleImmutableEntry<>(p.getKey(), v));
+                }
+            }
+            resubmit.add(new AbstractMap.SimpleImmutableEntry<>(tokenParameter,
+                    tokens.sign(table, e.key(), current.version(), originalsNow)));
+        }
+        String message = current == null
+                ? "Someone else deleted this record while you were editing it. Your changes were not saved."
+                : "Someone else saved this record while you were editing it. Your changes were not saved: compare "
+                        + "them with the stored values below, then re-apply yours or discard them.";
+        return new ConflictView(table, String.valueOf(e.key()), current == null, e.expectedVersion(),
+                current == null ? -1 : current.version(), fields, action(request), resubmit, discardUrl(request),
+                message, List.of());
+    }
+
+    private static String text(Object v) {
+        return v == null ? "" : String.valueOf(v);
+    }
+
+    private static String action(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        return request.getQueryString() == null ? uri : uri + "?" + request.getQueryString();
+    }
+
+    /** The page the form came from (same-origin path only), else the request's own URL. */
+    private static String discardUrl(HttpServletRequest request) {
+        String referer = request.getHeader("Referer");
+        if (referer != null) {
+            try {
+                URI uri = URI.create(referer);
+                boolean sameHost = uri.getHost() == null || uri.getHost().equalsIgnoreCase(request.getServerName());
+                String path = uri.getRawPath();
+                // A path starting with "//" would be a protocol-relative link to another host.
+                if (sameHost && path != null && path.startsWith("/") && !path.startsWith("//")) {
+                    return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
+                }
+            } catch (IllegalArgumentException ignored) {
+                // An unparsable Referer is ignored.
+            }
+        }
+        return request.getRequestURI();
+    }
+
+    private static Map<String, Object> problem(String kind, String title, HttpStatus status, String detail,
+                                               HttpServletRequest request) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("type", TYPE_PREFIX + kind);
+        p.put("title", title);
+        p.put("status", status.value());
+        p.put("detail", detail);
+        p.put("instance", request.getRequestURI());
+        return p;
+    }
+
+    private static ModelAndView json(HttpStatus status, Map<String, Object> problem, Map<String, String> headers) {
+        ModelAndView mav = new ModelAndView(new StaticView(PROBLEM_JSON, ProblemJson.write(problem), headers));
+        mav.setStatus(status);
+        return mav;
+    }
+
+    private static ModelAndView page(HttpStatus status, String title, String detail) {
+        ModelAndView mav = new ModelAndView(new StaticView("text/html;charset=UTF-8",
+                BuiltInPages.message(status.value(), title, detail), Map.of()));
+        mav.setStatus(status);
+        return mav;
+    }
+
+    /** Whether the client prefers HTML to JSON (a browser); API clients and clients without Accept get JSON. */
+    static boolean wantsHtml(HttpServletRequest request) {
+        String accept = request.getHeader("Accept");
+        if (accept == null || accept.isBlank()) {
+            return false;
+        }
+        double html = 0;
+        double json = 0;
+        try {
+            for (MediaType m : MediaType.parseMediaTypes(accept)) {
+                double q = m.getQualityValue();
+                if (m.getType().equals("text") && m.getSubtype().equals("html")
+                        || m.getSubtype().equals("xhtml+xml")) {
+                    html = Math.max(html, q);
+                } else if (m.getSubtype().equals("json") || m.getSubtype().endsWith("+json")) {
+                    json = Math.max(json, q);
+                }
+            }
+        } catch (RuntimeException e) {
+            return false;
+        }
+        return html > 0 && html >= json;
+    }
+
+    static String escape(String s) {
+        return HtmlUtils.htmlEscape(s == null ? "" : s);
+    }
+}

@@ -1,0 +1,26 @@
+package io.github.concurrency4j.spring.internal;
+
+import io.github.concurrency4j.Row;
+
+/**
+ * Reads persistence-managed entities as rows (attribute name to value), so that forms and conflict pages treat
+ * JPA entities like declared tables. Implemented for JPA by {@link JpaEntityReader}; kept free of JPA types so that
+ * classes using it load without JPA on the class path.
+ */
+public interface EntityReader {
+
+    /** Whether the object is an instance of a managed entity type. */
+    boolean isEntity(Object candidate);
+
+    /** The entity's name, its key, its version and its basic attributes. */
+    Row row(Object entity);
+
+    /** The entity's name for tokens and pages (the JPA entity name). */
+    String entityName(Class<?> type);
+
+    /** The entity type named by a class name or an entity name, or {@code null}. */
+    Class<?> entityType(String classOrEntityName);
+
+    /** The row as stored now, read in a new persistence context, or {@code null} when it no longer exists. */
+    Row current(Class<?> type, Object id);
+}

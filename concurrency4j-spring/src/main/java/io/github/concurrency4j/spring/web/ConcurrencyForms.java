@@ -1,0 +1,108 @@
+package io.github.concurrency4j.spring.web;
+
+import io.github.concurrency4j.Row;
+import io.github.concurrency4j.spring.internal.EntityReader;
+import io.github.concurrency4j.token.VersionTokens;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.springframework.web.util.HtmlUtils;
+
+/**
+ * Renders the hidden version-token field of a form. Registered by the auto-configuration as the bean
+ * {@value #BEAN_NAME}, so a Thymeleaf form needs one line:
+ *
+ * <pre>{@code
+ * <form th:action="@{/products/{id}(id=${row.key()})}" method="post">
+ *   <th:block th:utext="${@concurrency4jForms.hidden('product', row, 'name', 'price')}"/>
+ *   ...
+ * }</pre>
+ *
+ * <p>The listed fields are the ones the form shows: the token carries signed digests of their original values
+ * (never the values), which lets a conflicting save merge disjoint edits and lets the conflict page show exactly
+ * these fields and no other. For a JPA entity use {@link #hiddenForEntity(Object, String...)}.
+ */
+public final class ConcurrencyForms {
+    /** The bean name the auto-configuration registers this helper under. */
+    public static final String BEAN_NAME = "concurrency4jForms";
+
+    private final VersionTokens tokens;
+    private final String parameterName;
+    private final EntityReader entities;
+
+    /**
+     * @param tokens the signing secrets
+     * @param parameterName the request parameter the token travels in
+     * @param entities reads JPA entities, or {@code null} without JPA
+     */
+    public ConcurrencyForms(VersionTokens tokens, String parameterName, EntityReader entities) {
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.parameterName = Objects.requireNonNull(parameterName, "parameterName");
+        this.entities = entities;
+    }
+
+    /** The name of the request parameter the token travels in. */
+    public String parameterName() {
+        return parameterName;
+    }
+
+    /** The token for a row of a declared table, vouching for the original values of these fields. */
+    public String token(String table, Row row, String... fields) {
+        return tokens.sign(table, row.key(), row.version(), values(row, fields));
+    }
+
+    /** The hidden input carrying {@link #token(String, Row, String...)}, as HTML. */
+    public String hidden(String table, Row row, String... fields) {
+        return input(token(table, row, fields));
+    }
+
+    /** The hidden input for a row known by its parts; {@code values} are the form's fields as read. */
+    public String hidden(String table, Object key, long version, Map<String, ?> values) {
+        return input(tokens.sign(table, key, version, values));
+    }
+
+    /**
+     * The hidden input of one row of a list-editable form: the row's token in the parameter
+     * {@value RowTokens#ROWS}, one per row; name the row's inputs {@code field[key]}, such as {@code price[7]}.
+     */
+    public String hiddenRow(String table, Row row, String... fields) {
+        return "<input type=\"hidden\" name=\"" + RowTokens.ROWS + "\" value=\""
+                + HtmlUtils.htmlEscape(token(table, row, fields)) + "\">";
+    }
+
+    /**
+     * The checkbox of one row of a bulk selection: its value is the row's signed (key, version), submitted in the
+     * parameter {@value RowTokens#SELECTED} when ticked.
+     */
+    public String checkbox(String table, Row row) {
+        return "<input type=\"checkbox\" name=\"" + RowTokens.SELECTED + "\" value=\""
+                + HtmlUtils.htmlEscape(tokens.sign(table, row.key(), row.version())) + "\">";
+    }
+
+    /** The token for a JPA entity with a {@code @Version} attribute, vouching for these attributes. */
+    public String tokenForEntity(Object entity, String... fields) {
+        if (entities == null || !entities.isEntity(entity)) {
+            throw new IllegalArgumentException("Not a JPA entity (or JPA is not configured): " + entity);
+        }
+        Row row = entities.row(entity);
+        return tokens.sign(entities.entityName(entity.getClass()), row.key(), row.version(), values(row, fields));
+    }
+
+    /** The hidden input carrying {@link #tokenForEntity(Object, String...)}, as HTML. */
+    public String hiddenForEntity(Object entity, String... fields) {
+        return input(tokenForEntity(entity, fields));
+    }
+
+    private String input(String token) {
+        return "<input type=\"hidden\" name=\"" + HtmlUtils.htmlEscape(parameterName) + "\" value=\""
+                + HtmlUtils.htmlEscape(token) + "\">";
+    }
+
+    private static Map<String, Object> values(Row row, String... fields) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (String f : fields) {
+            values.put(f, row.get(f));
+        }
+        return values;
+    }
+}

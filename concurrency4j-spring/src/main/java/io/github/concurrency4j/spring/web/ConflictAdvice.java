@@ -1,0 +1,101 @@
+package io.github.concurrency4j.spring.web;
+
+import io.github.concurrency4j.MissingVersionException;
+import io.github.concurrency4j.RecordModifiedException;
+import io.github.concurrency4j.spring.internal.ConflictResponder;
+import io.github.concurrency4j.token.InvalidTokenException;
+import io.github.concurrency4j.token.VersionTokens;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.servlet.ModelAndView;
+
+/**
+ * Answers what a stale write throws. Browsers (Accept preferring {@code text/html}) get the conflict page, the
+ * template {@value ConflictView#TEMPLATE}; everyone else gets an RFC 9457 {@code application/problem+json}
+ * document.
+ *
+ * <ul>
+ *   <li>{@link RecordModifiedException}, Spring's {@link OptimisticLockingFailureException}: 409 Conflict, or 412
+ *       Precondition Failed for a write made conditional by {@link IfMatch}.</li>
+ *   <li>{@link InvalidTokenException}: 400 Bad Request: the form's token is missing, forged, malformed or for
+ *       another record (the problem document's {@code reason}: {@code missing}, {@code forged}, {@code malformed},
+ *       {@code other_record}).</li>
+ *   <li>{@link ConditionalRequestException}: 412 or 428; {@link MissingVersionException}: 428.</li>
+ * </ul>
+ *
+ * <p>Registered by the auto-configuration with order 0, ahead of application advice of default order; an
+ * application replaces it by declaring its own bean of this type.
+ */
+@ControllerAdvice
+@Order(0)
+public class ConflictAdvice implements Ordered {
+    private final ConflictResponder responder;
+
+    /**
+     * An advice for use without the auto-configuration.
+     *
+     * @param tokens signs the fresh token of the page's "re-apply my changes"
+     * @param tokenParameter the request parameter forms carry their token in
+     * @param conflictTemplate whether to render the view {@value ConflictView#TEMPLATE} (a Thymeleaf, or other,
+     *     view resolver resolves it); otherwise a built-in page
+     */
+    public ConflictAdvice(VersionTokens tokens, String tokenParameter, boolean conflictTemplate) {
+        this(new ConflictResponder(tokens, tokenParameter, conflictTemplate, null));
+    }
+
+    /** An advice answering through this responder (the auto-configuration's; not a supported API). */
+    public ConflictAdvice(ConflictResponder responder) {
+        this.responder = Objects.requireNonNull(responder, "responder");
+    }
+
+    /** A refused optimistic write: 409 (412 when conditional). */
+    @ExceptionHandler(RecordModifiedException.class)
+    public ModelAndView recordModified(RecordModifiedException e, HttpServletRequest request) {
+        return responder.conflict(e, request);
+    }
+
+    /** A refused version token: 400. */
+    @ExceptionHandler(InvalidTokenException.class)
+    public ModelAndView invalidToken(InvalidTokenException e, HttpServletRequest request) {
+        return responder.refused(HttpStatus.BAD_REQUEST, "invalid-version-token", "Invalid version token",
+                e.getMessage(), null, Map.of("reason", e.reason().name().toLowerCase(Locale.ROOT)), request);
+    }
+
+    /** A failed or missing precondition: 412 or 428. */
+    @ExceptionHandler(ConditionalRequestException.class)
+    public ModelAndView conditional(ConditionalRequestException e, HttpServletRequest request) {
+        HttpStatus status = HttpStatus.valueOf(e.status());
+        return responder.refused(status, status == HttpStatus.PRECONDITION_FAILED ? "precondition-failed"
+                        : "precondition-required", status.getReasonPhrase(), e.getMessage(), e.currentVersion(),
+                request);
+    }
+
+    /** A write without a version where one is required: 428. */
+    @ExceptionHandler(MissingVersionException.class)
+    public ModelAndView missingVersion(MissingVersionException e, HttpServletRequest request) {
+        return responder.refused(HttpStatus.PRECONDITION_REQUIRED, "precondition-required", "Precondition Required",
+                e.getMessage(), null, request);
+    }
+
+    /**
+     * Spring's optimistic-lock failure (JDBC templates, Spring Data): 409. With JPA, the JPA advice answers the ORM
+     * failures first, with the entity's stored values.
+     */
+    @ExceptionHandler(OptimisticLockingFailureException.class)
+    public ModelAndView optimisticLockingFailure(OptimisticLockingFailureException e, HttpServletRequest request) {
+        return responder.optimisticLock(null, null, e, request);
+    }
+
+    @Override
+    public int getOrder() {
+        return 0;
+    }
+}

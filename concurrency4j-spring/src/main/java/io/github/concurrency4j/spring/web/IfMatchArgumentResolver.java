@@ -1,0 +1,182 @@
+package io.github.concurrency4j.spring.web;
+
+import io.github.concurrency4j.Concurrency;
+import io.github.concurrency4j.Row;
+import io.github.concurrency4j.spring.internal.EntityReader;
+import io.github.concurrency4j.spring.internal.RequestState;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.springframework.core.MethodParameter;
+import org.springframework.web.bind.WebDataBinder;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.support.WebDataBinderFactory;
+import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.method.support.ModelAndViewContainer;
+
+/** Resolves {@link IfMatch}-marked parameters from the {@code If-Match} header (RFC 9110, section 13.1.1). */
+public final class IfMatchArgumentResolver implements HandlerMethodArgumentResolver {
+    private final Concurrency concurrency;
+    private final boolean requireIfMatch;
+    private final EntityReader entities;
+
+    /**
+     * @param concurrency the declared tables, to read the current version for {@code If-Match: *} and unconditional
+     *     writes
+     * @param requireIfMatch whether a write without {@code If-Match} is answered 428
+     */
+    public IfMatchArgumentResolver(Concurrency concurrency, boolean requireIfMatch) {
+        this(concurrency, requireIfMatch, null);
+    }
+
+    /**
+     * @param concurrency the declared tables (may be {@code null} when only JPA entities are conditional)
+     * @param requireIfMatch whether a write without {@code If-Match} is answered 428
+     * @param entities reads JPA entities, for {@code @IfMatch(table = "EntityName")}; or {@code null}
+     */
+    public IfMatchArgumentResolver(Concurrency concurrency, boolean requireIfMatch, EntityReader entities) {
+        this.concurrency = concurrency;
+        this.requireIfMatch = requireIfMatch;
+        this.entities = entities;
+    }
+
+    @Override
+    public boolean supportsParameter(MethodParameter parameter) {
+        Class<?> type = parameter.getParameterType();
+        return parameter.hasParameterAnnotation(IfMatch.class) && (type == long.class || type == Long.class);
+    }
+
+    @Override
+    public Object resolveArgument(MethodParameter parameter, ModelAndViewContainer mavContainer,
+                                  NativeWebRequest webRequest, WebDataBinderFactory binderFactory) throws Exception {
+        IfMatch annotation = Objects.requireNonNull(parameter.getParameterAnnotation(IfMatch.class));
+        HttpServletRequest request = Objects.requireNonNull(webRequest.getNativeRequest(HttpServletRequest.class));
+        String rawKey = VersionTokenArgumentResolver.keyOf(request, annotation.key());
+        List<String> headers = Collections.list(request.getHeaders("If-Match"));
+        if (headers.isEmpty()) {
+            if (requireIfMatch) {
+                throw ConditionalRequestException.required(annotation.table(), rawKey);
+            }
+            // No precondition: an unconditional write, as HTTP defines it, against whatever is stored now.
+            return current(annotation, parameter, rawKey, webRequest, binderFactory).map(Row::version).orElse(null);
+        }
+        RequestState.conditional(request);
+        List<String> tags = parse(String.join(",", headers));
+        if (tags.contains("*")) {
+            return current(annotation, parameter, rawKey, webRequest, binderFactory).map(Row::version)
+                    .orElseThrow(() -> ConditionalRequestException.failed("If-Match: * but " + annotation.table()
+                            + " " + rawKey + " does not exist. Nothing was written.", null));
+        }
+        List<Long> versions = new ArrayList<>();
+        for (String tag : tags) {
+            Long v = version(tag);
+            if (v != null) {
+                versions.add(v);
+            }
+        }
+        if (versions.size() == 1) {
+            return versions.get(0);
+        }
+        Optional<Row> current = current(annotation, parameter, rawKey, webRequest, binderFactory);
+        Long now = current.map(Row::version).orElse(null);
+        if (now != null && versions.contains(now)) {
+            return now;
+        }
+        throw ConditionalRequestException.failed("If-Match " + String.join(", ", tags) + " names no current "
+                + "version of " + annotation.table() + " " + rawKey + " (strong comparison). Nothing was written.", now);
+    }
+
+    private Optional<Row> current(IfMatch annotation, MethodParameter parameter, String rawKey,
+                                  NativeWebRequest webRequest, WebDataBinderFactory binderFactory) throws Exception {
+        Object key = typedKey(annotation.key(), parameter, rawKey, webRequest, binderFactory);
+        String table = annotation.table();
+        if (concurrency != null && concurrency.tables().contains(table.toLowerCase(java.util.Locale.ROOT))) {
+            return concurrency.table(table).find(key);
+        }
+        Class<?> entity = entities == null ? null : entities.entityType(table);
+        if (entity != null) {
+            return Optional.ofNullable(entities.current(entity, key));
+        }
+        throw new IllegalStateException("@IfMatch(table = \"" + table + "\") names neither a declared table nor a JPA "
+                + "entity.");
+    }
+
+    /** The key converted to the type the controller declares for it, so that it binds as the column's type. */
+    private static Object typedKey(String name, MethodParameter parameter, String rawKey, NativeWebRequest webRequest,
+                                   WebDataBinderFactory binderFactory) throws Exception {
+        for (MethodParameter p : methodParameters(parameter)) {
+            String n = null;
+            PathVariable pv = p.getParameterAnnotation(PathVariable.class);
+            RequestParam rp = p.getParameterAnnotation(RequestParam.class);
+            if (pv != null) {
+                n = !pv.name().isEmpty() ? pv.name() : p.getParameterName();
+            } else if (rp != null) {
+                n = !rp.name().isEmpty() ? rp.name() : p.getParameterName();
+            }
+            if (name.equals(n) && binderFactory != null) {
+                WebDataBinder binder = binderFactory.createBinder(webRequest, null, name);
+                return binder.convertIfNecessary(rawKey, p.getParameterType(), p);
+            }
+        }
+        return rawKey;
+    }
+
+    private static List<MethodParameter> methodParameters(MethodParameter parameter) {
+        List<MethodParameter> list = new ArrayList<>();
+        int n = parameter.getExecutable().getParameterCount();
+        for (int i = 0; i < n; i++) {
+            MethodParameter p = MethodParameter.forExecutable(parameter.getExecutable(), i);
+            p.initParameterNameDiscovery(new org.springframework.core.DefaultParameterNameDiscoverer());
+            list.add(p);
+        }
+        return list;
+    }
+
+    /** The entity tags of an If-Match field value: {@code *}, {@code "x"} or {@code W/"x"}, comma separated. */
+    static List<String> parse(String value) {
+        List<String> tags = new ArrayList<>();
+        int i = 0;
+        int n = value.length();
+        while (i < n) {
+            char c = value.charAt(i);
+            if (c == ',' || c == ' ' || c == '\t') {
+                i++;
+            } else if (c == '*') {
+                tags.add("*");
+                i++;
+            } else {
+                int start = i;
+                if (value.startsWith("W/", i)) {
+                    i += 2;
+                }
+                if (i < n && value.charAt(i) == '"') {
+                    int end = value.indexOf('"', i + 1);
+                    i = end < 0 ? n : end + 1;
+                } else {
+                    while (i < n && value.charAt(i) != ',') {
+                        i++;
+                    }
+                }
+                tags.add(value.substring(start, i).trim());
+            }
+        }
+        return tags;
+    }
+
+    /** The version of a strong tag from {@link ETags#of(long)}, or {@code null} (weak or foreign tags never match). */
+    static Long version(String tag) {
+        if (tag.length() < 3 || !tag.startsWith("\"") || !tag.endsWith("\"")) {
+            return null;
+        }
+        try {
+            return Long.parseLong(tag.substring(1, tag.length() - 1));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.github.concurrency4j.spring.web;
+
+import io.github.concurrency4j.BulkPolicy;
+import io.github.concurrency4j.BulkResult;
+import io.github.concurrency4j.GuardedAction;
+import io.github.concurrency4j.Identity;
+import io.github.concurrency4j.RecordModifiedException;
+import io.github.concurrency4j.RowChange;
+import io.github.concurrency4j.VersionedTable;
+import io.github.concurrency4j.token.InvalidTokenException;
+import io.github.concurrency4j.token.VerifiedToken;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The verified rows of a list-editable form or a bulk selection: each row's key and the version the user saw.
+ * Resolved for controller parameters marked {@link RowTokens}.
+ */
+public final class RowVersions {
+    private static final Logger LOG = LoggerFactory.getLogger(RowVersions.class);
+
+    /** The warning shown when "select all across pages" was used: rows not shown cannot be checked. */
+    public static final String ACROSS_PAGES_WARNING = "All rows across pages were selected: only the rows shown on "
+            + "this page carry the versions you saw and were checked for changes by someone else; the others could "
+            + "not be checked.";
+
+    private final String table;
+    private final List<VerifiedToken> tokens;
+    private final boolean acrossPages;
+
+    /**
+     * @param table the table every token was verified for
+     * @param tokens the verified tokens, in submitted order
+     * @param acrossPages whether "select all across pages" was used
+     */
+    public RowVersions(String table, List<VerifiedToken> tokens, boolean acrossPages) {
+        this.table = Objects.requireNonNull(table, "table");
+        this.tokens = List.copyOf(tokens);
+        this.acrossPages = acrossPages;
+    }
+
+    /** The rows as (key as text, version seen), in submitted order. */
+    public List<Identity> identities() {
+        return tokens.stream().map(VerifiedToken::identity).toList();
+    }
+
+    /** The keys of the rows, as text, in submitted order. */
+    public List<String> keys() {
+        return tokens.stream().map(VerifiedToken::key).toList();
+    }
+
+    /** Whether no row was submitted (nothing selected). */
+    public boolean isEmpty() {
+        return tokens.isEmpty();
+    }
+
+    /** How many rows were submitted. */
+    public int size() {
+        return tokens.size();
+    }
+
+    /** Whether "select all across pages" was used: rows not shown carry no version and cannot be guarded. */
+    public boolean acrossPages() {
+        return acrossPages;
+    }
+
+    /**
+     * The edited rows' changes from a list-editable form whose inputs are named {@code field[key]}, such as
+     * {@code name[7]}. A row whose listed fields all still hold the values its token vouches for is left out, so
+     * that saving a grid does not bump the versions of rows nobody touched.
+     *
+     * @param parameters the request parameters, such as {@code request.getParameterMap()}
+     * @param fields the editable fields
+     * @return changes by key (as text), in submitted order
+     */
+    public Map<String, Map<String, Object>> changesFrom(Map<String, ?> parameters, String... fields) {
+        Map<String, Map<String, Object>> byKey = new LinkedHashMap<>();
+        for (VerifiedToken t : tokens) {
+            Map<String, Object> changes = new LinkedHashMap<>();
+            boolean edited = false;
+            for (String f : fields) {
+                Object raw = parameters.get(f + "[" + t.key() + "]");
+                if (raw == null) {
+                    continue;
+                }
+                String value = first(raw);
+                changes.put(f, value);
+                edited |= !t.fields().contains(f) || !t.isOriginal(f, value);
+            }
+            if (edited) {
+                byKey.put(t.key(), changes);
+            }
+        }
+        return byKey;
+    }
+
+    /**
+     * Saves the rows' changes in one batch, each checked against the version its token carries.
+     *
+     * @param changesByKey changes by key (as text, as in {@link #keys()}); rows without changes are not written
+     * @param policy {@link BulkPolicy#SKIP_CONFLICTS} saves what is current and reports the rest;
+     *     {@link BulkPolicy#ABORT_ALL} saves nothing if any row is stale
+     * @throws InvalidTokenException when a change names a row the form carried no token for; nothing was written
+     * @throws io.github.concurrency4j.BulkConflictException under {@code ABORT_ALL} when any row is stale
+     */
+    public BulkResult updateAll(VersionedTable table, Map<String, ? extends Map<String, ?>> changesByKey,
+                                BulkPolicy policy) {
+        Map<String, VerifiedToken> byKey = new LinkedHashMap<>();
+        for (VerifiedToken t : tokens) {
+            byKey.put(t.key(), t);
+        }
+        List<RowChange> changes = new ArrayList<>(changesByKey.size());
+        for (Map.Entry<String, ? extends Map<String, ?>> e : changesByKey.entrySet()) {
+            VerifiedToken t = byKey.get(String.valueOf(e.getKey()));
+            if (t == null) {
+                throw InvalidTokenException.missing(this.table, e.getKey());
+            }
+            changes.add(RowChange.of(t.key(), t.version(), e.getValue()));
+        }
+        return table.updateAll(changes, policy);
+    }
+
+    /**
+     * Runs a bulk action only if none of the selected rows changed since the user saw them (see
+     * {@link VersionedTable#guard}). With "select all across pages", the shown rows are still guarded and a warning
+     * is logged: the rows of other pages were never shown with a version and cannot be checked.
+     *
+     * @throws io.github.concurrency4j.BulkConflictException when a selected row changed or vanished; the action did
+     *     not run
+     */
+    public <T> T guard(VersionedTable table, GuardedAction<T> action) {
+        if (acrossPages) {
+            LOG.warn("Bulk action on {} with 'select all across pages': {}", this.table, ACROSS_PAGES_WARNING);
+        }
+        return table.guard(identities(), action);
+    }
+
+    /**
+     * What a bulk save did, for the user: "Records 3, 7 were changed by someone else and were not saved; 5
+     * products saved."
+     *
+     * @param noun the plural noun of the saved rows, such as {@code "products"}
+     */
+    public static String report(BulkResult result, String noun) {
+        String saved = result.saved().size() + " " + noun + " saved.";
+        if (!result.hasConflicts()) {
+            return saved;
+        }
+        List<String> keys = result.conflicts().stream().map(RecordModifiedException::key).map(String::valueOf)
+                .toList();
+        return (keys.size() == 1 ? "Record " + keys.get(0) + " was" : "Records " + String.join(", ", keys) + " were")
+                + " changed by someone else and " + (keys.size() == 1 ? "was" : "were") + " not saved; " + saved;
+    }
+
+    private static String first(Object raw) {
+        if (raw instanceof String[] a) {
+            return a.length == 0 ? "" : a[0];
+        }
+        if (raw instanceof List<?> l) {
+            return l.isEmpty() ? "" : String.valueOf(l.get(0));
+        }
+        return String.valueOf(raw);
+    }
+
+    @Override
+    public String toString() {
+        return "RowVersions[" + table + ": " + tokens.stream().map(t -> t.key() + "@" + t.version())
+                .collect(Collectors.joining(", ")) + (acrossPages ? ", across pages" : "") + "]";
+    }
+}

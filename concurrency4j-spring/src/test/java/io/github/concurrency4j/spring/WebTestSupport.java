@@ -1,0 +1,29 @@
+package io.github.concurrency4j.spring;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** What the web tests share: the product rows and reading a token out of a rendered form. */
+final class WebTestSupport {
+    private static final Pattern TOKEN = Pattern.compile("name=\"_c4j_token\" value=\"([^\"]+)\"");
+
+    private WebTestSupport() {
+    }
+
+    /** Product 1 ("apple", "red and round", 10, cost 4) and 2 ("pear", "green", 20, cost 6), both at version 1. */
+    static void resetProducts(JdbcTemplate jdbc) {
+        jdbc.update("DELETE FROM product");
+        jdbc.update("INSERT INTO product (id, name, description, price, cost, version) VALUES "
+                + "(1, 'apple', 'red and round', 10, 4, 1), (2, 'pear', 'green', 20, 6, 1)");
+    }
+
+    /** The version token of the first form in the page. */
+    static String token(String html) {
+        Matcher m = TOKEN.matcher(html);
+        if (!m.find()) {
+            throw new AssertionError("No version token in the page:\n" + html);
+        }
+        return m.group(1);
+    }
+}

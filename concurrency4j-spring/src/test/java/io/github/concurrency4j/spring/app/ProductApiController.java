@@ -1,0 +1,46 @@
+package io.github.concurrency4j.spring.app;
+
+import io.github.concurrency4j.Concurrency;
+import io.github.concurrency4j.VersionedTable;
+import io.github.concurrency4j.spring.web.ETags;
+import io.github.concurrency4j.spring.web.IfMatch;
+import java.util.Map;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/** A REST resource with ETag reads and If-Match writes. */
+@RestController
+class ProductApiController {
+    private final Concurrency concurrency;
+
+    ProductApiController(Concurrency concurrency) {
+        this.concurrency = concurrency;
+    }
+
+    @GetMapping("/api/products/{id}")
+    ResponseEntity<Map<String, Object>> get(@PathVariable long id) {
+        return products().find(id).map(ETags::ok).orElse(ResponseEntity.notFound().build());
+    }
+
+    @PutMapping("/api/products/{id}")
+    ResponseEntity<Void> put(@PathVariable long id, @IfMatch(table = "product") Long version,
+                             @RequestBody Map<String, Object> body) {
+        long next = products().update(id, version, body);
+        return ResponseEntity.noContent().eTag(ETags.of(next)).build();
+    }
+
+    @DeleteMapping("/api/products/{id}")
+    ResponseEntity<Void> delete(@PathVariable long id, @IfMatch(table = "product") Long version) {
+        products().delete(id, version);
+        return ResponseEntity.noContent().build();
+    }
+
+    private VersionedTable products() {
+        return concurrency.table("product");
+    }
+}
