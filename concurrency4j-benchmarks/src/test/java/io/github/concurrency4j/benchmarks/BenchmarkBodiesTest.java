@@ -77,6 +77,7 @@ class BenchmarkBodiesTest {
         BulkUpdateBenchmark bulk = new BulkUpdateBenchmark();
         bulk.db = "h2";
         bulk.rows = ROWS;
+        bulk.pgSyncCommit = "off";
         bulk.setUp();
         try {
             bulk.updateEach();
