@@ -115,7 +115,6 @@ class BenchmarkBodiesTest {
         assertThat(tokens.signAndVerify().version()).isEqualTo(1);
         assertThat(tokens.signAndVerifyWithThreeFields().version()).isEqualTo(2);
         assertThat(tokens.hmacTwice()).hasSize(32);
-        assertThat(tokens.hmacTwiceReusedMac()).hasSize(32);
     }
 
     @Test
