@@ -206,8 +206,11 @@ def comparison_rows(runs, dbs):
             rows.append((section, label, db or "-", sv, se, unit, bv, be, rv, re_, goal.text if goal else "report",
                          verdict))
             if miss is not None:
+                measured = f"{fmt(sv)} {unit}" if goal.on_score else f"{fmt(rv)}×"
+                if not goal.on_score and "faster" in goal.text and rv > 0:
+                    measured += f", that is {1 / rv:.1f}× faster"
                 misses.append((cid, label + (", within error" if "within error" in verdict else ""), db, miss,
-                               goal.text))
+                               f"{goal.text}; measured {measured}"))
     return rows, misses
 
 
@@ -335,7 +338,7 @@ def render(runs, machine):
                 flat = "**no**"
             if flat == "**no**":
                 misses.append(("alloc-flat", "engine's own allocation per update stays flat", db, r / 1.05 - 1,
-                               "≤ 1.05×"))
+                               f"≤ 1.05×; measured {fmt(r)}×"))
             rows.append((db, pm(*got["jdbcUpdate", 1000]), pm(*got["jdbcUpdate", 100000]),
                          pm(*got["engineUpdate", 1000]), pm(*got["engineUpdate", 100000]),
                          pm(o1, oe1), pm(o2, oe2), "n/a" if math.isnan(r) else fmt(r) + "×", flat))
@@ -358,7 +361,7 @@ def render(runs, machine):
     if not misses:
         out.append("None in this run.")
     for cid, label, db, miss, goal in misses:
-        out.append(f"- **{label}** ({db or 'no database'}): goal {goal}, missed by {miss:.0%}. "
+        out.append(f"- **{label}** ({db or 'no database'}): goal {goal}: missed by {miss:.0%}. "
                    + WHY_MISSED.get(cid, ""))
     out.append("")
     notes = machine.get("notes_file")
