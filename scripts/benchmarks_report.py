@@ -17,9 +17,13 @@ WHY_MISSED = {
     "engine-vs-jdbc": (
         "The engine sends the same single statement as the hand-written UPDATE; what it adds is Java work per call "
         "(a Map of changes, a plan lookup, binding through the column's JDBC type, quoting). On PostgreSQL that is "
-        "small next to the round-trip; on H2 in memory there is no round-trip, so the same few microseconds are a "
-        "larger share of a very small number."),
+        "small next to the round-trip; on H2 in memory there is no round-trip, so the same microsecond is a "
+        "larger share of a very small number, and one or two slow iterations (a GC pause, another process) "
+        "move the mean of a 2.5 µs operation by a third."),
     "engine-vs-hibernate": (
+        "On H2 there is no round-trip to save: the difference is Hibernate's session, persistence context and "
+        "dirty checking against a 2-3 µs in-memory update, and a few slow iterations of the engine (see the raw "
+        "iterations in the JSON) move this ratio across the 3x line. "
         "On PostgreSQL the engine's write is one round-trip; Hibernate's load + flush is three (SELECT, UPDATE, "
         "COMMIT, the BEGIN riding on the SELECT). When the round-trip dominates, the ratio cannot go much beyond 3x, "
         "and server work per statement pulls it below."),
@@ -374,7 +378,7 @@ def render(runs, machine):
     out.append("")
     for key, label in (("cpu", "CPU"), ("nproc", "nproc"), ("memory", "memory"), ("java", "java -version"),
                        ("postgresql", "PostgreSQL"), ("libraries", "libraries"),
-                       ("load_before", "load average before the run"), ("load_after", "load average after the run")):
+                       ("load_before", "load average before the run"), ("load_after", "load average after the run (the 8-thread contention benchmark, last, raises it itself)")):
         if machine.get(key):
             out.append(f"- **{label}:** {machine[key]}")
     out.append("")
