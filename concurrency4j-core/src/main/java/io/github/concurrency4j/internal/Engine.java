@@ -85,16 +85,24 @@ public final class Engine {
      * @param what for the error message, such as "update product 42"
      */
     public static <T> T withConnection(ConnectionSource source, String what, ConnectionWork<T> work) {
+        return withConnection(source, what, null, work);
+    }
+
+    /**
+     * Like {@link #withConnection(ConnectionSource, String, ConnectionWork)}, for an operation on one row: the
+     * message "action key" is only built when something fails, so the happy path does no string work.
+     */
+    public static <T> T withConnection(ConnectionSource source, String action, Object key, ConnectionWork<T> work) {
         Connection c;
         try {
             c = source.acquire();
         } catch (SQLException e) {
-            throw new StatementFailedException("Could not get a connection to " + what, e);
+            throw new StatementFailedException("Could not get a connection to " + describe(action, key), e);
         }
         try {
             return work.run(c);
         } catch (SQLException e) {
-            throw new StatementFailedException("Could not " + what, e);
+            throw new StatementFailedException("Could not " + describe(action, key), e);
         } finally {
             try {
                 source.release(c);
@@ -102,6 +110,10 @@ public final class Engine {
                 // The work is done or has failed already; a failed release must not hide its outcome.
             }
         }
+    }
+
+    private static String describe(String action, Object key) {
+        return key == null ? action : action + " " + key;
     }
 
     /**

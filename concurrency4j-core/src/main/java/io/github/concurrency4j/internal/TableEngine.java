@@ -44,6 +44,9 @@ public final class TableEngine implements VersionedTable {
     private final String lowerName;
     private final Map<PlanKey, UpdatePlan> plans;
     private final String selectColumns;
+    private final String readAction;
+    private final String updateAction;
+    private final String deleteAction;
     private final BulkOperations bulk;
 
     public TableEngine(Engine engine, TableModel model, ConnectionSource connections) {
@@ -64,6 +67,9 @@ public final class TableEngine implements VersionedTable {
             cols.append(c.sql());
         }
         this.selectColumns = cols.toString();
+        this.readAction = "read " + model.name();
+        this.updateAction = "update " + model.name();
+        this.deleteAction = "delete " + model.name();
         this.bulk = new BulkOperations(this, selectColumns);
     }
 
@@ -107,7 +113,7 @@ public final class TableEngine implements VersionedTable {
     @Override
     public Optional<Row> find(Object key) {
         Object k = key(key);
-        return Engine.withConnection(connections, "read " + model.name() + " " + key,
+        return Engine.withConnection(connections, readAction, key,
                 c -> Optional.ofNullable(readRow(c, k)));
     }
 
@@ -116,7 +122,7 @@ public final class TableEngine implements VersionedTable {
         Object k = key(key);
         String sql = "SELECT " + selectColumns + " FROM " + model.sqlName() + " WHERE " + model.key().sql()
                 + " = ? AND " + model.version().sql() + " = ?";
-        return Engine.withConnection(connections, "read " + model.name() + " " + key, c -> {
+        return Engine.withConnection(connections, readAction, key, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 Binder.bind(ps, 1, k, model.key().jdbcType());
                 ps.setLong(2, version);
@@ -132,7 +138,7 @@ public final class TableEngine implements VersionedTable {
         Object k = key(key);
         String sql = "SELECT " + model.version().sql() + " FROM " + model.sqlName() + " WHERE "
                 + model.key().sql() + " = ?";
-        return Engine.withConnection(connections, "read " + model.name() + " " + key, c -> {
+        return Engine.withConnection(connections, readAction, key, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 Binder.bind(ps, 1, k, model.key().jdbcType());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -253,7 +259,7 @@ public final class TableEngine implements VersionedTable {
         long expected = check ? expectedVersion : 0L;
         long now = model.strategy().kind() == VersionStrategy.Kind.TIMESTAMP ? engine.nowMicros() : 0L;
         long known = plan.knownVersion(expected, now);
-        return Engine.withConnection(connections, "update " + model.name() + " " + key, c -> {
+        return Engine.withConnection(connections, updateAction, key, c -> {
             switch (plan.readBack) {
                 case KNOWN:
                     try (PreparedStatement ps = c.prepareStatement(plan.sql)) {
@@ -396,7 +402,7 @@ public final class TableEngine implements VersionedTable {
         boolean check = checking(k, expectedVersion);
         String sql = "DELETE FROM " + model.sqlName() + " WHERE " + model.key().sql() + " = ?"
                 + (check ? " AND " + model.version().sql() + " = ?" : "");
-        Engine.withConnection(connections, "delete " + model.name() + " " + key, c -> {
+        Engine.withConnection(connections, deleteAction, key, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 Binder.bind(ps, 1, k, model.key().jdbcType());
                 if (check) {
