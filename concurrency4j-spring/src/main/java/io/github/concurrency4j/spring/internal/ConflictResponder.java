@@ -20,8 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.util.HtmlUtils;
 
@@ -30,7 +33,8 @@ import org.springframework.web.util.HtmlUtils;
  * built-in page without Thymeleaf) and RFC 9457 problem documents for API clients.
  */
 public final class ConflictResponder {
-    static final String PROBLEM_JSON = "application/problem+json";
+    static final String PROBLEM_JSON = ProblemDocuments.MEDIA_TYPE;
+    private static final Logger LOG = LoggerFactory.getLogger(ConflictResponder.class);
     private static final String TYPE_PREFIX = "urn:concurrency4j:problem:";
 
     private final VersionTokens tokens;
@@ -166,6 +170,51 @@ public final class ConflictResponder {
         return json(status, problem, headers);
     }
 
+    /** 400 for a client's mistake: a problem document with the {@code field} and {@code limit} members. */
+    public ModelAndView badRequest(String field, Object limit, String detail, HttpServletRequest request) {
+        Map<String, Object> extensions = new LinkedHashMap<>();
+        if (field != null) {
+            extensions.put("field", field);
+        }
+        if (limit != null) {
+            extensions.put("limit", limit);
+        }
+        return refused(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", detail, null, extensions,
+                request);
+    }
+
+    /**
+     * The answer to a database error, by the SQLSTATE found in the cause chain: class 22 (data exception: too long,
+     * out of range, not a number) is the client's 400; class 23 (integrity constraint: duplicate, missing reference,
+     * NULL where one is required) is 409, a conflict with the stored data; anything else is 500. The response
+     * never shows the statement or the driver's message (they hold SQL and bound values); the log does.
+     */
+    public ModelAndView databaseError(Throwable e, HttpServletRequest request) {
+        String state = DatabaseErrors.sqlState(e);
+        String sqlClass = state == null || state.length() < 2 ? "" : state.substring(0, 2);
+        if (sqlClass.equals("22")) {
+            LOG.info("Refused a value the database cannot store (SQLSTATE {}): {}", state, e.toString());
+            return badRequest(null, null, "A value is too long, out of range or of the wrong kind for its field. "
+                    + "Nothing was saved. Check the values you sent and try again.", request);
+        }
+        if (sqlClass.equals("23")) {
+            LOG.info("Refused a write that breaks a constraint (SQLSTATE {}): {}", state, e.toString());
+            return refused(HttpStatus.CONFLICT, "constraint-violated", "Conflict with stored data",
+                    "The change conflicts with the stored data: a value that must be unique is taken, a record it "
+                            + "refers to does not exist, or a required value is missing. Nothing was saved.",
+                    null, request);
+        }
+        LOG.error("Unexpected database error answering {} {}", request.getMethod(), request.getRequestURI(), e);
+        return unexpected(request);
+    }
+
+    /** 500 with a message that says nothing of the cause (which is logged by the caller). */
+    public ModelAndView unexpected(HttpServletRequest request) {
+        return refused(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal Server Error",
+                "Something went wrong on the server; the error has been logged. Your request may not have been "
+                        + "carried out: reload and check before trying again.", null, request);
+    }
+
     ConflictView view(RecordModifiedException e, HttpServletRequest request) {
         FormVersion form = RequestState.formVersion(request);
         VerifiedToken token = form == null ? null : form.token();
@@ -259,7 +308,14 @@ public final class ConflictResponder {
     }
 
     private static ModelAndView json(HttpStatus status, Map<String, Object> problem, Map<String, String> headers) {
-        ModelAndView mav = new ModelAndView(new StaticView(PROBLEM_JSON, ProblemJson.write(problem), headers));
+        Map<String, Object> extensions = new LinkedHashMap<>(problem);
+        for (String standard : List.of("type", "title", "status", "detail", "instance")) {
+            extensions.remove(standard);
+        }
+        ProblemDetail document = ProblemDocuments.of(status, URI.create((String) problem.get("type")),
+                (String) problem.get("title"), (String) problem.get("detail"), (String) problem.get("instance"),
+                extensions);
+        ModelAndView mav = new ModelAndView(new StaticView(PROBLEM_JSON, ProblemDocuments.json(document), headers));
         mav.setStatus(status);
         return mav;
     }
