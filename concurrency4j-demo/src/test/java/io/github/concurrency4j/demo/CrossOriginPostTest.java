@@ -128,7 +128,8 @@ class CrossOriginPostTest {
                 + "const out = document.getElementById('result');"
                 + "function put(text) { out.id = 'done'; out.textContent = text; }"
                 + "fetch('" + api + "', {method: 'PATCH', credentials: 'include',"
-                + " headers: {'If-Match': '\"" + before.get("VERSION") + "\"', 'Content-Type': 'application/json'}, body: '{\"price\": 0.01}'})"
+                + " headers: {'If-Match': '\"" + before.get("VERSION") + "\"',"
+                + " 'Content-Type': 'application/json'}, body: '{\"price\": 0.01}'})"
                 + ".then(r => put('answered ' + r.status), e => put('blocked ' + e));"
                 + "</script></body></html>");
         victim.get(attackerUrl("/api.html"));
