@@ -113,7 +113,7 @@ public final class TableEngine implements VersionedTable {
     @Override
     public Optional<Row> find(Object key) {
         Object k = key(key);
-        return Engine.withConnection(connections, readAction, key,
+        return engine.write(connections, readAction, key,
                 c -> Optional.ofNullable(readRow(c, k)));
     }
 
@@ -122,7 +122,7 @@ public final class TableEngine implements VersionedTable {
         Object k = key(key);
         String sql = "SELECT " + selectColumns + " FROM " + model.sqlName() + " WHERE " + model.key().sql()
                 + " = ? AND " + model.version().sql() + " = ?";
-        return Engine.withConnection(connections, readAction, key, c -> {
+        return engine.write(connections, readAction, key, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 Binder.bind(ps, 1, k, model.key().jdbcType());
                 ps.setLong(2, version);
@@ -138,7 +138,7 @@ public final class TableEngine implements VersionedTable {
         Object k = key(key);
         String sql = "SELECT " + model.version().sql() + " FROM " + model.sqlName() + " WHERE "
                 + model.key().sql() + " = ?";
-        return Engine.withConnection(connections, readAction, key, c -> {
+        return engine.write(connections, readAction, key, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 Binder.bind(ps, 1, k, model.key().jdbcType());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -150,7 +150,20 @@ public final class TableEngine implements VersionedTable {
 
     /** Reads the current row on a connection, or {@code null} when there is none. */
     public Row readRow(Connection c, Object key) throws SQLException {
-        String sql = "SELECT " + selectColumns + " FROM " + model.sqlName() + " WHERE " + model.key().sql() + " = ?";
+        return selectRow(c, key, "");
+    }
+
+    /**
+     * Reads the row as the latest commit left it (or this transaction's own change), not as a REPEATABLE READ
+     * snapshot shows it: what the conflict path reports and decides on. Locks the row where that is the only way.
+     */
+    Row readCurrentRow(Connection c, Object key) throws SQLException {
+        return selectRow(c, key, engine.dialect().currentReadClause());
+    }
+
+    private Row selectRow(Connection c, Object key, String suffix) throws SQLException {
+        String sql = "SELECT " + selectColumns + " FROM " + model.sqlName() + " WHERE " + model.key().sql() + " = ?"
+                + suffix;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             Binder.bind(ps, 1, key, model.key().jdbcType());
             try (ResultSet rs = ps.executeQuery()) {
@@ -212,7 +225,7 @@ public final class TableEngine implements VersionedTable {
         }
         sql.append(model.version().sql()).append(") VALUES (").append(params).append("?)");
         Object givenKey = key;
-        return Engine.withConnection(connections, "insert into " + model.name(), c -> {
+        return engine.write(connections, "insert into " + model.name(), null, c -> {
             boolean generate = givenKey == null;
             try (PreparedStatement ps = generate
                     ? c.prepareStatement(sql.toString(), Statement.RETURN_GENERATED_KEYS)
@@ -259,7 +272,7 @@ public final class TableEngine implements VersionedTable {
         long expected = check ? expectedVersion : 0L;
         long now = model.strategy().kind() == VersionStrategy.Kind.TIMESTAMP ? engine.nowMicros() : 0L;
         long known = plan.knownVersion(expected, now);
-        return Engine.withConnection(connections, updateAction, key, c -> {
+        return engine.write(connections, updateAction, key, c -> {
             switch (plan.readBack) {
                 case KNOWN:
                     try (PreparedStatement ps = c.prepareStatement(plan.sql)) {
@@ -268,7 +281,7 @@ public final class TableEngine implements VersionedTable {
                             return known;
                         }
                     }
-                    return afterNoMatch(c, k, check, expected, changes, "update");
+                    return afterNoMatch(c, plan, vals, k, check, expected, now, changes);
                 case RETURNED:
                     try (PreparedStatement ps = c.prepareStatement(plan.sql)) {
                         bindUpdate(ps, plan, vals, k, expected, now);
@@ -278,26 +291,34 @@ public final class TableEngine implements VersionedTable {
                             }
                         }
                     }
-                    return afterNoMatch(c, k, check, expected, changes, "update");
+                    return afterNoMatch(c, plan, vals, k, check, expected, now, changes);
                 default:
                     return Engine.inTransaction(c, tx -> {
                         try (PreparedStatement ps = tx.prepareStatement(plan.sql)) {
                             bindUpdate(ps, plan, vals, k, expected, now);
                             if (ps.executeUpdate() == 0) {
-                                return afterNoMatch(tx, k, check, expected, changes, "update");
+                                return afterNoMatch(tx, plan, vals, k, check, expected, now, changes);
                             }
                         }
                         // MariaDB cannot return from an UPDATE; the row is locked by it until commit.
-                        try (PreparedStatement ps = tx.prepareStatement(plan.readVersionSql)) {
-                            Binder.bind(ps, 1, k, model.key().jdbcType());
-                            try (ResultSet rs = ps.executeQuery()) {
-                                rs.next();
-                                return rs.getLong(1);
-                            }
-                        }
+                        return readVersion(tx, plan, k);
                     });
             }
         });
+    }
+
+    /** The version of a row this transaction has just updated, read as it is now (not from a snapshot). */
+    private long readVersion(Connection tx, UpdatePlan plan, Object key) throws SQLException {
+        try (PreparedStatement ps = tx.prepareStatement(plan.readVersionSql)) {
+            Binder.bind(ps, 1, key, model.key().jdbcType());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("the row " + key + " of " + model.name() + " was updated but cannot be "
+                            + "read back in the same transaction");
+                }
+                return rs.getLong(1);
+            }
+        }
     }
 
     void bindUpdate(PreparedStatement ps, UpdatePlan plan, Object[] vals, Object key, long expected, long now)
@@ -369,22 +390,38 @@ public final class TableEngine implements VersionedTable {
     }
 
     /**
-     * An update matched no row. Either the row is gone or at another version (a conflict), or - where the driver
-     * counts only changed rows, as MariaDB's useAffectedRows does - it matched but nothing changed.
+     * An update counted no row. Where the count is the rows the WHERE clause matched, that is a conflict or a missing
+     * row, whatever a read shows afterwards: a read in a REPEATABLE READ snapshot can still show the expected version
+     * of a row that a later commit changed. Where the driver may count only changed rows (MariaDB's
+     * useAffectedRows), 0 may also mean "matched, changed nothing"; that is accepted only once proven: the row is
+     * locked as it is now and, when it can take this write, the UPDATE runs again under the lock, where its count
+     * cannot hide a mismatch.
      */
-    private long afterNoMatch(Connection c, Object key, boolean check, long expected, Map<String, ?> changes,
-                              String operation) throws SQLException {
-        Row current = readRow(c, key);
-        if (!check) {
-            if (current == null) {
+    private long afterNoMatch(Connection c, UpdatePlan plan, Object[] vals, Object key, boolean check, long expected,
+                              long now, Map<String, ?> changes) throws SQLException {
+        if (!engine.dialect().updateCountMayOmitUnchangedRows()) {
+            if (!check) {
                 throw new RowNotFoundException(model.name(), key);
             }
-            return current.version();
+            throw conflict(key, expected, readCurrentRow(c, key), changes, "update");
         }
-        if (current != null && current.version() == expected) {
-            return expected;
-        }
-        throw conflict(key, expected, current, changes, operation);
+        return Engine.inTransaction(c, tx -> {
+            Row current = readCurrentRow(tx, key);
+            if (current == null && !check) {
+                throw new RowNotFoundException(model.name(), key);
+            }
+            if (current == null || (check && current.version() != expected)) {
+                throw conflict(key, expected, current, changes, "update");
+            }
+            try (PreparedStatement ps = tx.prepareStatement(plan.updateSql)) {
+                bindUpdate(ps, plan, vals, key, expected, now);
+                if (ps.executeUpdate() == 0) {
+                    // The row is locked at a version this write accepts, so the WHERE clause matched it.
+                    return current.version();
+                }
+            }
+            return plan.readBack == ReadBack.KNOWN ? plan.knownVersion(expected, now) : readVersion(tx, plan, key);
+        });
     }
 
     /** The exception a refused write throws, after the conflict handler has seen it. */
@@ -402,7 +439,7 @@ public final class TableEngine implements VersionedTable {
         boolean check = checking(k, expectedVersion);
         String sql = "DELETE FROM " + model.sqlName() + " WHERE " + model.key().sql() + " = ?"
                 + (check ? " AND " + model.version().sql() + " = ?" : "");
-        Engine.withConnection(connections, deleteAction, key, c -> {
+        engine.write(connections, deleteAction, key, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 Binder.bind(ps, 1, k, model.key().jdbcType());
                 if (check) {
@@ -412,7 +449,7 @@ public final class TableEngine implements VersionedTable {
                     return null;
                 }
             }
-            throw conflict(k, expectedVersion, readRow(c, k), Map.of(), "delete");
+            throw conflict(k, expectedVersion, readCurrentRow(c, k), Map.of(), "delete");
         });
     }
 
@@ -580,7 +617,8 @@ public final class TableEngine implements VersionedTable {
             sql.append(" AND ").append(v.sql()).append(" = ?");
         }
         String update = sql.toString();
-        String readVersion = "SELECT " + v.sql() + " FROM " + model.sqlName() + " WHERE " + model.key().sql() + " = ?";
+        String readVersion = "SELECT " + v.sql() + " FROM " + model.sqlName() + " WHERE " + model.key().sql() + " = ?"
+                + d.currentReadClause();
         String finalSql = readBack == ReadBack.RETURNED ? d.updateReturning(update, v.sql()) : update;
         return new UpdatePlan(finalSql, update, readVersion, readBack, params, next, set,
                 trackedChanged.stream().mapToInt(Integer::intValue).toArray(), key.check);
