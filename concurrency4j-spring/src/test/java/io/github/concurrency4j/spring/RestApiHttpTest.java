@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.concurrency4j.spring.app.TestApplication;
 import java.net.URI;
+import java.sql.Connection;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +26,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * 400 problem document naming the field; If-Match is read exactly as RFC 9110 writes it; and no response, JSON or
  * HTML, shows SQL, a Java type name or a stack trace. Each write check also reads the row back.
  */
-@SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        // A short lock timeout, so that a write blocked by another transaction's row lock is aborted within a second.
+        properties = "spring.datasource.url=jdbc:h2:mem:c4j-rest-${random.uuid};DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=1000")
 class RestApiHttpTest {
     private static final String HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
     /** What must never appear in a response body: SQL, Java packages and exception names, stack frames. */
@@ -152,8 +155,28 @@ class RestApiHttpTest {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build());
         assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(r.body()).contains("too long");
+        assertThat(r.body()).contains("at most 200 characters long, but was 300");
         assertNoLeak(r);
+        assertThat(row(1)).containsEntry("NAME", "apple").containsEntry("VERSION", 1L);
+    }
+
+    @Test
+    void aWriteTheDatabaseAbortsIsA409SayingNothingWasSavedAndToRetry() throws Exception {
+        try (Connection holder = jdbc.getDataSource().getConnection()) {
+            holder.setAutoCommit(false);
+            // Another transaction holds the row: the API's write waits for the lock until H2 aborts it.
+            try (var st = holder.createStatement()) {
+                st.executeUpdate("UPDATE product SET name = 'held', version = 2 WHERE id = 1");
+            }
+            HttpResponse<String> r = send(put("/api/products/1", "\"1\"", "{\"name\": \"mine\"}"));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(409);
+            assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+            JsonNode problem = json.readTree(r.body());
+            assertThat(problem.path("type").asText()).endsWith("transaction-aborted");
+            assertThat(problem.path("detail").asText()).contains("Nothing was saved").contains("again");
+            assertNoLeak(r);
+            holder.rollback();
+        }
         assertThat(row(1)).containsEntry("NAME", "apple").containsEntry("VERSION", 1L);
     }
 

@@ -50,9 +50,11 @@ public class ConcurrencyWebAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public ConflictResponder concurrency4jConflictResponder(VersionTokens tokens, ConcurrencyProperties properties,
-                                                            ObjectProvider<EntityReader> entities) {
+                                                            ObjectProvider<EntityReader> entities,
+                                                            ObjectProvider<DataSource> dataSource) {
+        DataSource ds = dataSource.getIfUnique();
         return new ConflictResponder(tokens, properties.getWeb().getTokenParameter(), THYMELEAF,
-                entities.getIfAvailable());
+                entities.getIfAvailable(), ds == null ? null : new ColumnLimits(ds));
     }
 
     /** 409/400/412/428 answers. */

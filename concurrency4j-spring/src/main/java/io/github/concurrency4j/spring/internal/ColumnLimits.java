@@ -89,6 +89,29 @@ public final class ColumnLimits {
         }
     }
 
+    /**
+     * The first submitted field that its column cannot hold (too long, out of range, not a number...), as the 400 to
+     * answer; {@code null} when none is found. Used after the database refused a form's write with a data exception,
+     * to name the field and its limit instead of showing the database's message.
+     */
+    public InvalidRequestException firstRefused(String table, Map<String, String[]> parameters) {
+        Map<String, ColumnInfo> columns = columns(table);
+        for (Map.Entry<String, String[]> p : parameters.entrySet()) {
+            ColumnInfo column = columns.get(p.getKey().toLowerCase(Locale.ROOT));
+            if (column == null) {
+                continue;
+            }
+            for (String value : p.getValue()) {
+                try {
+                    check(p.getKey(), column, value);
+                } catch (InvalidRequestException refused) {
+                    return refused;
+                }
+            }
+        }
+        return null;
+    }
+
     private static String schema(Connection c) {
         try {
             return c.getSchema();

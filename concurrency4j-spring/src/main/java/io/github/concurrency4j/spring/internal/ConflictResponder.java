@@ -8,6 +8,7 @@ import io.github.concurrency4j.spring.web.DiffSegment;
 import io.github.concurrency4j.spring.web.ETags;
 import io.github.concurrency4j.spring.web.FieldConflict;
 import io.github.concurrency4j.spring.web.FormVersion;
+import io.github.concurrency4j.spring.web.InvalidRequestException;
 import io.github.concurrency4j.token.VerifiedToken;
 import io.github.concurrency4j.token.VersionTokens;
 import jakarta.servlet.http.HttpServletRequest;
@@ -41,6 +42,7 @@ public final class ConflictResponder {
     private final String tokenParameter;
     private final boolean useTemplate;
     private final EntityReader entities;
+    private final ColumnLimits limits;
 
     /**
      * @param tokens signs the fresh token of "re-apply my changes"
@@ -49,10 +51,20 @@ public final class ConflictResponder {
      * @param entities reads JPA entities for Hibernate's conflicts, or {@code null}
      */
     public ConflictResponder(VersionTokens tokens, String tokenParameter, boolean useTemplate, EntityReader entities) {
+        this(tokens, tokenParameter, useTemplate, entities, null);
+    }
+
+    /**
+     * As above, with the column limits that name the field at fault when the database refuses a form's value, or
+     * {@code null}.
+     */
+    public ConflictResponder(VersionTokens tokens, String tokenParameter, boolean useTemplate, EntityReader entities,
+                             ColumnLimits limits) {
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.tokenParameter = Objects.requireNonNull(tokenParameter, "tokenParameter");
         this.useTemplate = useTemplate;
         this.entities = entities;
+        this.limits = limits;
     }
 
     /** 409 (412 for a conditional request) with the page or the problem document. */
@@ -196,8 +208,19 @@ public final class ConflictResponder {
         String sqlClass = state == null || state.length() < 2 ? "" : state.substring(0, 2);
         if (sqlClass.equals("22")) {
             LOG.info("Refused a value the database cannot store (SQLSTATE {}): {}", state, e.toString());
+            FormVersion form = RequestState.formVersion(request);
+            InvalidRequestException named = form == null || limits == null ? null
+                    : limits.firstRefused(form.table(), request.getParameterMap());
+            if (named != null) {
+                return badRequest(named.field(), named.limit(), named.getMessage().replace("Nothing was written.",
+                        "Nothing was saved."), request);
+            }
             return badRequest(null, null, "A value is too long, out of range or of the wrong kind for its field. "
                     + "Nothing was saved. Check the values you sent and try again.", request);
+        }
+        if (sqlClass.equals("40")) {
+            LOG.info("The database aborted a transaction (SQLSTATE {}): {}", state, e.toString());
+            return aborted(request);
         }
         if (sqlClass.equals("23")) {
             LOG.info("Refused a write that breaks a constraint (SQLSTATE {}): {}", state, e.toString());
@@ -208,6 +231,17 @@ public final class ConflictResponder {
         }
         LOG.error("Unexpected database error answering {} {}", request.getMethod(), request.getRequestURI(), e);
         return unexpected(request);
+    }
+
+    /**
+     * 409 for a transaction the database aborted (serialization failure, deadlock, lock timeout, certification
+     * failure): nothing of it was saved, and trying again is safe.
+     */
+    public ModelAndView aborted(HttpServletRequest request) {
+        return refused(HttpStatus.CONFLICT, "transaction-aborted", "Conflict",
+                "The database aborted this change because another one was being saved at the same time. Nothing was "
+                        + "saved. Try again: reload if you need the latest values first.", null,
+                Map.of("retryable", true), request);
     }
 
     /** 500 with a message that says nothing of the cause (which is logged by the caller). */

@@ -3,6 +3,7 @@ package io.github.concurrency4j.spring.web;
 import io.github.concurrency4j.MissingVersionException;
 import io.github.concurrency4j.RecordModifiedException;
 import io.github.concurrency4j.StatementFailedException;
+import io.github.concurrency4j.TransactionAbortedException;
 import io.github.concurrency4j.spring.internal.ConflictResponder;
 import io.github.concurrency4j.token.InvalidTokenException;
 import io.github.concurrency4j.token.VersionTokens;
@@ -32,6 +33,8 @@ import org.springframework.web.servlet.ModelAndView;
  *   <li>{@link InvalidRequestException}: 400 naming the field; {@link StatementFailedException}: 400 for a value
  *       the column cannot hold (SQLSTATE class 22), 409 for a broken constraint (class 23), else 500, never showing
  *       SQL.</li>
+ *   <li>{@link TransactionAbortedException}: 409 (problem type {@code transaction-aborted}, {@code retryable}):
+ *       the database aborted the transaction, nothing was saved, trying again is safe.</li>
  *   <li>{@link ConditionalRequestException}: 412 or 428, or 400 for a malformed {@code If-Match};
  *       {@link MissingVersionException}: 428.</li>
  * </ul>
@@ -115,6 +118,15 @@ public class ConflictAdvice implements Ordered {
     @ExceptionHandler(StatementFailedException.class)
     public ModelAndView statementFailed(StatementFailedException e, HttpServletRequest request) {
         return responder.databaseError(e, request);
+    }
+
+    /**
+     * A transaction the database aborted (serialization failure, deadlock, lock timeout, certification failure):
+     * 409, nothing saved, retrying is safe.
+     */
+    @ExceptionHandler(TransactionAbortedException.class)
+    public ModelAndView transactionAborted(TransactionAbortedException e, HttpServletRequest request) {
+        return responder.aborted(request);
     }
 
     @Override
