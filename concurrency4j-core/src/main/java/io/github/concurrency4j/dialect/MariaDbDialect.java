@@ -13,6 +13,18 @@ public final class MariaDbDialect extends Dialect {
         super("mariadb", VersionReadBack.NONE, true, 64, 65_535);
     }
 
+    /** Connector/J with {@code useAffectedRows=true} counts a matched row whose values did not change as 0. */
+    @Override
+    public boolean updateCountMayOmitUnchangedRows() {
+        return true;
+    }
+
+    /** A locking read: InnoDB serves it from the latest committed row, as it does an UPDATE. */
+    @Override
+    public String currentReadClause() {
+        return " FOR UPDATE";
+    }
+
     @Override
     public String quote(String identifier) {
         return '`' + identifier + '`';

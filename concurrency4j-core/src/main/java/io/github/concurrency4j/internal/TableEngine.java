@@ -153,7 +153,20 @@ public final class TableEngine implements VersionedTable {
 
     /** Reads the current row on a connection, or {@code null} when there is none. */
     public Row readRow(Connection c, Object key) throws SQLException {
-        String sql = "SELECT " + selectColumns + " FROM " + model.sqlName() + " WHERE " + model.key().sql() + " = ?";
+        return selectRow(c, key, "");
+    }
+
+    /**
+     * Reads the row as the latest commit left it (or this transaction's own change), not as a REPEATABLE READ
+     * snapshot shows it: what the conflict path reports and decides on. Locks the row where that is the only way.
+     */
+    Row readCurrentRow(Connection c, Object key) throws SQLException {
+        return selectRow(c, key, engine.dialect().currentReadClause());
+    }
+
+    private Row selectRow(Connection c, Object key, String suffix) throws SQLException {
+        String sql = "SELECT " + selectColumns + " FROM " + model.sqlName() + " WHERE " + model.key().sql() + " = ?"
+                + suffix;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             Binder.bind(ps, 1, key, model.key().jdbcType());
             try (ResultSet rs = ps.executeQuery()) {
@@ -284,7 +297,7 @@ public final class TableEngine implements VersionedTable {
                             return known;
                         }
                     }
-                    return afterNoMatch(c, k, check, expected, changes, "update");
+                    return afterNoMatch(c, plan, vals, k, check, expected, now, changes);
                 case RETURNED:
                     try (PreparedStatement ps = c.prepareStatement(plan.sql)) {
                         bindUpdate(ps, plan, vals, k, expected, now);
@@ -294,26 +307,34 @@ public final class TableEngine implements VersionedTable {
                             }
                         }
                     }
-                    return afterNoMatch(c, k, check, expected, changes, "update");
+                    return afterNoMatch(c, plan, vals, k, check, expected, now, changes);
                 default:
                     return Engine.inTransaction(c, tx -> {
                         try (PreparedStatement ps = tx.prepareStatement(plan.sql)) {
                             bindUpdate(ps, plan, vals, k, expected, now);
                             if (ps.executeUpdate() == 0) {
-                                return afterNoMatch(tx, k, check, expected, changes, "update");
+                                return afterNoMatch(tx, plan, vals, k, check, expected, now, changes);
                             }
                         }
                         // MariaDB cannot return from an UPDATE; the row is locked by it until commit.
-                        try (PreparedStatement ps = tx.prepareStatement(plan.readVersionSql)) {
-                            Binder.bind(ps, 1, k, model.key().jdbcType());
-                            try (ResultSet rs = ps.executeQuery()) {
-                                rs.next();
-                                return rs.getLong(1);
-                            }
-                        }
+                        return readVersion(tx, plan, k);
                     });
             }
         });
+    }
+
+    /** The version of a row this transaction has just updated, read as it is now (not from a snapshot). */
+    private long readVersion(Connection tx, UpdatePlan plan, Object key) throws SQLException {
+        try (PreparedStatement ps = tx.prepareStatement(plan.readVersionSql)) {
+            Binder.bind(ps, 1, key, model.key().jdbcType());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("the row " + key + " of " + model.name() + " was updated but cannot be "
+                            + "read back in the same transaction");
+                }
+                return rs.getLong(1);
+            }
+        }
     }
 
     void bindUpdate(PreparedStatement ps, UpdatePlan plan, Object[] vals, Object key, long expected, long now)
@@ -385,22 +406,38 @@ public final class TableEngine implements VersionedTable {
     }
 
     /**
-     * An update matched no row. Either the row is gone or at another version (a conflict), or - where the driver
-     * counts only changed rows, as MariaDB's useAffectedRows does - it matched but nothing changed.
+     * An update counted no row. Where the count is the rows the WHERE clause matched, that is a conflict or a missing
+     * row, whatever a read shows afterwards: a read in a REPEATABLE READ snapshot can still show the expected version
+     * of a row that a later commit changed. Where the driver may count only changed rows (MariaDB's
+     * useAffectedRows), 0 may also mean "matched, changed nothing"; that is accepted only once proven: the row is
+     * locked as it is now and, when it can take this write, the UPDATE runs again under the lock, where its count
+     * cannot hide a mismatch.
      */
-    private long afterNoMatch(Connection c, Object key, boolean check, long expected, Map<String, ?> changes,
-                              String operation) throws SQLException {
-        Row current = readRow(c, key);
-        if (!check) {
-            if (current == null) {
+    private long afterNoMatch(Connection c, UpdatePlan plan, Object[] vals, Object key, boolean check, long expected,
+                              long now, Map<String, ?> changes) throws SQLException {
+        if (!engine.dialect().updateCountMayOmitUnchangedRows()) {
+            if (!check) {
                 throw new RowNotFoundException(model.name(), key);
             }
-            return current.version();
+            throw conflict(key, expected, readCurrentRow(c, key), changes, "update");
         }
-        if (current != null && current.version() == expected) {
-            return expected;
-        }
-        throw conflict(key, expected, current, changes, operation);
+        return Engine.inTransaction(c, tx -> {
+            Row current = readCurrentRow(tx, key);
+            if (current == null && !check) {
+                throw new RowNotFoundException(model.name(), key);
+            }
+            if (current == null || (check && current.version() != expected)) {
+                throw conflict(key, expected, current, changes, "update");
+            }
+            try (PreparedStatement ps = tx.prepareStatement(plan.updateSql)) {
+                bindUpdate(ps, plan, vals, key, expected, now);
+                if (ps.executeUpdate() == 0) {
+                    // The row is locked at a version this write accepts, so the WHERE clause matched it.
+                    return current.version();
+                }
+            }
+            return plan.readBack == ReadBack.KNOWN ? plan.knownVersion(expected, now) : readVersion(tx, plan, key);
+        });
     }
 
     /** The exception a refused write throws, after the conflict handler has seen it. */
@@ -428,7 +465,7 @@ public final class TableEngine implements VersionedTable {
                     return null;
                 }
             }
-            throw conflict(k, expectedVersion, readRow(c, k), Map.of(), "delete");
+            throw conflict(k, expectedVersion, readCurrentRow(c, k), Map.of(), "delete");
         });
     }
 
@@ -624,7 +661,8 @@ public final class TableEngine implements VersionedTable {
             sql.append(" AND ").append(v.sql()).append(" = ?");
         }
         String update = sql.toString();
-        String readVersion = "SELECT " + v.sql() + " FROM " + model.sqlName() + " WHERE " + model.key().sql() + " = ?";
+        String readVersion = "SELECT " + v.sql() + " FROM " + model.sqlName() + " WHERE " + model.key().sql() + " = ?"
+                + d.currentReadClause();
         String finalSql = readBack == ReadBack.RETURNED ? d.updateReturning(update, v.sql()) : update;
         return new UpdatePlan(finalSql, update, readVersion, readBack, params, next, set,
                 trackedChanged.stream().mapToInt(Integer::intValue).toArray(), key.check);
