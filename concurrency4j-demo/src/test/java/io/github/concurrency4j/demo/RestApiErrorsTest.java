@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.concurrency4j.demo.product.ProductRepository;
 import java.math.BigDecimal;
+import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -46,7 +47,8 @@ class RestApiErrorsTest {
     @Autowired
     JdbcTemplate jdbc;
 
-    final HttpClient http = HttpClient.newHttpClient();
+    /** With cookies: a form's CSRF token belongs to the session the form page opened. */
+    final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
     final ObjectMapper json = new ObjectMapper();
     DemoTestData data;
 
