@@ -1,7 +1,10 @@
 package io.github.concurrency4j.spring.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
@@ -24,9 +27,37 @@ public final class ProblemDocuments {
     /** The media type of problem documents. */
     public static final String MEDIA_TYPE = "application/problem+json";
 
-    private static final ObjectMapper MAPPER = Jackson2ObjectMapperBuilder.json()
+    /**
+     * Jackson with {@code <}, {@code >} and {@code &} escaped ({@code \u003c}...): a problem document opened as a page,
+     * or pasted into one, then carries no markup (the values echo what a client sent).
+     */
+    private static final ObjectWriter WRITER = Jackson2ObjectMapperBuilder.json()
             .mixIn(ProblemDetail.class, ProblemDetailJacksonMixin.class)
-            .build();
+            .build()
+            .writer()
+            .with(new HtmlSafeEscapes())
+            .without(JsonWriteFeature.WRITE_HEX_UPPER_CASE);
+
+    private static final class HtmlSafeEscapes extends CharacterEscapes {
+        private static final long serialVersionUID = 1L;
+        private final int[] escapes = standardAsciiEscapesForJSON();
+
+        HtmlSafeEscapes() {
+            escapes['<'] = ESCAPE_STANDARD;
+            escapes['>'] = ESCAPE_STANDARD;
+            escapes['&'] = ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return escapes;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return null;
+        }
+    }
 
     private ProblemDocuments() {
     }
@@ -54,7 +85,7 @@ public final class ProblemDocuments {
     /** The document as JSON text. */
     public static String json(ProblemDetail problem) {
         try {
-            return MAPPER.writeValueAsString(problem);
+            return WRITER.writeValueAsString(problem);
         } catch (JsonProcessingException e) {
             // plain(...) leaves only JSON-native values, so this is a programming error.
             throw new IllegalStateException("Cannot write a problem document", e);
