@@ -126,6 +126,14 @@ public final class TestDatabase {
         return user == null ? DriverManager.getConnection(url) : DriverManager.getConnection(url, user, password);
     }
 
+    /**
+     * The isolation levels this database really has. SQLite runs every transaction serializably (one writer at a
+     * time, readers on a snapshot), so it has one.
+     */
+    public List<Isolation> isolationLevels() {
+        return name.equals("sqlite") ? List.of(Isolation.SERIALIZABLE) : List.of(Isolation.values());
+    }
+
     /** The type of a key column the test gives values to. */
     public String keyType() {
         return keyType;
