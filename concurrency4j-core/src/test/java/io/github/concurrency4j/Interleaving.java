@@ -2,6 +2,8 @@ package io.github.concurrency4j;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.github.concurrency4j.testing.Isolation;
 import io.github.concurrency4j.testing.TestDatabase;
 import java.sql.Connection;
@@ -19,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.sql.DataSource;
 
 /**
  * Runs one cell of the isolation matrix and checks the invariant: a write is acknowledged if and only if its effect
@@ -36,6 +39,7 @@ final class Interleaving {
     private static final long COMPETITOR_HEAD_START_MILLIS = 75;
     private static final int OTHER_PRICE = 900;
     private static final Map<String, Tables> TABLES = new ConcurrentHashMap<>();
+    private static final Map<String, Engines> ENGINES = new ConcurrentHashMap<>();
     private static final Map<String, Map<String, Integer>> TALLY = new ConcurrentHashMap<>();
     private static final ExecutorService COMPETITORS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "matrix-competitor");
@@ -61,20 +65,40 @@ final class Interleaving {
     /** What the competing connection commits between the caller's read and its write. */
     enum Competitor {
         otherSaved,
-        otherDeleted
+        otherDeleted,
+        /** No competing commit: the caller's write is current and must be saved. */
+        nobody
     }
 
-    /** One cell: database, isolation level, caller's first read, competing commit. */
-    record Cell(TestDatabase db, Isolation level, Prior prior, Competitor competitor) {
+    /**
+     * The driver settings of the caller's connections: {@link #DEFAULT} (the test URL as it is) or URL options such
+     * as {@code useAffectedRows=true}. The competitor and the final read always use the default settings.
+     */
+    record Driver(String urlOptions) {
+        static final Driver DEFAULT = new Driver("");
+    }
+
+    /** One cell: database, driver settings, isolation level, caller's first read, competing commit. */
+    record Cell(TestDatabase db, Driver driver, Isolation level, Prior prior, Competitor competitor) {
+        Cell(TestDatabase db, Isolation level, Prior prior, Competitor competitor) {
+            this(db, Driver.DEFAULT, level, prior, competitor);
+        }
+
         @Override
         public String toString() {
-            return "[" + db.name() + ", " + level + ", " + prior + ", " + competitor + "]";
+            String where = driver.urlOptions().isEmpty() ? db.name() : db.name() + " " + driver.urlOptions();
+            return "[" + where + ", " + level + ", " + prior + ", " + competitor + "]";
         }
     }
 
-    /** The caller's side of a cell: its connection, and the tables and engine through it. */
-    record Caller(Connection connection, VersionedTable table, VersionedTable unchecked, Concurrency concurrency,
-                  String tableName) {
+    /**
+     * The caller's side of a cell: its connection, and the table through it three ways: checked with the default
+     * auto-increment versions, unchecked ({@code versionRequired(false)}, null versions), and checked with a
+     * conditional version that only {@code price} moves (so a write of {@code note} alone matches the row without
+     * changing it).
+     */
+    record Caller(Connection connection, VersionedTable table, VersionedTable unchecked, VersionedTable conditional,
+                  Concurrency concurrency, String tableName) {
     }
 
     /** One operation of the matrix, run as the caller; it returns what it claims about each row it touched. */
@@ -117,23 +141,53 @@ final class Interleaving {
     record Refused(Throwable why) implements Claim {
     }
 
-    /** The tables and engines of one database, made once per run and reset before each cell. */
-    private record Tables(String table, String other, Concurrency checked, Concurrency unchecked) {
+    /** The tables of one database, made once per run and reset before each cell. */
+    private record Tables(String table, String other) {
+    }
+
+    /** The engines over the tables, per database and driver settings. */
+    private record Engines(Concurrency checked, Concurrency unchecked, Concurrency conditional,
+                           HikariDataSource ownPool) {
     }
 
     private static Tables tables(TestDatabase db) {
         return TABLES.computeIfAbsent(db.name(), n -> {
             String t = db.createTable("matrix", "id " + db.keyType() + " PRIMARY KEY, price INT NOT NULL, "
-                    + "version BIGINT NOT NULL");
+                    + "note VARCHAR(20), version BIGINT NOT NULL");
             String other = db.createTable("matrix_other", "id " + db.keyType() + " PRIMARY KEY, note VARCHAR(20)");
             db.execute("INSERT INTO " + other + " (id, note) VALUES (1, 'unrelated')");
-            Concurrency checked = Concurrency.builder(db.dataSource()).table(t).build();
-            Concurrency unchecked = Concurrency.builder(db.dataSource()).versionRequired(false).table(t).build();
-            return new Tables(t, other, checked, unchecked);
+            return new Tables(t, other);
+        });
+    }
+
+    private static Engines engines(TestDatabase db, Driver driver, Tables tables) {
+        return ENGINES.computeIfAbsent(db.name() + " " + driver.urlOptions(), n -> {
+            HikariDataSource own = null;
+            DataSource ds = db.dataSource();
+            if (!driver.urlOptions().isEmpty()) {
+                HikariConfig config = new HikariConfig();
+                config.setJdbcUrl(db.url() + (db.url().contains("?") ? "&" : "?") + driver.urlOptions());
+                config.setUsername(db.user());
+                config.setPassword(db.password());
+                config.setMaximumPoolSize(2);
+                config.setPoolName("matrix-" + n);
+                ds = own = new HikariDataSource(config);
+            }
+            String t = tables.table();
+            return new Engines(Concurrency.builder(ds).table(t).build(),
+                    Concurrency.builder(ds).versionRequired(false).table(t).build(),
+                    Concurrency.builder(ds).table(t, d -> d.version("version",
+                            VersionStrategy.conditional().checkFields("price"))).build(), own);
         });
     }
 
     static void dropTables() {
+        for (Engines e : ENGINES.values()) {
+            if (e.ownPool() != null) {
+                e.ownPool().close();
+            }
+        }
+        ENGINES.clear();
         for (Map.Entry<String, Tables> e : TABLES.entrySet()) {
             TestDatabase db = io.github.concurrency4j.testing.TestDatabases.named(e.getKey());
             db.execute("DROP TABLE IF EXISTS " + e.getValue().table(), "DROP TABLE IF EXISTS " + e.getValue().other());
@@ -151,13 +205,15 @@ final class Interleaving {
     static void run(Cell cell, String operation, Operation op) throws Exception {
         TestDatabase db = cell.db();
         Tables tables = tables(db);
+        Engines engines = engines(db, cell.driver(), tables);
         reset(db, tables);
         boolean ownTransaction = cell.prior() != Prior.autoCommit;
         Map<Long, Claim> claims;
         Throwable thrown = null;
         SQLException commitFailure = null;
         Future<Integer> competitor = null;
-        try (Connection c = db.dataSource().getConnection()) {
+        DataSource callers = engines.ownPool() != null ? engines.ownPool() : db.dataSource();
+        try (Connection c = callers.getConnection()) {
             c.setTransactionIsolation(cell.level().jdbcLevel());
             c.setAutoCommit(!ownTransaction);
             try {
@@ -170,8 +226,10 @@ final class Interleaving {
                 } catch (ExecutionException ignored) {
                     // Read again below, after our commit.
                 }
-                Caller caller = new Caller(c, tables.checked().table(tables.table()).using(c),
-                        tables.unchecked().table(tables.table()).using(c), tables.checked(), tables.table());
+                String t = tables.table();
+                Caller caller = new Caller(c, engines.checked().table(t).using(c),
+                        engines.unchecked().table(t).using(c), engines.conditional().table(t).using(c),
+                        engines.checked(), t);
                 try {
                     claims = op.run(caller);
                 } catch (Exception e) {
@@ -204,7 +262,8 @@ final class Interleaving {
         Map<Long, long[]> stored = read(db, tables.table());
         List<String> violations = new ArrayList<>();
         String outcome = judge(cell, claims, thrown, commitFailure, otherCount, stored, violations);
-        TALLY.computeIfAbsent(db.name() + " " + cell.level() + " " + operation, k -> new ConcurrentHashMap<>())
+        String where = cell.driver().urlOptions().isEmpty() ? db.name() : db.name() + " " + cell.driver().urlOptions();
+        TALLY.computeIfAbsent(where + " " + cell.level() + " " + operation, k -> new ConcurrentHashMap<>())
                 .merge(outcome, 1, Integer::sum);
         if (!violations.isEmpty()) {
             AssertionError e = new AssertionError(operation + " " + cell + ": " + String.join("; ", violations)
@@ -308,7 +367,8 @@ final class Interleaving {
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             s.executeUpdate("DELETE FROM " + tables.table());
-            s.executeUpdate("INSERT INTO " + tables.table() + " (id, price, version) VALUES (1, 10, 1), (2, 20, 1)");
+            s.executeUpdate("INSERT INTO " + tables.table() + " (id, price, note, version) VALUES (1, 10, 'n', 1), "
+                    + "(2, 20, 'n', 1)");
             c.commit();
             c.setAutoCommit(true);
         }
@@ -331,9 +391,15 @@ final class Interleaving {
 
     /** The competing commit: conditional on version 1, like any checked write made from the same read. */
     private static int compete(TestDatabase db, String table, Competitor competitor) throws SQLException {
-        String sql = competitor == Competitor.otherSaved
-                ? "UPDATE " + table + " SET price = " + OTHER_PRICE + ", version = 2 WHERE id = 1 AND version = 1"
-                : "DELETE FROM " + table + " WHERE id = 1 AND version = 1";
+        String sql = switch (competitor) {
+            case otherSaved -> "UPDATE " + table + " SET price = " + OTHER_PRICE + ", version = 2 "
+                    + "WHERE id = 1 AND version = 1";
+            case otherDeleted -> "DELETE FROM " + table + " WHERE id = 1 AND version = 1";
+            case nobody -> null;
+        };
+        if (sql == null) {
+            return 0;
+        }
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
             return s.executeUpdate(sql);
         }

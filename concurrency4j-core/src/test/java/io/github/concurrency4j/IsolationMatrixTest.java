@@ -1,8 +1,5 @@
 package io.github.concurrency4j;
 
-import io.github.concurrency4j.Interleaving.Basis;
-import io.github.concurrency4j.Interleaving.Caller;
-import io.github.concurrency4j.Interleaving.Claim;
 import io.github.concurrency4j.Interleaving.Competitor;
 import io.github.concurrency4j.Interleaving.Prior;
 import io.github.concurrency4j.testing.Isolation;
@@ -13,9 +10,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,7 +42,7 @@ class IsolationMatrixTest {
         for (TestDatabase db : TestDatabases.all()) {
             for (Isolation level : db.isolationLevels()) {
                 for (Prior prior : Prior.values()) {
-                    for (Competitor competitor : Competitor.values()) {
+                    for (Competitor competitor : List.of(Competitor.otherSaved, Competitor.otherDeleted)) {
                         cells.add(new Interleaving.Cell(db, level, prior, competitor));
                     }
                 }
@@ -62,120 +57,63 @@ class IsolationMatrixTest {
         Interleaving.printTally();
     }
 
-    // ---------------------------------------------------------------- single-row writes
-
     @Matrix
     void update(Interleaving.Cell cell) throws Exception {
-        Interleaving.run(cell, "update", caller -> {
-            long version = caller.table().update(1, 1L, Map.of("price", 111));
-            return Map.of(1L, Claim.wrote(111, version, Basis.FIRST_VERSION));
-        });
+        Interleaving.run(cell, "update", WritePaths.UPDATE);
     }
 
     @Matrix
     void delete(Interleaving.Cell cell) throws Exception {
-        Interleaving.run(cell, "delete", caller -> {
-            caller.table().delete(1, 1L);
-            return Map.of(1L, Claim.deleted(Basis.FIRST_VERSION));
-        });
+        Interleaving.run(cell, "delete", WritePaths.DELETE);
     }
 
     @Matrix
     void uncheckedUpdate(Interleaving.Cell cell) throws Exception {
-        Interleaving.run(cell, "uncheckedUpdate", caller -> {
-            long version = caller.unchecked().update(1, null, Map.of("price", 444));
-            return Map.of(1L, Claim.wrote(444, version, Basis.NONE));
-        });
+        Interleaving.run(cell, "uncheckedUpdate", WritePaths.UNCHECKED_UPDATE);
+    }
+
+    @Matrix
+    void unchangedUpdate(Interleaving.Cell cell) throws Exception {
+        Interleaving.run(cell, "unchangedUpdate", WritePaths.UNCHANGED_UPDATE);
     }
 
     @Matrix
     void uncheckedDelete(Interleaving.Cell cell) throws Exception {
-        Interleaving.run(cell, "uncheckedDelete", caller -> {
-            caller.unchecked().delete(1, null);
-            return Map.of(1L, Claim.deleted(Basis.NONE));
-        });
+        Interleaving.run(cell, "uncheckedDelete", WritePaths.UNCHECKED_DELETE);
     }
-
-    // ---------------------------------------------------------------- bulk writes
 
     @Matrix
     void updateAllSkippingConflicts(Interleaving.Cell cell) throws Exception {
-        Interleaving.run(cell, "updateAll SKIP_CONFLICTS", caller -> claims(caller.table().updateAll(
-                bothRowsAtFirstVersion(), BulkPolicy.SKIP_CONFLICTS), Basis.FIRST_VERSION, false));
+        Interleaving.run(cell, "updateAll SKIP_CONFLICTS", WritePaths.UPDATE_ALL_SKIPPING_CONFLICTS);
     }
 
     @Matrix
     void updateAllAbortingAll(Interleaving.Cell cell) throws Exception {
-        Interleaving.run(cell, "updateAll ABORT_ALL", caller -> claims(caller.table().updateAll(
-                bothRowsAtFirstVersion(), BulkPolicy.ABORT_ALL), Basis.FIRST_VERSION, false));
+        Interleaving.run(cell, "updateAll ABORT_ALL", WritePaths.UPDATE_ALL_ABORTING_ALL);
     }
 
     @Matrix
     void uncheckedUpdateAll(Interleaving.Cell cell) throws Exception {
-        Interleaving.run(cell, "uncheckedUpdateAll", caller -> claims(caller.unchecked().updateAll(List.of(
-                new RowChange(1L, null, Map.of("price", 111)), new RowChange(2L, null, Map.of("price", 222))),
-                BulkPolicy.SKIP_CONFLICTS), Basis.NONE, false));
+        Interleaving.run(cell, "uncheckedUpdateAll", WritePaths.UNCHECKED_UPDATE_ALL);
     }
 
     @Matrix
     void deleteAllSkippingConflicts(Interleaving.Cell cell) throws Exception {
-        Interleaving.run(cell, "deleteAll SKIP_CONFLICTS", caller -> claims(caller.table().deleteAll(
-                List.of(Identity.of(1L, 1), Identity.of(2L, 1)), BulkPolicy.SKIP_CONFLICTS), Basis.FIRST_VERSION,
-                true));
+        Interleaving.run(cell, "deleteAll SKIP_CONFLICTS", WritePaths.DELETE_ALL_SKIPPING_CONFLICTS);
     }
 
     @Matrix
     void deleteAllAbortingAll(Interleaving.Cell cell) throws Exception {
-        Interleaving.run(cell, "deleteAll ABORT_ALL", caller -> claims(caller.table().deleteAll(
-                List.of(Identity.of(1L, 1), Identity.of(2L, 1)), BulkPolicy.ABORT_ALL), Basis.FIRST_VERSION, true));
+        Interleaving.run(cell, "deleteAll ABORT_ALL", WritePaths.DELETE_ALL_ABORTING_ALL);
     }
-
-    // ---------------------------------------------------------------- guard and retry
 
     @Matrix
     void guard(Interleaving.Cell cell) throws Exception {
-        Interleaving.run(cell, "guard", caller -> {
-            String t = caller.tableName();
-            caller.table().guard(List.of(Identity.of(1L, 1), Identity.of(2L, 1)), c -> {
-                try (var s = c.createStatement()) {
-                    s.executeUpdate("UPDATE " + t + " SET price = 333, version = version + 1 WHERE id = 1");
-                    return s.executeUpdate("UPDATE " + t + " SET price = 334, version = version + 1 WHERE id = 2");
-                }
-            });
-            return Map.of(1L, Claim.wrote(333, 2, Basis.FIRST_VERSION), 2L, Claim.wrote(334, 2, Basis.FIRST_VERSION));
-        });
+        Interleaving.run(cell, "guard", WritePaths.GUARD);
     }
 
     @Matrix
     void retry(Interleaving.Cell cell) throws Exception {
-        Interleaving.run(cell, "retry", caller -> {
-            RetryPolicy quick = RetryPolicy.custom().maxAttempts(3).sleeper(millis -> { }).build();
-            long[] written = caller.concurrency().retry(quick, () -> {
-                Row row = caller.table().find(1).orElseThrow(() -> new RowNotFoundException(caller.tableName(), 1L));
-                long price = ((Number) row.get("price")).longValue() + 1;
-                return new long[] {price, caller.table().update(1, row.version(), Map.of("price", price))};
-            });
-            return Map.of(1L, Claim.wrote(written[0], written[1], Basis.CURRENT_PLUS_ONE));
-        });
-    }
-
-    // ---------------------------------------------------------------- helpers
-
-    /** Row 1 to price 111 and row 2 to price 222, both as read at version 1. */
-    private static List<RowChange> bothRowsAtFirstVersion() {
-        return List.of(RowChange.of(1L, 1, Map.of("price", 111)), RowChange.of(2L, 1, Map.of("price", 222)));
-    }
-
-    /** What a bulk result says about each row: saved (with its new version) or refused. */
-    private static Map<Long, Claim> claims(BulkResult result, Basis basis, boolean delete) {
-        Map<Long, Claim> claims = new LinkedHashMap<>();
-        for (Identity saved : result.saved()) {
-            long key = ((Number) saved.key()).longValue();
-            claims.put(key, delete ? Claim.deleted(basis) : Claim.wrote(key * 111, saved.version(), basis));
-        }
-        for (RecordModifiedException refused : result.conflicts()) {
-            claims.put(((Number) refused.key()).longValue(), Claim.refused(refused));
-        }
-        return claims;
+        Interleaving.run(cell, "retry", WritePaths.RETRY);
     }
 }
