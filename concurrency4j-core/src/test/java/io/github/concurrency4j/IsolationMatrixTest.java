@@ -42,6 +42,11 @@ class IsolationMatrixTest {
         for (TestDatabase db : TestDatabases.all()) {
             for (Isolation level : db.isolationLevels()) {
                 for (Prior prior : Prior.values()) {
+                    // Outside a transaction the level only shapes the engine's own short transactions: the
+                    // lowest level the database has is enough.
+                    if (prior == Prior.autoCommit && level != db.isolationLevels().get(0)) {
+                        continue;
+                    }
                     for (Competitor competitor : List.of(Competitor.otherSaved, Competitor.otherDeleted)) {
                         cells.add(new Interleaving.Cell(db, level, prior, competitor));
                     }
