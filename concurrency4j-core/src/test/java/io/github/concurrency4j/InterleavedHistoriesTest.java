@@ -44,7 +44,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * link, or is gone if the chain ends in an acknowledged delete.
  *
  * <p>Every step that fails must fail as a conflict or an abort ({@link RecordModifiedException},
- * {@link RowNotFoundException}, {@code TransactionAbortedException}); the connection's transaction is then rolled
+ * {@link RowNotFoundException}, {@link TransactionAbortedException}); the connection's transaction is then rolled
  * back when the database aborted it, as an application would. Failures found are kept below as {@code @Example}s.
  */
 class InterleavedHistoriesTest {
@@ -113,6 +113,16 @@ class InterleavedHistoriesTest {
     void postgresqlSerializationFailureIsAnAbort() throws Exception {
         check("postgresql", List.of(new Begin(1, Isolation.REPEATABLE_READ), new Begin(2, Isolation.READ_COMMITTED),
                 new Update(2, 1), new Update(1, 1)));
+    }
+
+    /**
+     * Found on main 5729fab: c1's REPEATABLE READ snapshot began with its read of row 1; c2 then saved row 2; c1's
+     * write of row 2 fails in H2 with "Deadlock detected" (40001, the transaction rolled back), an abort.
+     */
+    @Example
+    void h2WriteOfARowChangedAfterTheSnapshotIsAnAbort() throws Exception {
+        check("h2", List.of(new Begin(1, Isolation.REPEATABLE_READ), new Read(1, 1), new Update(2, 2),
+                new Update(1, 2)));
     }
 
     @Provide

@@ -348,15 +348,13 @@ final class Interleaving {
     }
 
     /**
-     * Whether the database aborted the transaction: {@code TransactionAbortedException} (the core-safety branch
-     * adds it) anywhere in the chain.
+     * Whether the database aborted the transaction: a {@link TransactionAbortedException}, possibly wrapped by a
+     * conflict handler or an exception of the caller's.
      */
     static boolean isAbort(Throwable t) {
         for (int depth = 0; t != null && depth < 16; t = t.getCause(), depth++) {
-            for (Class<?> k = t.getClass(); k != null; k = k.getSuperclass()) {
-                if (k.getName().equals("io.github.concurrency4j.TransactionAbortedException")) {
-                    return true;
-                }
+            if (t instanceof TransactionAbortedException) {
+                return true;
             }
         }
         return false;
