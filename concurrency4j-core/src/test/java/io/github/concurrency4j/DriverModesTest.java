@@ -25,7 +25,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * with {@code reWriteBatchedInserts=true}. Each at the database's default isolation level (MariaDB: REPEATABLE READ,
  * PostgreSQL: READ COMMITTED), in a caller's transaction that read the rows and in auto-commit, against a competing
  * save, a competing delete, and no competitor at all. The invariant is asserted both ways by {@link Interleaving};
- * {@link DriverBatchCountTest} covers the same settings with 100-row batches.
+ * {@link DriverBatchCountTest} covers the same settings with 100-row batches. (The unchecked bulk update and
+ * {@code deleteAll ABORT_ALL} run through the same batch and count checks as the operations here; the isolation
+ * matrix has them.)
  */
 class DriverModesTest {
     private static final Map<String, List<Driver>> MODES = Map.of(
@@ -100,18 +102,8 @@ class DriverModesTest {
     }
 
     @Modes
-    void uncheckedUpdateAll(Interleaving.Cell cell) throws Exception {
-        Interleaving.run(cell, "uncheckedUpdateAll", WritePaths.UNCHECKED_UPDATE_ALL);
-    }
-
-    @Modes
     void deleteAllSkippingConflicts(Interleaving.Cell cell) throws Exception {
         Interleaving.run(cell, "deleteAll SKIP_CONFLICTS", WritePaths.DELETE_ALL_SKIPPING_CONFLICTS);
-    }
-
-    @Modes
-    void deleteAllAbortingAll(Interleaving.Cell cell) throws Exception {
-        Interleaving.run(cell, "deleteAll ABORT_ALL", WritePaths.DELETE_ALL_ABORTING_ALL);
     }
 
     @Modes
