@@ -1,5 +1,6 @@
 package io.github.concurrency4j.token;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -9,6 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -18,25 +22,33 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Issues and verifies signed version tokens. A token binds (table, key, version) under an HMAC-SHA256 signature;
- * it may also carry signed digests of the original values of the fields a form showed, which lets a conflicting
- * save tell which fields changed on each side (see {@link VerifiedToken#isOriginal(String, Object)}).
+ * Issues and verifies signed version tokens. A token binds (purpose, table, key, version, time of issue) under an
+ * HMAC-SHA256 signature; it may also carry signed digests of the original values of the fields a form showed, which
+ * lets a conflicting save tell which fields changed on each side (see {@link VerifiedToken#isOriginal(String,
+ * Object)}).
  *
  * <pre>{@code
- * VersionTokens tokens = VersionTokens.of(List.of(currentSecret, previousSecret));
+ * VersionTokens tokens = VersionTokens.of(List.of(currentSecret, previousSecret)).withMaxAge(Duration.ofHours(8));
  * String token = tokens.sign("product", 42, row.version(), Map.of("name", row.get("name")));
  * // ... the token travels in a hidden form field and comes back ...
  * VerifiedToken verified = tokens.verify(submitted, "product", 42);   // throws InvalidTokenException
  * products.update(42, verified.version(), changes);
  * }</pre>
  *
+ * <p>A token is verified for one {@link TokenPurpose}: {@link #sign(String, Object, long, Map)} and
+ * {@link #verify(String, String, Object)} are the edit form's; a delete form, a grid row and a bulk selection name
+ * their purpose. A token for another purpose, table or row is refused; a token for an older version of the same
+ * row verifies, and the write it carries is then refused as stale by the version check.
+ *
  * <p>Secrets rotate: tokens are signed with the first secret and accepted when any secret verifies them, so a new
  * secret is put first and the old one kept until the forms signed with it have expired. Tokens are compact and
- * URL-safe ({@code [A-Za-z0-9_.-]}); signatures are compared in constant time. Thread-safe and immutable.
+ * URL-safe ({@code [A-Za-z0-9_.-]}); signatures are compared in constant time. Tokens of concurrency4j versions
+ * before purposes were signed (format 1) are refused as expired. Thread-safe and immutable.
  */
 public final class VersionTokens {
     /** The shortest secret accepted, in bytes. */
@@ -45,20 +57,25 @@ public final class VersionTokens {
     public static final int RANDOM_SECRET_BYTES = 32;
 
     private static final String ALGORITHM = "HmacSHA256";
-    private static final String FORMAT = "1";
+    private static final String FORMAT = "2";
+    private static final String LEGACY_FORMAT = "1";
     private static final int DIGEST_BYTES = 12;
     private static final int MAX_FIELDS = 512;
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
     private final List<SecretKeySpec> secrets;
+    private final Duration maxAge;
+    private final Clock clock;
 
-    private VersionTokens(List<SecretKeySpec> secrets) {
+    private VersionTokens(List<SecretKeySpec> secrets, Duration maxAge, Clock clock) {
         this.secrets = secrets;
+        this.maxAge = maxAge;
+        this.clock = clock;
     }
 
     /**
-     * Tokens signed with the first secret and verified with any of them.
+     * Tokens signed with the first secret and verified with any of them, without a maximum age.
      *
      * @throws IllegalArgumentException when no secret is given or one is shorter than {@value #MIN_SECRET_BYTES}
      *     bytes
@@ -79,7 +96,7 @@ public final class VersionTokens {
             keys.add(new SecretKeySpec(s.clone(), ALGORITHM));
             i++;
         }
-        return new VersionTokens(List.copyOf(keys));
+        return new VersionTokens(List.copyOf(keys), null, Clock.systemUTC());
     }
 
     /**
@@ -107,18 +124,53 @@ public final class VersionTokens {
         return of(List.of(secret));
     }
 
-    /** A token for (table, key, version), without field digests. */
+    /**
+     * These tokens, refused as {@linkplain InvalidTokenException.Reason#EXPIRED expired} once older than
+     * {@code maxAge} (counted from signing, to the second); {@code null} for no limit.
+     *
+     * @throws IllegalArgumentException when {@code maxAge} is shorter than one second
+     */
+    public VersionTokens withMaxAge(Duration maxAge) {
+        if (maxAge != null && maxAge.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("The maximum token age must be at least 1 second, but was " + maxAge
+                    + ".");
+        }
+        return new VersionTokens(secrets, maxAge, clock);
+    }
+
+    /** These tokens, reading the time of signing and verifying from {@code clock}. */
+    public VersionTokens withClock(Clock clock) {
+        return new VersionTokens(secrets, maxAge, Objects.requireNonNull(clock, "clock"));
+    }
+
+    /** The maximum age of a token, if there is one. */
+    public Optional<Duration> maxAge() {
+        return Optional.ofNullable(maxAge);
+    }
+
+    /** An edit form's token for (table, key, version), without field digests. */
     public String sign(String table, Object key, long version) {
-        return sign(table, key, version, Map.of());
+        return sign(TokenPurpose.EDIT, table, key, version, Map.of());
     }
 
     /**
-     * A token for (table, key, version) that also carries signed digests of the original values of these fields
-     * (the fields a form shows). The values themselves are not in the token, only keyed digests of them.
+     * An edit form's token for (table, key, version) that also carries signed digests of the original values of
+     * these fields (the fields the form shows). The values themselves are not in the token, only keyed digests.
      *
      * @param originalValues the fields' values as they were read, by field name; {@code null} values are allowed
      */
     public String sign(String table, Object key, long version, Map<String, ?> originalValues) {
+        return sign(TokenPurpose.EDIT, table, key, version, originalValues);
+    }
+
+    /**
+     * A token for (table, key, version), valid only for {@code purpose}, carrying signed digests of the original
+     * values of these fields.
+     *
+     * @param originalValues the fields' values as they were read, by field name; {@code null} values are allowed
+     */
+    public String sign(TokenPurpose purpose, String table, Object key, long version, Map<String, ?> originalValues) {
+        Objects.requireNonNull(purpose, "purpose");
         Objects.requireNonNull(table, "table");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(originalValues, "originalValues");
@@ -131,6 +183,8 @@ public final class VersionTokens {
         String k = canonical(key);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(purpose.code());
+            out.writeLong(clock.instant().getEpochSecond());
             out.writeUTF(t);
             out.writeUTF(k);
             out.writeLong(version);
@@ -147,43 +201,76 @@ public final class VersionTokens {
     }
 
     /**
-     * Verifies a token submitted for a known row.
+     * Verifies an edit form's token submitted for a known row.
      *
      * @param token the submitted token; {@code null} or blank counts as missing
      * @param table the table the write is for
      * @param key the key of the row the write is for (compared as text: {@code 42L} and {@code "42"} are the same)
      * @return the verified token, carrying the version to pass as the expected version
-     * @throws InvalidTokenException when the token is missing, malformed, forged or issued for another record
+     * @throws InvalidTokenException when the token is missing, malformed, forged, issued for another record or
+     *     purpose, or expired
      */
     public VerifiedToken verify(String token, String table, Object key) {
+        return verify(token, TokenPurpose.EDIT, table, key);
+    }
+
+    /**
+     * Verifies a token submitted for a known row and a purpose.
+     *
+     * @param token the submitted token; {@code null} or blank counts as missing
+     * @param purpose what the token must have been issued for
+     * @param table the table the write is for
+     * @param key the key of the row the write is for (compared as text: {@code 42L} and {@code "42"} are the same)
+     * @return the verified token, carrying the version to pass as the expected version
+     * @throws InvalidTokenException when the token is missing, malformed, forged, issued for another record or
+     *     purpose, or expired
+     */
+    public VerifiedToken verify(String token, TokenPurpose purpose, String table, Object key) {
+        Objects.requireNonNull(purpose, "purpose");
         Objects.requireNonNull(table, "table");
         Objects.requireNonNull(key, "key");
         if (token == null || token.isBlank()) {
             throw InvalidTokenException.missing(table, key);
         }
         VerifiedToken v = verify(token);
+        if (v.purpose() != purpose) {
+            throw InvalidTokenException.otherPurpose(purpose, v.purpose(), table, key);
+        }
         if (!v.table().equals(table.toLowerCase(Locale.ROOT)) || !v.key().equals(canonical(key))) {
             throw InvalidTokenException.otherRecord(table, key);
         }
+        checkAge(v);
         return v;
     }
 
     /**
-     * Verifies a token whose row is named by the token itself, such as a checkbox of a bulk selection, and checks
-     * that it belongs to this table.
+     * Verifies a token whose row is named by the token itself, such as a grid row's or a checkbox of a bulk
+     * selection, and checks that it was issued for this purpose and table.
      *
-     * @throws InvalidTokenException when the token is missing, malformed, forged or issued for another table
+     * @throws InvalidTokenException when the token is missing, malformed, forged, issued for another table or
+     *     purpose, or expired
      */
-    public VerifiedToken verify(String token, String table) {
+    public VerifiedToken verify(String token, TokenPurpose purpose, String table) {
+        Objects.requireNonNull(purpose, "purpose");
         Objects.requireNonNull(table, "table");
         if (token == null || token.isBlank()) {
             throw InvalidTokenException.missing(table, "(selected rows)");
         }
         VerifiedToken v = verify(token);
+        if (v.purpose() != purpose) {
+            throw InvalidTokenException.otherPurpose(purpose, v.purpose(), table, v.key());
+        }
         if (!v.table().equals(table.toLowerCase(Locale.ROOT))) {
             throw InvalidTokenException.otherRecord(table, v.key());
         }
+        checkAge(v);
         return v;
+    }
+
+    private void checkAge(VerifiedToken v) {
+        if (maxAge != null && clock.instant().getEpochSecond() - v.issuedAt().getEpochSecond() > maxAge.toSeconds()) {
+            throw InvalidTokenException.expired(maxAge);
+        }
     }
 
     private VerifiedToken verify(String token) {
@@ -191,7 +278,8 @@ public final class VersionTokens {
         if (parts.length != 3) {
             throw InvalidTokenException.malformed("expected 3 parts, found " + parts.length);
         }
-        if (!FORMAT.equals(parts[0])) {
+        boolean legacy = LEGACY_FORMAT.equals(parts[0]);
+        if (!FORMAT.equals(parts[0]) && !legacy) {
             throw InvalidTokenException.malformed("unknown format version");
         }
         byte[] payload;
@@ -212,7 +300,17 @@ public final class VersionTokens {
         if (matched == null) {
             throw InvalidTokenException.forged();
         }
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(payload))) {
+        if (legacy) {
+            // Genuine, but signed before purposes and times were: it cannot say what it may be used for.
+            throw InvalidTokenException.issuedBeforeUpgrade();
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
+            int code = in.readUnsignedByte();
+            TokenPurpose purpose = TokenPurpose.ofCode(code);
+            if (purpose == null) {
+                throw InvalidTokenException.malformed("unknown purpose");
+            }
+            Instant issuedAt = Instant.ofEpochSecond(in.readLong());
             String table = in.readUTF();
             String key = in.readUTF();
             long version = in.readLong();
@@ -227,8 +325,8 @@ public final class VersionTokens {
             if (in.available() != 0) {
                 throw InvalidTokenException.malformed("trailing bytes");
             }
-            return new VerifiedToken(this, matched, table, key, version, digests);
-        } catch (IOException e) {
+            return new VerifiedToken(this, matched, purpose, issuedAt, table, key, version, digests);
+        } catch (IOException | java.time.DateTimeException e) {
             // Signed yet unreadable: only a token from an incompatible build can get here.
             throw InvalidTokenException.malformed("truncated payload");
         }

@@ -6,6 +6,8 @@ import io.github.concurrency4j.spring.ConcurrencyConfigurer;
 import io.github.concurrency4j.spring.SpringConnectionSource;
 import io.github.concurrency4j.token.VersionTokens;
 import io.github.concurrency4j.triggers.TriggerSettings;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -55,18 +57,36 @@ public class ConcurrencyAutoConfiguration {
         return builder.build();
     }
 
-    /** The signing secrets of version tokens; a random one per start, with a warning, when none is configured. */
+    /**
+     * The signing secrets of version tokens; a random one per start, with a warning, when none is configured.
+     *
+     * @throws IllegalStateException (startup fails) when a secret is empty, too short or an unresolved placeholder
+     */
     @Bean
     @ConditionalOnMissingBean
     public VersionTokens versionTokens(ConcurrencyProperties properties) {
-        if (properties.getSigning().getSecrets().isEmpty()) {
+        ConcurrencyProperties.Signing signing = properties.getSigning();
+        List<String> previous = SigningSecrets.checked("concurrency4j.signing.previous-secrets",
+                signing.getPreviousSecrets(), true);
+        List<String> secrets = SigningSecrets.checked("concurrency4j.signing.secrets", signing.getSecrets(), false);
+        VersionTokens tokens;
+        if (secrets.isEmpty()) {
+            if (!previous.isEmpty()) {
+                throw new IllegalStateException("concurrency4j.signing.previous-secrets is set but "
+                        + "concurrency4j.signing.secrets is not: previous secrets only verify, a current secret "
+                        + "must sign. Set concurrency4j.signing.secrets.");
+            }
             LOG.warn("concurrency4j.signing.secrets is not set: version tokens are signed with a random secret made "
                     + "at this start. Forms open across a restart will be refused, and several instances of the "
                     + "application will refuse each other's forms. Configure a shared secret of at least {} bytes.",
                     VersionTokens.MIN_SECRET_BYTES);
-            return VersionTokens.random();
+            tokens = VersionTokens.random();
+        } else {
+            List<String> all = new ArrayList<>(secrets);
+            all.addAll(previous);
+            tokens = VersionTokens.ofStrings(all);
         }
-        return VersionTokens.ofStrings(properties.getSigning().getSecrets());
+        return tokens.withMaxAge(signing.getMaxAge());
     }
 
     static VersionStrategy strategy(String table, ConcurrencyProperties.Table t) {

@@ -208,7 +208,7 @@ public final class ConflictResponder {
                 }
             }
             resubmit.add(new AbstractMap.SimpleImmutableEntry<>(tokenParameter,
-                    tokens.sign(table, e.key(), current.version(), originalsNow)));
+                    tokens.sign(token.purpose(), table, e.key(), current.version(), originalsNow)));
         }
         String message = current == null
                 ? "Someone else deleted this record while you were editing it. Your changes were not saved."

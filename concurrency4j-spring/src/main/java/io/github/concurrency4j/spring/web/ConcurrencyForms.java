@@ -2,6 +2,7 @@ package io.github.concurrency4j.spring.web;
 
 import io.github.concurrency4j.Row;
 import io.github.concurrency4j.spring.internal.EntityReader;
+import io.github.concurrency4j.token.TokenPurpose;
 import io.github.concurrency4j.token.VersionTokens;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,6 +22,11 @@ import org.springframework.web.util.HtmlUtils;
  * <p>The listed fields are the ones the form shows: the token carries signed digests of their original values
  * (never the values), which lets a conflicting save merge disjoint edits and lets the conflict page show exactly
  * these fields and no other. For a JPA entity use {@link #hiddenForEntity(Object, String...)}.
+ *
+ * <p>Each kind of form gets tokens for its own {@link TokenPurpose}, and a token is accepted only for its purpose:
+ * {@link #hidden} for an edit form ({@code @VersionToken}), {@link #hiddenForDelete} for a delete form
+ * ({@code @VersionToken(purpose = DELETE)}), {@link #hiddenRow} for a grid row and {@link #checkbox} for a bulk
+ * selection ({@code @RowTokens}).
  */
 public final class ConcurrencyForms {
     /** The bean name the auto-configuration registers this helper under. */
@@ -46,9 +52,22 @@ public final class ConcurrencyForms {
         return parameterName;
     }
 
-    /** The token for a row of a declared table, vouching for the original values of these fields. */
+    /** An edit form's token for a row of a declared table, vouching for the original values of these fields. */
     public String token(String table, Row row, String... fields) {
-        return tokens.sign(table, row.key(), row.version(), values(row, fields));
+        return token(TokenPurpose.EDIT, table, row, fields);
+    }
+
+    /** A token for this purpose for a row of a declared table, vouching for the original values of these fields. */
+    public String token(TokenPurpose purpose, String table, Row row, String... fields) {
+        return tokens.sign(purpose, table, row.key(), row.version(), values(row, fields));
+    }
+
+    /**
+     * The hidden input of a delete form: a token valid only for deleting this row
+     * ({@code @VersionToken(table = ..., purpose = TokenPurpose.DELETE)}).
+     */
+    public String hiddenForDelete(String table, Row row) {
+        return input(token(TokenPurpose.DELETE, table, row));
     }
 
     /** The hidden input carrying {@link #token(String, Row, String...)}, as HTML. */
@@ -56,7 +75,7 @@ public final class ConcurrencyForms {
         return input(token(table, row, fields));
     }
 
-    /** The hidden input for a row known by its parts; {@code values} are the form's fields as read. */
+    /** An edit form's hidden input for a row known by its parts; {@code values} are the form's fields as read. */
     public String hidden(String table, Object key, long version, Map<String, ?> values) {
         return input(tokens.sign(table, key, version, values));
     }
@@ -67,7 +86,7 @@ public final class ConcurrencyForms {
      */
     public String hiddenRow(String table, Row row, String... fields) {
         return "<input type=\"hidden\" name=\"" + RowTokens.ROWS + "\" value=\""
-                + HtmlUtils.htmlEscape(token(table, row, fields)) + "\">";
+                + HtmlUtils.htmlEscape(token(TokenPurpose.GRID_ROW, table, row, fields)) + "\">";
     }
 
     /**
@@ -76,7 +95,7 @@ public final class ConcurrencyForms {
      */
     public String checkbox(String table, Row row) {
         return "<input type=\"checkbox\" name=\"" + RowTokens.SELECTED + "\" value=\""
-                + HtmlUtils.htmlEscape(tokens.sign(table, row.key(), row.version())) + "\">";
+                + HtmlUtils.htmlEscape(token(TokenPurpose.SELECTION, table, row)) + "\">";
     }
 
     /** The token for a JPA entity with a {@code @Version} attribute, vouching for these attributes. */
