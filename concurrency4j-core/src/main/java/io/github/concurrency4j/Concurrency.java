@@ -139,9 +139,12 @@ public final class Concurrency {
     /**
      * Runs a read-modify-write and, when it loses a race, runs it again: for background jobs that can simply redo
      * their work on fresh data. The work must read what it changes inside the supplier, so that each attempt starts
-     * from the row as it is now. An attempt that fails with a {@link RecordModifiedException} (or with an exception
-     * caused by one, as a {@link ConflictHandler} may throw) is retried after a jittered, exponentially growing wait,
-     * up to {@link RetryPolicy#maxAttempts()} attempts in all; any other exception ends the retries at once.
+     * from the row as it is now. An attempt that fails with a {@link RecordModifiedException} or a
+     * {@link TransactionAbortedException} (or with an exception caused by one, as a {@link ConflictHandler} may
+     * throw), or with a failure the policy's {@link RetryPolicy.Builder#retryOnException retryOnException} accepts,
+     * is retried after a jittered, exponentially growing wait, up to {@link RetryPolicy#maxAttempts()} attempts in
+     * all; any other exception ends the retries at once. Run it outside any transaction, or around the whole
+     * transaction: an abort may have rolled back everything the transaction did before the failed attempt.
      *
      * <pre>{@code
      * long hits = concurrency.retry(RetryPolicy.ofDefaults(), () -> {
@@ -155,6 +158,7 @@ public final class Concurrency {
      * @return what the successful attempt returned
      * @throws RecordModifiedException the last attempt's conflict (or the exception that carried it) when every
      *     attempt lost its race
+     * @throws TransactionAbortedException the last attempt's abort when every attempt was aborted
      */
     public <T> T retry(RetryPolicy policy, Supplier<T> work) {
         Objects.requireNonNull(policy, "policy");

@@ -201,6 +201,62 @@ public abstract class Dialect {
         return rows;
     }
 
+    // ---------------------------------------------------------------- aborts
+
+    /**
+     * The database aborted a transaction, or one statement of it, to keep transactions apart.
+     *
+     * @param reason what happened, in words: "a deadlock", "a serialization failure"
+     * @param transactionRolledBack whether the database rolled back the whole transaction rather than only the
+     *     statement
+     */
+    public record Abort(String reason, boolean transactionRolledBack) {
+    }
+
+    /**
+     * Whether a failure is the database aborting the transaction (a serialization failure, a deadlock, a lock wait
+     * timeout, a certification failure): nothing of the aborted work was saved and running it again is safe. Looks
+     * through the exception's causes and chained exceptions, where batch failures carry the database's own error.
+     *
+     * @return the abort, or {@code null} when the failure is something else (a constraint, a lost connection)
+     */
+    public Abort abortOf(SQLException failure) {
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 16; depth++) {
+            if (t instanceof SQLException s) {
+                Abort a = classifyAbort(s);
+                if (a != null) {
+                    return a;
+                }
+                SQLException next = s.getNextException();
+                if (next != null && next != s) {
+                    a = classifyAbort(next);
+                    if (a != null) {
+                        return a;
+                    }
+                }
+            }
+            Throwable cause = t.getCause();
+            t = cause == t ? null : cause;
+        }
+        return null;
+    }
+
+    /**
+     * This database's abort codes. The default knows only the SQL standard's class 40 (transaction rollback):
+     * {@code 40001} serialization failure, {@code 40P01}-style deadlocks.
+     */
+    protected Abort classifyAbort(SQLException e) {
+        String state = e.getSQLState();
+        if ("40001".equals(state)) {
+            return new Abort("a serialization failure", true);
+        }
+        if (state != null && state.startsWith("40")) {
+            return new Abort("a transaction rollback (SQLState " + state + ")", true);
+        }
+        return null;
+    }
+
     @Override
     public String toString() {
         return name;

@@ -10,6 +10,7 @@ import io.github.concurrency4j.Row;
 import io.github.concurrency4j.RowChange;
 import io.github.concurrency4j.RowNotFoundException;
 import io.github.concurrency4j.StatementFailedException;
+import io.github.concurrency4j.TransactionAbortedException;
 import io.github.concurrency4j.VersionStrategy;
 import io.github.concurrency4j.dialect.Dialect;
 import java.sql.Connection;
@@ -570,7 +571,7 @@ final class BulkOperations {
             }
             tx = new Transaction(c, own, own ? null : c.setSavepoint());
         } catch (SQLException e) {
-            throw new StatementFailedException("Could not start a transaction to " + what + "; nothing was written",
+            throw Failures.of(dialect, "start a transaction to " + what + "; nothing was written", Failures.Scope.OWN,
                     e);
         }
         try {
@@ -579,6 +580,11 @@ final class BulkOperations {
                 result = work.run(tx);
             } catch (SQLException e) {
                 boolean undone = tx.undoQuietly();
+                Dialect.Abort abort = dialect.abortOf(e);
+                if (abort != null) {
+                    throw new TransactionAbortedException(Failures.aborted(what, abort,
+                            tx.own ? Failures.Scope.OWN : Failures.Scope.CALLERS), abort.transactionRolledBack(), e);
+                }
                 throw new StatementFailedException("Could not " + what + ": " + undoneMessage(tx, unit, undone), e);
             } catch (RuntimeException | Error e) {
                 tx.undoQuietly();
@@ -588,6 +594,10 @@ final class BulkOperations {
                 tx.finish();
             } catch (SQLException e) {
                 tx.undoQuietly();
+                Dialect.Abort abort = dialect.abortOf(e);
+                if (abort != null) {
+                    throw new TransactionAbortedException(Failures.abortedAtCommit(what, abort), true, e);
+                }
                 throw new StatementFailedException("Could not commit " + what + ": if the connection was lost "
                         + "during the commit, the database may or may not have saved it; read the rows again", e);
             }

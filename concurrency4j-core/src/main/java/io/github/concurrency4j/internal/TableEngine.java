@@ -113,7 +113,7 @@ public final class TableEngine implements VersionedTable {
     @Override
     public Optional<Row> find(Object key) {
         Object k = key(key);
-        return Engine.withConnection(connections, readAction, key,
+        return engine.write(connections, readAction, key,
                 c -> Optional.ofNullable(readRow(c, k)));
     }
 
@@ -122,7 +122,7 @@ public final class TableEngine implements VersionedTable {
         Object k = key(key);
         String sql = "SELECT " + selectColumns + " FROM " + model.sqlName() + " WHERE " + model.key().sql()
                 + " = ? AND " + model.version().sql() + " = ?";
-        return Engine.withConnection(connections, readAction, key, c -> {
+        return engine.write(connections, readAction, key, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 Binder.bind(ps, 1, k, model.key().jdbcType());
                 ps.setLong(2, version);
@@ -138,7 +138,7 @@ public final class TableEngine implements VersionedTable {
         Object k = key(key);
         String sql = "SELECT " + model.version().sql() + " FROM " + model.sqlName() + " WHERE "
                 + model.key().sql() + " = ?";
-        return Engine.withConnection(connections, readAction, key, c -> {
+        return engine.write(connections, readAction, key, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 Binder.bind(ps, 1, k, model.key().jdbcType());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -212,7 +212,7 @@ public final class TableEngine implements VersionedTable {
         }
         sql.append(model.version().sql()).append(") VALUES (").append(params).append("?)");
         Object givenKey = key;
-        return Engine.withConnection(connections, "insert into " + model.name(), c -> {
+        return engine.write(connections, "insert into " + model.name(), null, c -> {
             boolean generate = givenKey == null;
             try (PreparedStatement ps = generate
                     ? c.prepareStatement(sql.toString(), Statement.RETURN_GENERATED_KEYS)
@@ -259,7 +259,7 @@ public final class TableEngine implements VersionedTable {
         long expected = check ? expectedVersion : 0L;
         long now = model.strategy().kind() == VersionStrategy.Kind.TIMESTAMP ? engine.nowMicros() : 0L;
         long known = plan.knownVersion(expected, now);
-        return Engine.withConnection(connections, updateAction, key, c -> {
+        return engine.write(connections, updateAction, key, c -> {
             switch (plan.readBack) {
                 case KNOWN:
                     try (PreparedStatement ps = c.prepareStatement(plan.sql)) {
@@ -402,7 +402,7 @@ public final class TableEngine implements VersionedTable {
         boolean check = checking(k, expectedVersion);
         String sql = "DELETE FROM " + model.sqlName() + " WHERE " + model.key().sql() + " = ?"
                 + (check ? " AND " + model.version().sql() + " = ?" : "");
-        Engine.withConnection(connections, deleteAction, key, c -> {
+        engine.write(connections, deleteAction, key, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 Binder.bind(ps, 1, k, model.key().jdbcType());
                 if (check) {
