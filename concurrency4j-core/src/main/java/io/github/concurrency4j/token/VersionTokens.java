@@ -290,6 +290,11 @@ public final class VersionTokens {
         } catch (IllegalArgumentException e) {
             throw InvalidTokenException.malformed("not URL-safe Base64");
         }
+        // The decoder ignores the unused low bits of a last character: only the one canonical spelling of the
+        // bytes is a token, so that no two different strings verify as the same token.
+        if (!ENCODER.encodeToString(payload).equals(parts[1]) || !ENCODER.encodeToString(signature).equals(parts[2])) {
+            throw InvalidTokenException.malformed("not canonical URL-safe Base64");
+        }
         SecretKeySpec matched = null;
         for (SecretKeySpec secret : secrets) {
             // Every secret is tried, so the time taken does not tell which one matched.
