@@ -55,7 +55,7 @@ class VersionTokenProperties {
         return e;
     }
 
-    @Property
+    @Property(tries = 250)
     void genuineTokenVerifiesForWhatItWasIssuedFor(@ForAll("issued") Issued issued) {
         VerifiedToken v = TOKENS.verify(issued.sign(), issued.purpose(), issued.table(), issued.key());
         assertThat(v.purpose()).isEqualTo(issued.purpose());
@@ -65,7 +65,7 @@ class VersionTokenProperties {
         issued.fields().forEach((f, value) -> assertThat(v.isOriginal(f, value)).isTrue());
     }
 
-    @Property
+    @Property(tries = 250)
     void anyFlippedBitIsRefusedAsForgedOrMalformed(@ForAll("issued") Issued issued, @ForAll boolean inSignature,
                                                    @ForAll @IntRange(min = 0, max = 100_000) int position) {
         String[] parts = issued.sign().split("\\.");
@@ -79,7 +79,7 @@ class VersionTokenProperties {
                 .isIn(InvalidTokenException.Reason.FORGED, InvalidTokenException.Reason.MALFORMED);
     }
 
-    @Property
+    @Property(tries = 250)
     void anyReplacedCharacterIsRefused(@ForAll("issued") Issued issued,
                                        @ForAll @IntRange(min = 0, max = 100_000) int position,
                                        @ForAll @IntRange(min = 0, max = 64) int replacement) {
@@ -93,7 +93,7 @@ class VersionTokenProperties {
                 InvalidTokenException.Reason.MALFORMED);
     }
 
-    @Property
+    @Property(tries = 250)
     void anyTruncationIsRefused(@ForAll("issued") Issued issued, @ForAll @IntRange(min = 0, max = 100_000) int cut) {
         String token = issued.sign();
         String truncated = token.substring(0, cut % token.length());
@@ -102,7 +102,7 @@ class VersionTokenProperties {
                 InvalidTokenException.Reason.MALFORMED, InvalidTokenException.Reason.MISSING);
     }
 
-    @Property
+    @Property(tries = 250)
     void garbageIsRefused(@ForAll("issued") Issued issued, @ForAll String garbage,
                           @ForAll byte[] payload, @ForAll byte[] signature) {
         assertThat(refused(garbage, issued).reason()).isIn(InvalidTokenException.Reason.MALFORMED,
@@ -114,7 +114,7 @@ class VersionTokenProperties {
         }
     }
 
-    @Property
+    @Property(tries = 250)
     void payloadReencodedWithAnotherVersionOrKeyKeepingTheSignatureIsForged(@ForAll("issued") Issued issued,
                                                                            @ForAll long otherVersion,
                                                                            @ForAll boolean changeKey) {
@@ -129,7 +129,7 @@ class VersionTokenProperties {
         assertThat(refused(spliced, other).reason()).isEqualTo(InvalidTokenException.Reason.FORGED);
     }
 
-    @Property
+    @Property(tries = 250)
     void genuineTokenIsRefusedForAnotherPurposeTableOrRow(@ForAll("issued") Issued issued,
                                                          @ForAll TokenPurpose purpose,
                                                          @ForAll("issued") Issued elsewhere) {

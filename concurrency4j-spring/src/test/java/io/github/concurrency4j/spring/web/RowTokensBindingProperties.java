@@ -60,7 +60,7 @@ class RowTokensBindingProperties {
         return form;
     }
 
-    @Property
+    @Property(tries = 250)
     void changesAreExactlyTheEditedRowsWithTheirSubmittedValues(@ForAll("grids") List<Shown> rows,
                                                                  @ForAll long strayKey) {
         RowVersions versions = new RowVersions("product", rows.stream().map(Shown::token).toList(), false);
@@ -83,7 +83,7 @@ class RowTokensBindingProperties {
                 .containsExactlyElementsOf(rows.stream().map(Shown::version).toList());
     }
 
-    @Property
+    @Property(tries = 250)
     void aRowWhoseTokenComesTwiceIsRefusedWhateverTheVersions(@ForAll("grids") List<Shown> rows,
                                                              @ForAll @IntRange(min = 0, max = 100) int which,
                                                              @ForAll @IntRange(min = 1, max = 9) long otherVersion) {
@@ -104,7 +104,7 @@ class RowTokensBindingProperties {
                 "nothing was written");
     }
 
-    @Property
+    @Property(tries = 250)
     void aFieldSubmittedTwiceIsRefused(@ForAll("grids") List<Shown> rows,
                                        @ForAll @IntRange(min = 0, max = 100) int which) {
         if (rows.isEmpty()) {
