@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A token that passed verification: the row it names, the version the client saw, and which fields' original
@@ -13,7 +12,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class VerifiedToken {
     private final VersionTokens tokens;
-    private final SecretKeySpec secret;
+    private final VersionTokens.DigestKey secret;
     private final TokenPurpose purpose;
     private final Instant issuedAt;
     private final String table;
@@ -21,8 +20,8 @@ public final class VerifiedToken {
     private final long version;
     private final Map<String, byte[]> digests;
 
-    VerifiedToken(VersionTokens tokens, SecretKeySpec secret, TokenPurpose purpose, Instant issuedAt, String table,
-                  String key, long version, Map<String, byte[]> digests) {
+    VerifiedToken(VersionTokens tokens, VersionTokens.DigestKey secret, TokenPurpose purpose, Instant issuedAt,
+                  String table, String key, long version, Map<String, byte[]> digests) {
         this.tokens = tokens;
         this.secret = secret;
         this.purpose = purpose;

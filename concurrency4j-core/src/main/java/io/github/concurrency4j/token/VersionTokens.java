@@ -7,7 +7,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -23,8 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Issues and verifies signed version tokens. A token binds (purpose, table, key, version, time of issue) under an
@@ -48,7 +45,9 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Secrets rotate: tokens are signed with the first secret and accepted when any secret verifies them, so a new
  * secret is put first and the old one kept until the forms signed with it have expired. Tokens are compact and
  * URL-safe ({@code [A-Za-z0-9_.-]}); signatures are compared in constant time. Tokens of concurrency4j versions
- * before purposes were signed (format 1) are refused as expired. Thread-safe and immutable.
+ * before purposes were signed (format 1) are refused as expired. Where the secret lives is a {@link TokenSigner}:
+ * HMAC-SHA256 over in-memory secrets by default, or {@link #of(TokenSigner)} for a key management service or an
+ * HSM. Thread-safe and immutable.
  */
 public final class VersionTokens {
     /** The shortest secret accepted, in bytes. */
@@ -56,7 +55,6 @@ public final class VersionTokens {
     /** The length of a generated random secret, in bytes. */
     public static final int RANDOM_SECRET_BYTES = 32;
 
-    private static final String ALGORITHM = "HmacSHA256";
     private static final String FORMAT = "2";
     private static final String LEGACY_FORMAT = "1";
     private static final int DIGEST_BYTES = 12;
@@ -64,12 +62,12 @@ public final class VersionTokens {
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
-    private final List<SecretKeySpec> secrets;
+    private final TokenSigner signer;
     private final Duration maxAge;
     private final Clock clock;
 
-    private VersionTokens(List<SecretKeySpec> secrets, Duration maxAge, Clock clock) {
-        this.secrets = secrets;
+    private VersionTokens(TokenSigner signer, Duration maxAge, Clock clock) {
+        this.signer = signer;
         this.maxAge = maxAge;
         this.clock = clock;
     }
@@ -81,22 +79,15 @@ public final class VersionTokens {
      *     bytes
      */
     public static VersionTokens of(Collection<byte[]> secrets) {
-        Objects.requireNonNull(secrets, "secrets");
-        if (secrets.isEmpty()) {
-            throw new IllegalArgumentException("At least one signing secret is needed, but none was given.");
-        }
-        List<SecretKeySpec> keys = new ArrayList<>(secrets.size());
-        int i = 0;
-        for (byte[] s : secrets) {
-            Objects.requireNonNull(s, "secret");
-            if (s.length < MIN_SECRET_BYTES) {
-                throw new IllegalArgumentException("Signing secret #" + (i + 1) + " must be at least "
-                        + MIN_SECRET_BYTES + " bytes long, but was " + s.length + " bytes.");
-            }
-            keys.add(new SecretKeySpec(s.clone(), ALGORITHM));
-            i++;
-        }
-        return new VersionTokens(List.copyOf(keys), null, Clock.systemUTC());
+        return new VersionTokens(HmacSha256Signer.of(secrets), null, Clock.systemUTC());
+    }
+
+    /**
+     * Tokens signed and verified by {@code signer}, such as one backed by a key management service, without a
+     * maximum age. See {@link TokenSigner} for what field digests need of it.
+     */
+    public static VersionTokens of(TokenSigner signer) {
+        return new VersionTokens(Objects.requireNonNull(signer, "signer"), null, Clock.systemUTC());
     }
 
     /**
@@ -135,12 +126,12 @@ public final class VersionTokens {
             throw new IllegalArgumentException("The maximum token age must be at least 1 second, but was " + maxAge
                     + ".");
         }
-        return new VersionTokens(secrets, maxAge, clock);
+        return new VersionTokens(signer, maxAge, clock);
     }
 
     /** These tokens, reading the time of signing and verifying from {@code clock}. */
     public VersionTokens withClock(Clock clock) {
-        return new VersionTokens(secrets, maxAge, Objects.requireNonNull(clock, "clock"));
+        return new VersionTokens(signer, maxAge, Objects.requireNonNull(clock, "clock"));
     }
 
     /** The maximum age of a token, if there is one. */
@@ -178,7 +169,7 @@ public final class VersionTokens {
             throw new IllegalArgumentException("A token carries at most " + MAX_FIELDS + " field digests, but "
                     + originalValues.size() + " fields were given.");
         }
-        SecretKeySpec secret = secrets.get(0);
+        DigestKey secret = digestKeyForSigning();
         String t = table.toLowerCase(Locale.ROOT);
         String k = canonical(key);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
@@ -197,7 +188,7 @@ public final class VersionTokens {
             throw new IllegalStateException("Cannot happen: writing to memory", e);
         }
         byte[] payload = bytes.toByteArray();
-        return FORMAT + "." + ENCODER.encodeToString(payload) + "." + ENCODER.encodeToString(mac(secret, payload));
+        return FORMAT + "." + ENCODER.encodeToString(payload) + "." + ENCODER.encodeToString(signer.sign(payload));
     }
 
     /**
@@ -295,13 +286,7 @@ public final class VersionTokens {
         if (!ENCODER.encodeToString(payload).equals(parts[1]) || !ENCODER.encodeToString(signature).equals(parts[2])) {
             throw InvalidTokenException.malformed("not canonical URL-safe Base64");
         }
-        SecretKeySpec matched = null;
-        for (SecretKeySpec secret : secrets) {
-            // Every secret is tried, so the time taken does not tell which one matched.
-            if (MessageDigest.isEqual(mac(secret, payload), signature) && matched == null) {
-                matched = secret;
-            }
-        }
+        DigestKey matched = verifiedBy(payload, signature);
         if (matched == null) {
             throw InvalidTokenException.forged();
         }
@@ -337,25 +322,37 @@ public final class VersionTokens {
         }
     }
 
-    boolean isOriginal(SecretKeySpec secret, VerifiedToken token, String field, Object value) {
+    boolean isOriginal(DigestKey key, VerifiedToken token, String field, Object value) {
         byte[] expected = token.digest(field);
         return expected != null
-                && MessageDigest.isEqual(expected, digest(secret, token.table(), token.key(), field, value));
+                && MessageDigest.isEqual(expected, digest(key, token.table(), token.key(), field, value));
     }
 
-    private static byte[] digest(SecretKeySpec secret, String table, String key, String field, Object value) {
-        String text = "field\0" + table + '\0' + key + '\0' + field + '\0' + (value == null ? "\1null" : canonical(value));
-        return Arrays.copyOf(mac(secret, text.getBytes(StandardCharsets.UTF_8)), DIGEST_BYTES);
+    /** What digests the fields of a token: the key that signs, or the key that verified the token. */
+    interface DigestKey {
+        byte[] mac(byte[] data);
     }
 
-    private static byte[] mac(SecretKeySpec secret, byte[] data) {
-        try {
-            Mac mac = Mac.getInstance(ALGORITHM);
-            mac.init(secret);
-            return mac.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is required of every Java platform", e);
+    private DigestKey digestKeyForSigning() {
+        return signer instanceof HmacSha256Signer hmac ? hmac.signingKey() : signer::sign;
+    }
+
+    private DigestKey verifiedBy(byte[] payload, byte[] signature) {
+        if (signer instanceof HmacSha256Signer hmac) {
+            return hmac.matching(payload, signature);
         }
+        return signer.verify(payload, signature) ? signer::sign : null;
+    }
+
+    private static byte[] digest(DigestKey key, String table, String rowKey, String field, Object value) {
+        String text = "field\0" + table + '\0' + rowKey + '\0' + field + '\0'
+                + (value == null ? "\1null" : canonical(value));
+        byte[] mac = key.mac(text.getBytes(StandardCharsets.UTF_8));
+        if (mac == null || mac.length < DIGEST_BYTES) {
+            throw new IllegalStateException("The token signer returned a signature of "
+                    + (mac == null ? "null" : mac.length + " bytes") + "; at least " + DIGEST_BYTES + " are needed.");
+        }
+        return Arrays.copyOf(mac, DIGEST_BYTES);
     }
 
     /**

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.github.concurrency4j.spring.autoconfigure.ConcurrencyAutoConfiguration;
 import io.github.concurrency4j.token.InvalidTokenException;
+import io.github.concurrency4j.token.TokenSigner;
+import io.github.concurrency4j.token.VerifiedToken;
 import io.github.concurrency4j.token.VersionTokens;
 import java.time.Duration;
 import java.util.List;
@@ -109,5 +111,49 @@ class SigningSecretsStartupTest {
                             .ofStrings(List.of(PREVIOUS)).verify(fresh, "item", 1))).isNotNull();
                     assertThat(tokens.maxAge()).contains(Duration.ofHours(8));
                 });
+    }
+
+    /** A signer other than the default: HMAC-SHA512, as a KMS might hold it. */
+    private static final class HmacSha512Signer implements TokenSigner {
+        private final javax.crypto.spec.SecretKeySpec key = new javax.crypto.spec.SecretKeySpec(
+                "a-key-kept-in-a-kms-0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA512");
+
+        @Override
+        public byte[] sign(byte[] data) {
+            try {
+                javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA512");
+                mac.init(key);
+                return mac.doFinal(data);
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public boolean verify(byte[] data, byte[] signature) {
+            return java.security.MessageDigest.isEqual(sign(data), signature);
+        }
+    }
+
+    @Test
+    void tokenSignerBeanSignsTheTokensAndTheSecretsMustThenBeUnset() {
+        runner.withBean(TokenSigner.class, HmacSha512Signer::new)
+                .withPropertyValues("concurrency4j.signing.max-age=1h")
+                .run(c -> {
+                    VersionTokens tokens = c.getBean(VersionTokens.class);
+                    String token = tokens.sign("item", 1, 3, java.util.Map.of("name", "x"));
+                    VerifiedToken v = VersionTokens.of(new HmacSha512Signer()).verify(token, "item", 1);
+                    assertThat(v.version()).isEqualTo(3);
+                    assertThat(v.isOriginal("name", "x")).isTrue();
+                    assertThat(tokens.maxAge()).contains(Duration.ofHours(1));
+                    String hmac256 = VersionTokens.ofStrings(List.of(CURRENT)).sign("item", 1, 3);
+                    assertThat(catchThrowableOfType(InvalidTokenException.class,
+                            () -> tokens.verify(hmac256, "item", 1)).reason())
+                            .isEqualTo(InvalidTokenException.Reason.FORGED);
+                });
+        runner.withBean(TokenSigner.class, HmacSha512Signer::new)
+                .withPropertyValues("concurrency4j.signing.secrets=${C4J_TEST_SECRET}")
+                .run(c -> assertThat(startupFailure(c)).contains("A TokenSigner bean is declared and "
+                        + "concurrency4j.signing.secrets"));
     }
 }
