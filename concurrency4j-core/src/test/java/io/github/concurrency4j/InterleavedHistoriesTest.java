@@ -111,8 +111,7 @@ class InterleavedHistoriesTest {
 
     /**
      * Found on main 5729fab (seed -1104854788634194056): c1 at REPEATABLE READ waits for c2's uncommitted save of
-     * row 1; when c2 commits,
-     * PostgreSQL fails c1 with 40001, which is an abort, not a raw error.
+     * row 1; when c2 commits, PostgreSQL fails c1 with 40001, which is an abort, not a raw error.
      */
     @Example
     void postgresqlSerializationFailureIsAnAbort() throws Exception {
