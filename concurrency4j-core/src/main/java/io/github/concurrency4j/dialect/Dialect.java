@@ -93,6 +93,27 @@ public abstract class Dialect {
         return maxParameters;
     }
 
+    /**
+     * Whether an UPDATE's count can leave out a row that matched but whose values did not change, so that 0 does
+     * not prove that nothing matched. MariaDB Connector/J does so with {@code useAffectedRows=true}; the other
+     * databases always count the rows the WHERE clause matched. Where it can, the engine proves "matched, changed
+     * nothing" under a row lock before it reports success; elsewhere a count of 0 is never a success.
+     */
+    public boolean updateCountMayOmitUnchangedRows() {
+        return false;
+    }
+
+    /**
+     * What to append to a {@code SELECT} so that it reads the latest committed row rather than the transaction's
+     * snapshot, where the two can differ after an UPDATE in the same transaction. An UPDATE in InnoDB reads the
+     * latest committed row, while a plain SELECT at REPEATABLE READ reads the snapshot: only a locking read sees what
+     * the UPDATE saw. Empty where a plain read agrees with what the UPDATE saw (PostgreSQL raises a serialization
+     * failure instead of updating a row changed after its snapshot; SQLite has one writer at a time).
+     */
+    public String currentReadClause() {
+        return "";
+    }
+
     /** Quotes an identifier that has already been validated (letters, digits, underscores). */
     public String quote(String identifier) {
         return '"' + identifier + '"';
@@ -199,6 +220,17 @@ public abstract class Dialect {
             }
         }
         return rows;
+    }
+
+    /**
+     * The clause that makes a SELECT a shared-lock read: it reads the latest committed row, not the snapshot of a
+     * REPEATABLE READ transaction (InnoDB serves locking reads from the latest version; PostgreSQL refuses one on a
+     * row changed after the snapshot), and keeps the row from changing until the transaction ends while other
+     * readers go on. {@code null} where the database has no row locks (SQLite). By default the exclusive
+     * {@code FOR UPDATE}, for databases with no shared form (H2).
+     */
+    public String sharedLockClause() {
+        return selectForUpdate ? " FOR UPDATE" : null;
     }
 
     // ---------------------------------------------------------------- aborts

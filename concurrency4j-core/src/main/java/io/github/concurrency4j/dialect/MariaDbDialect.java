@@ -13,6 +13,18 @@ public final class MariaDbDialect extends Dialect {
         super("mariadb", VersionReadBack.NONE, true, 64, 65_535);
     }
 
+    /** Connector/J with {@code useAffectedRows=true} counts a matched row whose values did not change as 0. */
+    @Override
+    public boolean updateCountMayOmitUnchangedRows() {
+        return true;
+    }
+
+    /** A locking read: InnoDB serves it from the latest committed row, as it does an UPDATE. */
+    @Override
+    public String currentReadClause() {
+        return " FOR UPDATE";
+    }
+
     @Override
     public String quote(String identifier) {
         return '`' + identifier + '`';
@@ -64,5 +76,10 @@ public final class MariaDbDialect extends Dialect {
         return "SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_STATEMENT FROM information_schema.TRIGGERS"
                 + " WHERE TRIGGER_SCHEMA = DATABASE() AND ACTION_STATEMENT LIKE '%" + TRIGGER_MARKER + "%'"
                 + " ORDER BY EVENT_OBJECT_TABLE, TRIGGER_NAME";
+    }
+
+    @Override
+    public String sharedLockClause() {
+        return " LOCK IN SHARE MODE";
     }
 }
