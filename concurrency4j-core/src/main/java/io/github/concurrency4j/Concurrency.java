@@ -137,6 +137,81 @@ public final class Concurrency {
     }
 
     /**
+     * Runs work with version checks off for every table, in the current thread only, and switches them back on when
+     * it returns or throws: the seed's {@code @disable_concurrency()} decorator as a function.
+     *
+     * <pre>{@code
+     * int imported = concurrency.withoutChecks(() -> importer.run(file));
+     * }</pre>
+     *
+     * @return what the work returned
+     */
+    public <T> T withoutChecks(Supplier<T> work) {
+        Objects.requireNonNull(work, "work");
+        try (DisableScope off = disable()) {
+            return work.get();
+        }
+    }
+
+    /**
+     * {@link #withoutChecks(Supplier)} for one table.
+     *
+     * @throws IllegalArgumentException when the table is not declared; the work did not run
+     */
+    public <T> T withoutChecks(String table, Supplier<T> work) {
+        Objects.requireNonNull(work, "work");
+        try (DisableScope off = disable(table)) {
+            return work.get();
+        }
+    }
+
+    /** {@link #withoutChecks(Supplier)} for work that returns nothing. */
+    public void withoutChecks(Runnable work) {
+        Objects.requireNonNull(work, "work");
+        try (DisableScope off = disable()) {
+            work.run();
+        }
+    }
+
+    /**
+     * {@link #withoutChecks(String, Supplier)} for work that returns nothing.
+     *
+     * @throws IllegalArgumentException when the table is not declared; the work did not run
+     */
+    public void withoutChecks(String table, Runnable work) {
+        Objects.requireNonNull(work, "work");
+        try (DisableScope off = disable(table)) {
+            work.run();
+        }
+    }
+
+    /**
+     * Runs work with version checks on but version increments off for one table, in the current thread only: the
+     * seed's {@code @disable_concurrency_increment} decorator as a function ({@link #disableIncrement(String...)}).
+     *
+     * @return what the work returned
+     * @throws IllegalArgumentException when the table is not declared; the work did not run
+     */
+    public <T> T withoutIncrement(String table, Supplier<T> work) {
+        Objects.requireNonNull(work, "work");
+        try (DisableScope noBump = disableIncrement(table)) {
+            return work.get();
+        }
+    }
+
+    /**
+     * {@link #withoutIncrement(String, Supplier)} for work that returns nothing.
+     *
+     * @throws IllegalArgumentException when the table is not declared; the work did not run
+     */
+    public void withoutIncrement(String table, Runnable work) {
+        Objects.requireNonNull(work, "work");
+        try (DisableScope noBump = disableIncrement(table)) {
+            work.run();
+        }
+    }
+
+    /**
      * Runs a read-modify-write and, when it loses a race, runs it again: for background jobs that can simply redo
      * their work on fresh data. The work must read what it changes inside the supplier, so that each attempt starts
      * from the row as it is now. An attempt that fails with a {@link RecordModifiedException} or a
@@ -236,6 +311,7 @@ public final class Concurrency {
             }
             TableDeclaration d = new TableDeclaration(name);
             declaration.accept(d);
+            d.validate();
             declarations.put(key, d);
             return this;
         }

@@ -248,6 +248,17 @@ public abstract class Dialect {
         return rows;
     }
 
+    /**
+     * The clause that makes a SELECT a shared-lock read: it reads the latest committed row, not the snapshot of a
+     * REPEATABLE READ transaction (InnoDB serves locking reads from the latest version; PostgreSQL refuses one on a
+     * row changed after the snapshot), and keeps the row from changing until the transaction ends while other
+     * readers go on. {@code null} where the database has no row locks (SQLite). By default the exclusive
+     * {@code FOR UPDATE}, for databases with no shared form (H2).
+     */
+    public String sharedLockClause() {
+        return selectForUpdate ? " FOR UPDATE" : null;
+    }
+
     // ---------------------------------------------------------------- aborts
 
     /**

@@ -77,4 +77,9 @@ public final class MariaDbDialect extends Dialect {
                 + " WHERE TRIGGER_SCHEMA = DATABASE() AND ACTION_STATEMENT LIKE '%" + TRIGGER_MARKER + "%'"
                 + " ORDER BY EVENT_OBJECT_TABLE, TRIGGER_NAME";
     }
+
+    @Override
+    public String sharedLockClause() {
+        return " LOCK IN SHARE MODE";
+    }
 }

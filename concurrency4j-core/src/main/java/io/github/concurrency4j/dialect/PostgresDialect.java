@@ -70,4 +70,9 @@ public final class PostgresDialect extends Dialect {
                 + " AND p.prosrc LIKE '%" + TRIGGER_MARKER + "%'"
                 + " ORDER BY c.relname, t.tgname";
     }
+
+    @Override
+    public String sharedLockClause() {
+        return " FOR SHARE";
+    }
 }

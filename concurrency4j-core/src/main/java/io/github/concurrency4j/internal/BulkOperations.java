@@ -410,6 +410,8 @@ final class BulkOperations {
             Connection c = tx.connection;
             if (check && !expected.isEmpty()) {
                 List<Object> keys = new ArrayList<>(expected.keySet());
+                // Rows with checks off in this thread (VersionedTable.disable(key)) are not checked.
+                keys.removeIf(k -> !table.checksOn(k));
                 Map<Object, Long> versions = lockVersions(c, keys);
                 List<Object> changed = new ArrayList<>();
                 for (Object k : keys) {

@@ -3,6 +3,7 @@ package io.github.concurrency4j.internal;
 import io.github.concurrency4j.BulkPolicy;
 import io.github.concurrency4j.BulkResult;
 import io.github.concurrency4j.ConnectionSource;
+import io.github.concurrency4j.DisableScope;
 import io.github.concurrency4j.GuardedAction;
 import io.github.concurrency4j.Identity;
 import io.github.concurrency4j.MissingVersionException;
@@ -48,6 +49,7 @@ public final class TableEngine implements VersionedTable {
     private final String updateAction;
     private final String deleteAction;
     private final BulkOperations bulk;
+    private final RowOperations rowOperations;
 
     public TableEngine(Engine engine, TableModel model, ConnectionSource connections) {
         this(engine, model, connections, new ConcurrentHashMap<>());
@@ -71,6 +73,7 @@ public final class TableEngine implements VersionedTable {
         this.updateAction = "update " + model.name();
         this.deleteAction = "delete " + model.name();
         this.bulk = new BulkOperations(this, selectColumns);
+        this.rowOperations = new RowOperations(this);
     }
 
     @Override
@@ -181,10 +184,14 @@ public final class TableEngine implements VersionedTable {
         for (int i = 0; i < cols.size(); i++) {
             Column col = cols.get(i);
             Object v = rs.getObject(i + 1);
-            values.put(col.name(), v);
-            if (col == model.key()) {
+            if (col == model.key() && v != null) {
+                // Drivers hand back the narrowest type (SQLite: Integer for small values); keys leave the engine
+                // in the key column's Java type so that they compare equal to the ones the engine returned.
+                v = key(v);
                 key = v;
-            } else if (col == model.version()) {
+            }
+            values.put(col.name(), v);
+            if (col == model.version()) {
                 version = rs.getLong(i + 1);
             }
         }
@@ -264,11 +271,20 @@ public final class TableEngine implements VersionedTable {
 
     @Override
     public long update(Object key, Long expectedVersion, Map<String, ?> changes) {
+        return update(key, expectedVersion, changes, bumping());
+    }
+
+    @Override
+    public long updateWithoutIncrement(Object key, long expectedVersion, Map<String, ?> changes) {
+        return update(key, expectedVersion, changes, false);
+    }
+
+    private long update(Object key, Long expectedVersion, Map<String, ?> changes, boolean bump) {
         Object k = key(key);
         ChangeSet cs = changeSet(key, changes);
         Object[] vals = cs.values();
         boolean check = checking(k, expectedVersion);
-        UpdatePlan plan = plan(cs, check, bumping());
+        UpdatePlan plan = plan(cs, check, bump);
         long expected = check ? expectedVersion : 0L;
         long now = model.strategy().kind() == VersionStrategy.Kind.TIMESTAMP ? engine.nowMicros() : 0L;
         if (check && plan.mayIncrement && expected == Long.MAX_VALUE) {
@@ -387,7 +403,7 @@ public final class TableEngine implements VersionedTable {
 
     /** Whether writes in the current thread bump the version (no {@code disableIncrement} scope is open). */
     boolean bumping() {
-        return !engine.disableState().incrementDisabled(lowerName);
+        return model.declaration().isIncrement() && !engine.disableState().incrementDisabled(lowerName);
     }
 
     /** The statement plan for a change of these columns; plans are built once per column set and cached. */
@@ -478,6 +494,28 @@ public final class TableEngine implements VersionedTable {
         });
     }
 
+    // ---------------------------------------------------------------- check, restore, row scopes
+
+    @Override
+    public void check(Object key, long expectedVersion) {
+        rowOperations.check(key, expectedVersion, false);
+    }
+
+    @Override
+    public void checkAndLock(Object key, long expectedVersion) {
+        rowOperations.check(key, expectedVersion, true);
+    }
+
+    @Override
+    public Identity restore(Map<String, ?> values, long lastVersion) {
+        return rowOperations.restore(values, lastVersion);
+    }
+
+    @Override
+    public DisableScope disable(Object key) {
+        return engine.disableState().openRows(lowerName, java.util.Set.of(key(key)));
+    }
+
     // ---------------------------------------------------------------- bulk
 
     @Override
@@ -512,7 +550,7 @@ public final class TableEngine implements VersionedTable {
      * are required.
      */
     public boolean checking(Object key, Long expectedVersion) {
-        if (!checksOn()) {
+        if (!checksOn(key)) {
             return false;
         }
         if (expectedVersion == null) {
@@ -528,7 +566,13 @@ public final class TableEngine implements VersionedTable {
 
     /** Whether version checks are on for this table in the current thread (globally and in its disable scopes). */
     boolean checksOn() {
-        return engine.enabled() && !engine.disableState().checkDisabled(lowerName);
+        return engine.enabled() && model.declaration().isEnabled() && !engine.disableState().checkDisabled(lowerName);
+    }
+
+    /** Whether version checks are on for this row in the current thread: {@link #checksOn()} and no row scope. */
+    boolean checksOn(Object key) {
+        return engine.enabled() && model.declaration().isEnabled()
+                && !engine.disableState().checkDisabled(lowerName, key);
     }
 
     /** The column of this name. */
