@@ -137,11 +137,89 @@ public final class Concurrency {
     }
 
     /**
+     * Runs work with version checks off for every table, in the current thread only, and switches them back on when
+     * it returns or throws: the seed's {@code @disable_concurrency()} decorator as a function.
+     *
+     * <pre>{@code
+     * int imported = concurrency.withoutChecks(() -> importer.run(file));
+     * }</pre>
+     *
+     * @return what the work returned
+     */
+    public <T> T withoutChecks(Supplier<T> work) {
+        Objects.requireNonNull(work, "work");
+        try (DisableScope off = disable()) {
+            return work.get();
+        }
+    }
+
+    /**
+     * {@link #withoutChecks(Supplier)} for one table.
+     *
+     * @throws IllegalArgumentException when the table is not declared; the work did not run
+     */
+    public <T> T withoutChecks(String table, Supplier<T> work) {
+        Objects.requireNonNull(work, "work");
+        try (DisableScope off = disable(table)) {
+            return work.get();
+        }
+    }
+
+    /** {@link #withoutChecks(Supplier)} for work that returns nothing. */
+    public void withoutChecks(Runnable work) {
+        Objects.requireNonNull(work, "work");
+        try (DisableScope off = disable()) {
+            work.run();
+        }
+    }
+
+    /**
+     * {@link #withoutChecks(String, Supplier)} for work that returns nothing.
+     *
+     * @throws IllegalArgumentException when the table is not declared; the work did not run
+     */
+    public void withoutChecks(String table, Runnable work) {
+        Objects.requireNonNull(work, "work");
+        try (DisableScope off = disable(table)) {
+            work.run();
+        }
+    }
+
+    /**
+     * Runs work with version checks on but version increments off for one table, in the current thread only: the
+     * seed's {@code @disable_concurrency_increment} decorator as a function ({@link #disableIncrement(String...)}).
+     *
+     * @return what the work returned
+     * @throws IllegalArgumentException when the table is not declared; the work did not run
+     */
+    public <T> T withoutIncrement(String table, Supplier<T> work) {
+        Objects.requireNonNull(work, "work");
+        try (DisableScope noBump = disableIncrement(table)) {
+            return work.get();
+        }
+    }
+
+    /**
+     * {@link #withoutIncrement(String, Supplier)} for work that returns nothing.
+     *
+     * @throws IllegalArgumentException when the table is not declared; the work did not run
+     */
+    public void withoutIncrement(String table, Runnable work) {
+        Objects.requireNonNull(work, "work");
+        try (DisableScope noBump = disableIncrement(table)) {
+            work.run();
+        }
+    }
+
+    /**
      * Runs a read-modify-write and, when it loses a race, runs it again: for background jobs that can simply redo
      * their work on fresh data. The work must read what it changes inside the supplier, so that each attempt starts
-     * from the row as it is now. An attempt that fails with a {@link RecordModifiedException} (or with an exception
-     * caused by one, as a {@link ConflictHandler} may throw) is retried after a jittered, exponentially growing wait,
-     * up to {@link RetryPolicy#maxAttempts()} attempts in all; any other exception ends the retries at once.
+     * from the row as it is now. An attempt that fails with a {@link RecordModifiedException} or a
+     * {@link TransactionAbortedException} (or with an exception caused by one, as a {@link ConflictHandler} may
+     * throw), or with a failure the policy's {@link RetryPolicy.Builder#retryOnException retryOnException} accepts,
+     * is retried after a jittered, exponentially growing wait, up to {@link RetryPolicy#maxAttempts()} attempts in
+     * all; any other exception ends the retries at once. Run it outside any transaction, or around the whole
+     * transaction: an abort may have rolled back everything the transaction did before the failed attempt.
      *
      * <pre>{@code
      * long hits = concurrency.retry(RetryPolicy.ofDefaults(), () -> {
@@ -155,6 +233,7 @@ public final class Concurrency {
      * @return what the successful attempt returned
      * @throws RecordModifiedException the last attempt's conflict (or the exception that carried it) when every
      *     attempt lost its race
+     * @throws TransactionAbortedException the last attempt's abort when every attempt was aborted
      */
     public <T> T retry(RetryPolicy policy, Supplier<T> work) {
         Objects.requireNonNull(policy, "policy");
@@ -232,6 +311,7 @@ public final class Concurrency {
             }
             TableDeclaration d = new TableDeclaration(name);
             declaration.accept(d);
+            d.validate();
             declarations.put(key, d);
             return this;
         }

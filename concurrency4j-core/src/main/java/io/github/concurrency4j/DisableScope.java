@@ -1,5 +1,8 @@
 package io.github.concurrency4j;
 
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
+
 /**
  * A span of code in the current thread where version checks (or version increments) are switched off, for example
  * while importing data or loading fixtures. Close it to switch them back on; scopes nest.
@@ -10,15 +13,43 @@ package io.github.concurrency4j;
  * }
  * }</pre>
  *
- * <p>A scope affects only the thread that opened it: other threads keep their checks.
+ * <p>A scope affects only the thread that opened it: other threads keep their checks. Work fanned out to other
+ * threads takes the scope along only when asked, with {@link #wrap(Runnable)}:
+ *
+ * <pre>{@code
+ * try (DisableScope off = concurrency.disable("product")) {
+ *     List<Future<?>> parts = new ArrayList<>();
+ *     for (List<Map<String, Object>> chunk : chunks) {
+ *         parts.add(pool.submit(off.wrap(() -> importChunk(chunk))));
+ *     }
+ *     for (Future<?> f : parts) {
+ *         f.get();            // wait inside the scope: a task that starts after close() runs checked
+ *     }
+ * }
+ * }</pre>
  */
 public interface DisableScope extends AutoCloseable {
 
     /**
-     * Ends the scope. Must be called on the thread that opened it.
+     * Ends the scope. Must be called on the thread that opened it. Tasks {@link #wrap(Runnable) wrapped} with this
+     * scope that run afterwards run checked.
      *
      * @throws IllegalStateException when called from another thread
      */
     @Override
     void close();
+
+    /**
+     * A task that runs with this scope in force in whichever thread runs it, for the task's duration only (the
+     * worker's own scopes are untouched before and after). While this scope is open, writes in the task are
+     * switched off exactly as in the thread that opened it; once it is closed, the task runs checked, so an import
+     * that outlives its scope fails loudly ({@link MissingVersionException}) instead of writing blind.
+     */
+    Runnable wrap(Runnable task);
+
+    /** {@link #wrap(Runnable)} for a task that returns a value, such as one given to an {@code ExecutorService}. */
+    <T> Callable<T> wrap(Callable<T> task);
+
+    /** An executor that runs every task it is given {@link #wrap(Runnable) wrapped} with this scope. */
+    Executor wrap(Executor executor);
 }

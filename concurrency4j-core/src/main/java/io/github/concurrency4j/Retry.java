@@ -17,13 +17,16 @@ final class Retry {
             try {
                 return work.get();
             } catch (RuntimeException e) {
-                RecordModifiedException conflict = conflictIn(e);
-                if (conflict == null || attempt >= policy.maxAttempts()) {
+                ConcurrencyException cause = raceIn(e);
+                if ((cause == null && !policy.retriesAlso(e)) || attempt >= policy.maxAttempts()) {
                     throw e;
                 }
                 long delay = policy.delayMillisBefore(attempt + 1);
-                LOG.debug("Attempt {} of {} lost a race on {} {}; retrying in {} ms", attempt, policy.maxAttempts(),
-                        conflict.table(), conflict.key(), delay);
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("Attempt {} of {} failed ({}); retrying in {} ms", attempt, policy.maxAttempts(),
+                            cause instanceof RecordModifiedException c ? "lost a race on " + c.table() + " " + c.key()
+                                    : String.valueOf(cause != null ? cause.getMessage() : e.toString()), delay);
+                }
                 try {
                     policy.sleeper().sleep(delay);
                 } catch (InterruptedException interrupted) {
@@ -37,16 +40,16 @@ final class Retry {
     }
 
     /**
-     * The conflict that caused this failure, if any. A {@link ConflictHandler} may have translated the conflict into
-     * an application exception; such an exception still means "lost a race" as long as it keeps the conflict as
-     * its cause.
+     * The conflict or abort that caused this failure, if any. A {@link ConflictHandler} may have translated the
+     * conflict into an application exception; such an exception still means "lost a race" as long as it keeps the
+     * conflict as its cause.
      */
-    private static RecordModifiedException conflictIn(Throwable e) {
+    private static ConcurrencyException raceIn(Throwable e) {
         int depth = 0;
         // Bounded: a cause chain can loop (A caused by B caused by A), which getCause() does not prevent.
         for (Throwable t = e; t != null && depth < MAX_CAUSE_DEPTH; t = t.getCause(), depth++) {
-            if (t instanceof RecordModifiedException c) {
-                return c;
+            if (t instanceof RecordModifiedException || t instanceof TransactionAbortedException) {
+                return (ConcurrencyException) t;
             }
         }
         return null;

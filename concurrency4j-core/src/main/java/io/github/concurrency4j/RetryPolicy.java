@@ -2,6 +2,7 @@ package io.github.concurrency4j;
 
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
 /**
@@ -13,6 +14,11 @@ import java.util.random.RandomGenerator;
  * {@code initialDelayMillis * multiplier^(n - 1)}, capped at {@code maxDelayMillis}, and is then spread by the
  * jitter factor {@code j} to a random value in {@code [delay * (1 - j), delay * (1 + j)]} (still capped): writers
  * that collided once do not collide again in lockstep.
+ *
+ * <p>What is retried: always a lost race ({@link RecordModifiedException}) and a transaction the database aborted
+ * ({@link TransactionAbortedException}: a serialization failure, a deadlock, a lock wait timeout, a Galera
+ * certification failure), also when an application exception carries either as its cause; and whatever else
+ * {@link Builder#retryOnException(Predicate)} accepts. Anything else ends the retries at once.
  *
  * <pre>{@code
  * RetryPolicy policy = RetryPolicy.custom().maxAttempts(10).initialDelayMillis(5).maxDelayMillis(500).build();
@@ -49,6 +55,7 @@ public final class RetryPolicy {
     private final double jitterFactor;
     private final Sleeper sleeper;
     private final RandomGenerator random;
+    private final Predicate<? super RuntimeException> retryOnException;
 
     private RetryPolicy(Builder b) {
         this.maxAttempts = b.maxAttempts;
@@ -58,6 +65,7 @@ public final class RetryPolicy {
         this.jitterFactor = b.jitterFactor;
         this.sleeper = b.sleeper;
         this.random = b.random;
+        this.retryOnException = b.retryOnException;
     }
 
     /** The defaults: {@value #DEFAULT_MAX_ATTEMPTS} attempts, 10 ms doubling up to 1 s, jitter 0.5. */
@@ -80,6 +88,7 @@ public final class RetryPolicy {
         b.jitterFactor = jitterFactor;
         b.sleeper = sleeper;
         b.random = random;
+        b.retryOnException = retryOnException;
         return b;
     }
 
@@ -111,6 +120,14 @@ public final class RetryPolicy {
     /** What waits between attempts. */
     public Sleeper sleeper() {
         return sleeper;
+    }
+
+    /**
+     * Whether a failure other than a lost race or an abort is retried too, by {@link
+     * Builder#retryOnException(Predicate)} (by default none is).
+     */
+    public boolean retriesAlso(RuntimeException failure) {
+        return retryOnException.test(failure);
     }
 
     /**
@@ -146,6 +163,7 @@ public final class RetryPolicy {
         private double jitterFactor = DEFAULT_JITTER_FACTOR;
         private Sleeper sleeper = Sleeper.THREAD_SLEEP;
         private RandomGenerator random;
+        private Predicate<? super RuntimeException> retryOnException = e -> false;
 
         private Builder() {
         }
@@ -230,6 +248,17 @@ public final class RetryPolicy {
          */
         public Builder random(RandomGenerator random) {
             this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /**
+         * Which other failures to retry, besides the lost races and aborts that are always retried; by default
+         * none. For failures the application knows to be passing, such as a pool that timed out:
+         * {@code retryOnException(e -> e instanceof StatementFailedException f && "08006".equals(f.sqlState()))}.
+         * The predicate sees the exception the work threw; it must not throw.
+         */
+        public Builder retryOnException(Predicate<? super RuntimeException> retryOnException) {
+            this.retryOnException = Objects.requireNonNull(retryOnException, "retryOnException");
             return this;
         }
 

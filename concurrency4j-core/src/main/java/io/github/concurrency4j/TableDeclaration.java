@@ -23,6 +23,8 @@ public final class TableDeclaration {
     private String keyColumn = DEFAULT_KEY_COLUMN;
     private String versionColumn = DEFAULT_VERSION_COLUMN;
     private VersionStrategy strategy = VersionStrategy.autoIncrement();
+    private boolean enabled = true;
+    private boolean increment = true;
 
     TableDeclaration(String table) {
         this.table = table;
@@ -56,6 +58,28 @@ public final class TableDeclaration {
         return this;
     }
 
+    /**
+     * Whether writes to this table are checked (default {@code true}; the seed's per-model {@code enabled}). Off,
+     * every write to this table is applied unchecked, as in a permanent {@link Concurrency#disable(String...)}
+     * scope: no expected version is needed and the version is still bumped, so other tables' checks and forms of
+     * this table opened elsewhere keep working once it is switched back on.
+     */
+    public TableDeclaration enabled(boolean enabled) {
+        this.enabled = enabled;
+        return this;
+    }
+
+    /**
+     * Whether writes bump the version (default {@code true}; the seed's per-model {@code increment}). Off, writes
+     * are still checked against the expected version but leave it as it was, as in a permanent
+     * {@link Concurrency#disableIncrement(String...)} scope. Not for {@link VersionStrategy#trigger()} tables: their
+     * trigger bumps the version in the database.
+     */
+    public TableDeclaration increment(boolean increment) {
+        this.increment = increment;
+        return this;
+    }
+
     /** The declared table name. */
     public String table() {
         return table;
@@ -74,5 +98,24 @@ public final class TableDeclaration {
     /** The declared strategy. */
     public VersionStrategy strategy() {
         return strategy;
+    }
+
+    /** Whether writes to this table are checked ({@link #enabled(boolean)}). */
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    /** Whether writes to this table bump the version ({@link #increment(boolean)}). */
+    public boolean isIncrement() {
+        return increment;
+    }
+
+    /** Refuses combinations that cannot be honoured, once the declaration is complete. */
+    void validate() {
+        if (!increment && strategy.kind() == VersionStrategy.Kind.TRIGGER) {
+            throw new DeclarationException("Table '" + table + "' declares increment(false) with a trigger version: "
+                    + "the trigger bumps the version in the database on every UPDATE, so the engine cannot hold it "
+                    + "still. Drop increment(false), or use another strategy.");
+        }
     }
 }

@@ -56,6 +56,86 @@ public interface VersionedTable {
     long update(Object key, Long expectedVersion, Map<String, ?> changes);
 
     /**
+     * Applies changes to one row if it is still at the expected version, leaving the version as it is: the seed's
+     * save with {@code update_fields} that leave out the version. For a change that must not invalidate what other
+     * users have open (a view counter, a "last seen" stamp); a form that saves real edits should use
+     * {@link #update(Object, Long, Map)}. A {@link VersionStrategy#trigger()} version still rises: its trigger runs
+     * in the database.
+     *
+     * @param key the row's key
+     * @param expectedVersion the version the changes were based on
+     * @param changes column values to set; neither the key nor the version column
+     * @return the row's version, unchanged (for a trigger table, the one the trigger wrote)
+     * @throws RecordModifiedException when the row is at another version or was deleted; nothing was written
+     */
+    long updateWithoutIncrement(Object key, long expectedVersion, Map<String, ?> changes);
+
+    /**
+     * Verifies that the row is still at this version, without writing: the seed's {@code concurrency_check}, for
+     * work that does not write this row but must not go ahead on a stale view of it. In auto-commit it reads the
+     * latest committed row. On a connection inside the caller's transaction ({@link #using(Connection)}) it reads
+     * with a shared lock (PostgreSQL {@code FOR SHARE}, MariaDB {@code LOCK IN SHARE MODE}; {@code FOR UPDATE} on
+     * H2; SQLite's write lock): a plain read there would see the transaction's snapshot and could pass a version
+     * that has since been replaced, and the lock keeps the verdict true until the transaction ends. With checks
+     * disabled for this row in the current thread, it passes without reading.
+     *
+     * @throws RecordModifiedException (operation {@code "check"}) when the row is at another version or has been
+     *     deleted; it carries the current row
+     * @throws StatementFailedException when the database fails the read, for example PostgreSQL refusing a locking
+     *     read of a row changed after a REPEATABLE READ snapshot (the transaction must be retried)
+     */
+    void check(Object key, long expectedVersion);
+
+    /**
+     * {@link #check(Object, long)} that also locks the row exclusively ({@code SELECT ... FOR UPDATE}; SQLite: the
+     * database's write lock) until the caller's transaction ends, so that no one can change it between the check
+     * and the caller's own writes. Must run on a connection inside an open transaction ({@link #using(Connection)}
+     * after {@code setAutoCommit(false)}, or a transaction-bound connection source).
+     *
+     * @throws RecordModifiedException (operation {@code "check"}) when the row is at another version or deleted
+     * @throws IllegalStateException when the connection is in auto-commit, where the lock would end at once
+     */
+    void checkAndLock(Object key, long expectedVersion);
+
+    /**
+     * Puts a deleted row back under its old key at a version above every version it had: the seed's
+     * django-reversion recipe, without its hole. {@link #insert(Map)} starts a row at the initial version, so a
+     * form opened before the delete (still holding version 1, say) would overwrite the restored row; after a
+     * restore every version issued before the delete is stale. The new version is {@code lastVersion + 1}
+     * (timestamp versions: that or now, whichever is greater).
+     *
+     * <pre>{@code
+     * Row kept = products.find(42).orElseThrow();     // what a history table keeps
+     * products.delete(42, kept.version());
+     * products.restore(kept.values(), kept.version()); // back at kept.version() + 1
+     * }</pre>
+     *
+     * @param values the row's column values, key included; the version column may be left in if it equals
+     *     {@code lastVersion}
+     * @param lastVersion the version the row had when it was deleted (or any greater one)
+     * @return the restored row's key and version
+     * @throws IllegalArgumentException when the key is missing, a column is unknown, the version column disagrees
+     *     with {@code lastVersion}, or no greater version exists; nothing was written
+     * @throws StatementFailedException when the database refuses the insert, for example because a row with that
+     *     key exists (restore is for deleted rows)
+     */
+    Identity restore(Map<String, ?> values, long lastVersion);
+
+    /**
+     * Switches version checks off for this one row, in the current thread only, until the returned scope is
+     * closed: the seed's {@code disable_concurrency(instance)}. Writes to the row in the scope need no expected
+     * version and are not checked; they still bump the version. Every other row, and this row in other threads,
+     * stays checked; {@link DisableScope#wrap(Runnable)} carries the scope to a worker thread.
+     *
+     * <pre>{@code
+     * try (DisableScope off = products.disable(42)) {
+     *     products.update(42, null, Map.of("name", restoredName));
+     * }
+     * }</pre>
+     */
+    DisableScope disable(Object key);
+
+    /**
      * Deletes one row if it is still at the expected version.
      *
      * @throws RecordModifiedException when the row is at another version or was already deleted; nothing was

@@ -85,6 +85,39 @@ class RetryTest {
     }
 
     @Test
+    void anAbortIsRetriedByDefaultAndOtherFailuresOnlyWhenThePolicySaysSo() {
+        AtomicInteger attempts = new AtomicInteger();
+        RetryPolicy defaults = RetryPolicy.custom().maxAttempts(3).sleeper(ms -> { }).build();
+
+        String result = concurrency().retry(defaults, () -> {
+            if (attempts.incrementAndGet() == 1) {
+                throw new TransactionAbortedException("aborted", true,
+                        new java.sql.SQLException("deadlock", "40001", 1213));
+            }
+            return "saved";
+        });
+        assertThat(result).isEqualTo("saved");
+        assertThat(attempts).hasValue(2);
+
+        attempts.set(0);
+        assertThatThrownBy(() -> concurrency().retry(defaults, () -> {
+            attempts.incrementAndGet();
+            throw new IllegalStateException("pool timed out");
+        })).hasMessage("pool timed out");
+        assertThat(attempts).hasValue(1);
+
+        attempts.set(0);
+        RetryPolicy alsoPool = defaults.toBuilder()
+                .retryOnException(e -> e instanceof IllegalStateException && "pool timed out".equals(e.getMessage()))
+                .build();
+        assertThatThrownBy(() -> concurrency().retry(alsoPool, () -> {
+            attempts.incrementAndGet();
+            throw new IllegalStateException("pool timed out");
+        })).hasMessage("pool timed out");
+        assertThat(attempts).hasValue(3);
+    }
+
+    @Test
     void anInterruptDuringTheWaitStopsRetryingAndKeepsTheInterrupt() {
         RetryPolicy policy = RetryPolicy.custom().sleeper(ms -> {
             throw new InterruptedException();

@@ -93,6 +93,27 @@ public abstract class Dialect {
         return maxParameters;
     }
 
+    /**
+     * Whether an UPDATE's count can leave out a row that matched but whose values did not change, so that 0 does
+     * not prove that nothing matched. MariaDB Connector/J does so with {@code useAffectedRows=true}; the other
+     * databases always count the rows the WHERE clause matched. Where it can, the engine proves "matched, changed
+     * nothing" under a row lock before it reports success; elsewhere a count of 0 is never a success.
+     */
+    public boolean updateCountMayOmitUnchangedRows() {
+        return false;
+    }
+
+    /**
+     * What to append to a {@code SELECT} so that it reads the latest committed row rather than the transaction's
+     * snapshot, where the two can differ after an UPDATE in the same transaction. An UPDATE in InnoDB reads the
+     * latest committed row, while a plain SELECT at REPEATABLE READ reads the snapshot: only a locking read sees what
+     * the UPDATE saw. Empty where a plain read agrees with what the UPDATE saw (PostgreSQL raises a serialization
+     * failure instead of updating a row changed after its snapshot; SQLite has one writer at a time).
+     */
+    public String currentReadClause() {
+        return "";
+    }
+
     /** Quotes an identifier that has already been validated (letters, digits, underscores). */
     public String quote(String identifier) {
         return '"' + identifier + '"';
@@ -199,6 +220,73 @@ public abstract class Dialect {
             }
         }
         return rows;
+    }
+
+    /**
+     * The clause that makes a SELECT a shared-lock read: it reads the latest committed row, not the snapshot of a
+     * REPEATABLE READ transaction (InnoDB serves locking reads from the latest version; PostgreSQL refuses one on a
+     * row changed after the snapshot), and keeps the row from changing until the transaction ends while other
+     * readers go on. {@code null} where the database has no row locks (SQLite). By default the exclusive
+     * {@code FOR UPDATE}, for databases with no shared form (H2).
+     */
+    public String sharedLockClause() {
+        return selectForUpdate ? " FOR UPDATE" : null;
+    }
+
+    // ---------------------------------------------------------------- aborts
+
+    /**
+     * The database aborted a transaction, or one statement of it, to keep transactions apart.
+     *
+     * @param reason what happened, in words: "a deadlock", "a serialization failure"
+     * @param transactionRolledBack whether the database rolled back the whole transaction rather than only the
+     *     statement
+     */
+    public record Abort(String reason, boolean transactionRolledBack) {
+    }
+
+    /**
+     * Whether a failure is the database aborting the transaction (a serialization failure, a deadlock, a lock wait
+     * timeout, a certification failure): nothing of the aborted work was saved and running it again is safe. Looks
+     * through the exception's causes and chained exceptions, where batch failures carry the database's own error.
+     *
+     * @return the abort, or {@code null} when the failure is something else (a constraint, a lost connection)
+     */
+    public Abort abortOf(SQLException failure) {
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 16; depth++) {
+            if (t instanceof SQLException s) {
+                Abort a = classifyAbort(s);
+                if (a != null) {
+                    return a;
+                }
+                SQLException next = s.getNextException();
+                if (next != null && next != s) {
+                    a = classifyAbort(next);
+                    if (a != null) {
+                        return a;
+                    }
+                }
+            }
+            Throwable cause = t.getCause();
+            t = cause == t ? null : cause;
+        }
+        return null;
+    }
+
+    /**
+     * This database's abort codes. The default knows only the SQL standard's class 40 (transaction rollback):
+     * {@code 40001} serialization failure, {@code 40P01}-style deadlocks.
+     */
+    protected Abort classifyAbort(SQLException e) {
+        String state = e.getSQLState();
+        if ("40001".equals(state)) {
+            return new Abort("a serialization failure", true);
+        }
+        if (state != null && state.startsWith("40")) {
+            return new Abort("a transaction rollback (SQLState " + state + ")", true);
+        }
+        return null;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.github.concurrency4j.dialect;
 
+import java.sql.SQLException;
 import java.util.List;
 
 /** H2 2.x. */
@@ -14,6 +15,25 @@ public final class H2Dialect extends Dialect {
     @Override
     public String isDistinctFromParameter(String quotedColumn) {
         return quotedColumn + " IS DISTINCT FROM ?";
+    }
+
+    /**
+     * H2's codes: 40001 "Deadlock detected. The current transaction was rolled back", 50200 a lock timeout
+     * ({@code LOCK_TIMEOUT}, only the statement is undone) and 90131 a concurrent update of the same row under
+     * REPEATABLE READ or stricter (only the statement is undone).
+     */
+    @Override
+    protected Abort classifyAbort(SQLException e) {
+        switch (e.getErrorCode()) {
+            case 40001:
+                return new Abort("a deadlock", true);
+            case 50200:
+                return new Abort("a lock timeout", false);
+            case 90131:
+                return new Abort("a concurrent update of the same row", false);
+            default:
+                return super.classifyAbort(e);
+        }
     }
 
     /** The class of the H2 trigger, by name: loading this dialect must not need H2 on the class path. */

@@ -1,5 +1,6 @@
 package io.github.concurrency4j.dialect;
 
+import java.sql.SQLException;
 import java.util.List;
 
 /** MySQL and MariaDB: one family. */
@@ -12,6 +13,18 @@ public final class MariaDbDialect extends Dialect {
         super("mariadb", VersionReadBack.NONE, true, 64, 65_535);
     }
 
+    /** Connector/J with {@code useAffectedRows=true} counts a matched row whose values did not change as 0. */
+    @Override
+    public boolean updateCountMayOmitUnchangedRows() {
+        return true;
+    }
+
+    /** A locking read: InnoDB serves it from the latest committed row, as it does an UPDATE. */
+    @Override
+    public String currentReadClause() {
+        return " FOR UPDATE";
+    }
+
     @Override
     public String quote(String identifier) {
         return '`' + identifier + '`';
@@ -20,6 +33,27 @@ public final class MariaDbDialect extends Dialect {
     @Override
     public String isDistinctFromParameter(String quotedColumn) {
         return "NOT (" + quotedColumn + " <=> ?)";
+    }
+
+    /**
+     * 1213: an InnoDB deadlock, and on Galera a certification failure (the same code, SQLState 40001); InnoDB rolls
+     * back the whole transaction. 1020: "record has changed since last read" under
+     * {@code innodb_snapshot_isolation=ON}, which rolls back the whole transaction too (MDEV-35235). 1205: a lock
+     * wait timeout, which by default ({@code innodb_rollback_on_timeout=OFF}) undoes only the statement.
+     */
+    @Override
+    protected Abort classifyAbort(SQLException e) {
+        switch (e.getErrorCode()) {
+            case 1213:
+                return new Abort("a deadlock or, on a Galera cluster, a certification failure", true);
+            case 1020:
+                return new Abort("a snapshot isolation conflict (the row changed since this transaction's snapshot)",
+                        true);
+            case 1205:
+                return new Abort("a lock wait timeout (innodb_lock_wait_timeout)", false);
+            default:
+                return super.classifyAbort(e);
+        }
     }
 
     /** {@code BEFORE UPDATE ... SET NEW.v = OLD.v + 1}: the row is written once, with the new version. */
@@ -42,5 +76,10 @@ public final class MariaDbDialect extends Dialect {
         return "SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_STATEMENT FROM information_schema.TRIGGERS"
                 + " WHERE TRIGGER_SCHEMA = DATABASE() AND ACTION_STATEMENT LIKE '%" + TRIGGER_MARKER + "%'"
                 + " ORDER BY EVENT_OBJECT_TABLE, TRIGGER_NAME";
+    }
+
+    @Override
+    public String sharedLockClause() {
+        return " LOCK IN SHARE MODE";
     }
 }

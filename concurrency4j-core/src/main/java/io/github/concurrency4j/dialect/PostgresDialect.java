@@ -1,5 +1,6 @@
 package io.github.concurrency4j.dialect;
 
+import java.sql.SQLException;
 import java.util.List;
 
 /** PostgreSQL. */
@@ -15,6 +16,26 @@ public final class PostgresDialect extends Dialect {
     @Override
     public String isDistinctFromParameter(String quotedColumn) {
         return quotedColumn + " IS DISTINCT FROM ?";
+    }
+
+    /**
+     * 40001 (a serialization failure: REPEATABLE READ and SERIALIZABLE), 40P01 (a deadlock) and 55P03 (lock_timeout
+     * or NOWAIT). Any error leaves a PostgreSQL transaction failed: it can only be rolled back.
+     */
+    @Override
+    protected Abort classifyAbort(SQLException e) {
+        String state = e.getSQLState();
+        if ("40001".equals(state)) {
+            return new Abort("a serialization failure (another transaction changed what this one read or wrote)",
+                    true);
+        }
+        if ("40P01".equals(state)) {
+            return new Abort("a deadlock", true);
+        }
+        if ("55P03".equals(state)) {
+            return new Abort("a lock timeout", true);
+        }
+        return super.classifyAbort(e);
     }
 
     /** A plpgsql function named like the trigger, and a BEFORE UPDATE trigger that runs it. */
@@ -48,5 +69,10 @@ public final class PostgresDialect extends Dialect {
                 + " WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace"
                 + " AND p.prosrc LIKE '%" + TRIGGER_MARKER + "%'"
                 + " ORDER BY c.relname, t.tgname";
+    }
+
+    @Override
+    public String sharedLockClause() {
+        return " FOR SHARE";
     }
 }

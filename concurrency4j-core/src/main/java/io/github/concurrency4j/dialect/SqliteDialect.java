@@ -1,5 +1,6 @@
 package io.github.concurrency4j.dialect;
 
+import java.sql.SQLException;
 import java.util.List;
 
 /** SQLite (3.35 or later, for RETURNING). */
@@ -15,6 +16,28 @@ public final class SqliteDialect extends Dialect {
     @Override
     public String isDistinctFromParameter(String quotedColumn) {
         return quotedColumn + " IS NOT ?";
+    }
+
+    /**
+     * SQLITE_BUSY (5) and SQLITE_LOCKED (6): the database's one write lock could not be had within
+     * {@code busy_timeout}, or (SQLITE_BUSY_SNAPSHOT, in WAL mode) a transaction that read an older snapshot tried
+     * to write after another connection had written. The statement did nothing; SQLite keeps the transaction open,
+     * but one that got SQLITE_BUSY_SNAPSHOT can never write and must be rolled back and run again. Both mean
+     * "another writer got there first", so they count as aborts and are retried.
+     */
+    @Override
+    protected Abort classifyAbort(SQLException e) {
+        int primary = e.getErrorCode() & 0xff;
+        if (primary == 5) {
+            String m = e.getMessage();
+            return m != null && m.contains("SQLITE_BUSY_SNAPSHOT")
+                    ? new Abort("a write after another connection wrote since this transaction's snapshot", false)
+                    : new Abort("a busy database (the write lock was not free within busy_timeout)", false);
+        }
+        if (primary == 6) {
+            return new Abort("a locked table", false);
+        }
+        return super.classifyAbort(e);
     }
 
     /** SQLite's RETURNING reports the row as the statement left it, before AFTER triggers ran. */

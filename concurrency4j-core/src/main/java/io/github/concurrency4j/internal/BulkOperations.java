@@ -10,6 +10,7 @@ import io.github.concurrency4j.Row;
 import io.github.concurrency4j.RowChange;
 import io.github.concurrency4j.RowNotFoundException;
 import io.github.concurrency4j.StatementFailedException;
+import io.github.concurrency4j.TransactionAbortedException;
 import io.github.concurrency4j.VersionStrategy;
 import io.github.concurrency4j.dialect.Dialect;
 import java.sql.Connection;
@@ -185,8 +186,10 @@ final class BulkOperations {
                 return null;
             }
         }
-        // Rows this batch changed stay locked by it until commit, so what is read here is what it wrote.
-        Map<Object, Row> rows = toRead.isEmpty() ? Map.of() : readRows(c, toRead, false);
+        // Rows this batch changed stay locked by it until commit, so what is read here is what it wrote. The read is
+        // a current one: a REPEATABLE READ snapshot can show a row at the expected version that a later commit
+        // changed, which is why its UPDATE counted 0.
+        Map<Object, Row> rows = toRead.isEmpty() ? Map.of() : readRows(c, toRead);
         List<Identity> saved = new ArrayList<>(items.size());
         List<RecordModifiedException> conflicts = new ArrayList<>();
         for (Item it : items) {
@@ -202,18 +205,20 @@ final class BulkOperations {
                     return null;
                 }
             } else if (op == Op.UPDATE) {
-                if (!it.check) {
-                    if (current == null) {
-                        throw new RowNotFoundException(model.name(), it.key);
-                    }
-                    saved.add(new Identity(it.key, current.version()));
-                } else if (current != null && current.version() == it.expected) {
-                    // Matched but changed nothing, so a driver counting changed rows (MariaDB's useAffectedRows)
-                    // said 0. Versions only rise: still at the expected version means this write was not stale.
-                    saved.add(new Identity(it.key, it.expected));
-                } else {
-                    conflicts.add(conflict(op, it, current));
+                if (!it.check && current == null) {
+                    throw new RowNotFoundException(model.name(), it.key);
                 }
+                if (!it.check || (current != null && current.version() == it.expected)) {
+                    if (!dialect.updateCountMayOmitUnchangedRows() && it.check) {
+                        // The count is the rows matched: 0 is a conflict even when the row reads as expected now.
+                        conflicts.add(conflict(op, it, current));
+                        continue;
+                    }
+                    // Either "matched, changed nothing" under a driver that counts changed rows only, or a row that
+                    // appeared or came back after the statement: only locked rows can tell.
+                    return null;
+                }
+                conflicts.add(conflict(op, it, current));
             } else if (!it.check) {
                 if (current != null) {
                     return null;
@@ -264,7 +269,7 @@ final class BulkOperations {
             }
         }
         executeBatches(c, op, writable);
-        Map<Object, Row> after = toRead.isEmpty() ? Map.of() : readRows(c, toRead, false);
+        Map<Object, Row> after = toRead.isEmpty() ? Map.of() : readRows(c, toRead);
         List<Identity> saved = new ArrayList<>(items.size());
         for (Item it : items) {
             if (it.check && skipped.contains(it.key)) {
@@ -397,6 +402,8 @@ final class BulkOperations {
             Connection c = tx.connection;
             if (check && !expected.isEmpty()) {
                 List<Object> keys = new ArrayList<>(expected.keySet());
+                // Rows with checks off in this thread (VersionedTable.disable(key)) are not checked.
+                keys.removeIf(k -> !table.checksOn(k));
                 Map<Object, Long> versions = lockVersions(c, keys);
                 List<Object> changed = new ArrayList<>();
                 for (Object k : keys) {
@@ -407,7 +414,7 @@ final class BulkOperations {
                 }
                 if (!changed.isEmpty()) {
                     // The conflict path costs one more read: the exception carries what the rows hold now.
-                    Map<Object, Row> rows = readRows(c, changed, false);
+                    Map<Object, Row> rows = readRows(c, changed);
                     List<RecordModifiedException> conflicts = new ArrayList<>(changed.size());
                     for (Object k : changed) {
                         conflicts.add(new RecordModifiedException(model.name(), k, expected.get(k), rows.get(k),
@@ -427,7 +434,7 @@ final class BulkOperations {
     private Map<Object, Row> lockRows(Connection c, List<Object> keys) throws SQLException {
         takeWriteLockWithoutRowLocks(c);
         Map<Object, Row> rows = new HashMap<>(keys.size() * 2);
-        select(c, keys, selectColumns, dialect.supportsSelectForUpdate(), rs -> {
+        select(c, keys, selectColumns, dialect.supportsSelectForUpdate() ? " FOR UPDATE" : "", rs -> {
             Row r = table.toRow(rs);
             rows.put(table.key(r.key()), r);
         });
@@ -438,15 +445,19 @@ final class BulkOperations {
     private Map<Object, Long> lockVersions(Connection c, List<Object> keys) throws SQLException {
         takeWriteLockWithoutRowLocks(c);
         Map<Object, Long> versions = new HashMap<>(keys.size() * 2);
-        select(c, keys, model.key().sql() + ", " + model.version().sql(), dialect.supportsSelectForUpdate(),
+        select(c, keys, model.key().sql() + ", " + model.version().sql(),
+                dialect.supportsSelectForUpdate() ? " FOR UPDATE" : "",
                 rs -> versions.put(table.key(rs.getObject(1)), rs.getLong(2)));
         return versions;
     }
 
-    /** The rows with these keys as they are now; locked until the transaction ends when {@code lock}. */
-    private Map<Object, Row> readRows(Connection c, List<Object> keys, boolean lock) throws SQLException {
+    /**
+     * The rows with these keys as the latest commit (or this transaction) left them, not as a REPEATABLE READ
+     * snapshot shows them; locked where only a locking read sees that ({@link Dialect#currentReadClause()}).
+     */
+    private Map<Object, Row> readRows(Connection c, List<Object> keys) throws SQLException {
         Map<Object, Row> rows = new HashMap<>(keys.size() * 2);
-        select(c, keys, selectColumns, lock, rs -> {
+        select(c, keys, selectColumns, dialect.currentReadClause(), rs -> {
             Row r = table.toRow(rs);
             rows.put(table.key(r.key()), r);
         });
@@ -474,7 +485,7 @@ final class BulkOperations {
     }
 
     /** One query per chunk of keys, each chunk as large as the dialect's parameter limit allows. */
-    private void select(Connection c, List<Object> keys, String columns, boolean forUpdate, RowReader reader)
+    private void select(Connection c, List<Object> keys, String columns, String lockClause, RowReader reader)
             throws SQLException {
         int chunk = Math.max(1, dialect.maxParameters());
         for (int from = 0; from < keys.size(); from += chunk) {
@@ -486,9 +497,9 @@ final class BulkOperations {
                 sql.append(i == 0 ? "?" : ", ?");
             }
             sql.append(')');
-            if (forUpdate) {
+            if (!lockClause.isEmpty()) {
                 // Locks are taken in key order, as the batch takes them: concurrent bulk operations cannot deadlock.
-                sql.append(" ORDER BY ").append(model.key().sql()).append(" FOR UPDATE");
+                sql.append(" ORDER BY ").append(model.key().sql()).append(lockClause);
             }
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
                 for (int i = 0; i < part.size(); i++) {
@@ -570,7 +581,7 @@ final class BulkOperations {
             }
             tx = new Transaction(c, own, own ? null : c.setSavepoint());
         } catch (SQLException e) {
-            throw new StatementFailedException("Could not start a transaction to " + what + "; nothing was written",
+            throw Failures.of(dialect, "start a transaction to " + what + "; nothing was written", Failures.Scope.OWN,
                     e);
         }
         try {
@@ -579,6 +590,11 @@ final class BulkOperations {
                 result = work.run(tx);
             } catch (SQLException e) {
                 boolean undone = tx.undoQuietly();
+                Dialect.Abort abort = dialect.abortOf(e);
+                if (abort != null) {
+                    throw new TransactionAbortedException(Failures.aborted(what, abort,
+                            tx.own ? Failures.Scope.OWN : Failures.Scope.CALLERS), abort.transactionRolledBack(), e);
+                }
                 throw new StatementFailedException("Could not " + what + ": " + undoneMessage(tx, unit, undone), e);
             } catch (RuntimeException | Error e) {
                 tx.undoQuietly();
@@ -588,6 +604,10 @@ final class BulkOperations {
                 tx.finish();
             } catch (SQLException e) {
                 tx.undoQuietly();
+                Dialect.Abort abort = dialect.abortOf(e);
+                if (abort != null) {
+                    throw new TransactionAbortedException(Failures.abortedAtCommit(what, abort), true, e);
+                }
                 throw new StatementFailedException("Could not commit " + what + ": if the connection was lost "
                         + "during the commit, the database may or may not have saved it; read the rows again", e);
             }

@@ -2,11 +2,15 @@ package io.github.concurrency4j.internal;
 
 import io.github.concurrency4j.DisableScope;
 import java.util.ArrayDeque;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
 
 /**
  * The disable scopes open in each thread. Per {@link io.github.concurrency4j.Concurrency} instance, never
- * process-wide: switching checks off in one thread leaves every other thread checked.
+ * process-wide: switching checks off in one thread leaves every other thread checked, unless the scope is handed
+ * to a task explicitly with {@link DisableScope#wrap(Runnable)}.
  */
 public final class DisableState {
 
@@ -22,28 +26,42 @@ public final class DisableState {
 
     /** Opens a scope in the current thread; an empty table set means every table. */
     public DisableScope open(Mode mode, Set<String> lowerCaseTables) {
-        Scope s = new Scope(mode, lowerCaseTables, Thread.currentThread());
+        return push(new Scope(mode, lowerCaseTables, null, Thread.currentThread()));
+    }
+
+    /** Opens a scope in the current thread that switches checks off for these rows of one table only. */
+    public DisableScope openRows(String lowerCaseTable, Set<Object> keys) {
+        return push(new Scope(Mode.CHECK, Set.of(lowerCaseTable), Set.copyOf(keys), Thread.currentThread()));
+    }
+
+    private DisableScope push(Scope s) {
         scopes.get().push(s);
         return s;
     }
 
-    /** Whether the current thread has checks off for this table. */
+    /** Whether the current thread has checks off for this whole table. */
     public boolean checkDisabled(String lowerCaseTable) {
-        return disabled(Mode.CHECK, lowerCaseTable);
+        return disabled(Mode.CHECK, lowerCaseTable, null);
+    }
+
+    /** Whether the current thread has checks off for this row: for its whole table, or for the row alone. */
+    public boolean checkDisabled(String lowerCaseTable, Object key) {
+        return disabled(Mode.CHECK, lowerCaseTable, key);
     }
 
     /** Whether the current thread has increments off for this table. */
     public boolean incrementDisabled(String lowerCaseTable) {
-        return disabled(Mode.INCREMENT, lowerCaseTable);
+        return disabled(Mode.INCREMENT, lowerCaseTable, null);
     }
 
-    private boolean disabled(Mode mode, String table) {
+    private boolean disabled(Mode mode, String table, Object key) {
         ArrayDeque<Scope> open = scopes.get();
         if (open.isEmpty()) {
             return false;
         }
         for (Scope s : open) {
-            if (s.mode == mode && (s.tables.isEmpty() || s.tables.contains(table))) {
+            if (s.mode == mode && !s.closed && (s.tables.isEmpty() || s.tables.contains(table))
+                    && (s.keys == null || (key != null && s.keys.contains(key)))) {
                 return true;
             }
         }
@@ -53,12 +71,16 @@ public final class DisableState {
     private final class Scope implements DisableScope {
         private final Mode mode;
         private final Set<String> tables;
+        /** The rows the scope covers, or {@code null} for every row of its tables. */
+        private final Set<Object> keys;
         private final Thread owner;
-        private boolean closed;
+        /** Read by the worker threads a wrapped task runs on: a task started after the close runs checked. */
+        private volatile boolean closed;
 
-        private Scope(Mode mode, Set<String> tables, Thread owner) {
+        private Scope(Mode mode, Set<String> tables, Set<Object> keys, Thread owner) {
             this.mode = mode;
             this.tables = tables;
+            this.keys = keys;
             this.owner = owner;
         }
 
@@ -79,8 +101,56 @@ public final class DisableState {
         }
 
         @Override
+        public Runnable wrap(Runnable task) {
+            Objects.requireNonNull(task, "task");
+            return () -> {
+                lend();
+                try {
+                    task.run();
+                } finally {
+                    giveBack();
+                }
+            };
+        }
+
+        @Override
+        public <T> Callable<T> wrap(Callable<T> task) {
+            Objects.requireNonNull(task, "task");
+            return () -> {
+                lend();
+                try {
+                    return task.call();
+                } finally {
+                    giveBack();
+                }
+            };
+        }
+
+        @Override
+        public Executor wrap(Executor executor) {
+            Objects.requireNonNull(executor, "executor");
+            return task -> executor.execute(wrap(task));
+        }
+
+        /** Installs this scope in the thread that runs a wrapped task, for the task's duration. */
+        private void lend() {
+            scopes.get().push(this);
+        }
+
+        private void giveBack() {
+            ArrayDeque<Scope> open = scopes.get();
+            // removeFirstOccurrence, not pop: on the owner's own thread (a direct executor) the same scope may
+            // also sit deeper in the stack, where the owner's close() removes it.
+            open.removeFirstOccurrence(this);
+            if (open.isEmpty()) {
+                scopes.remove();
+            }
+        }
+
+        @Override
         public String toString() {
-            return "DisableScope[" + mode + (tables.isEmpty() ? " all tables" : " " + tables) + "]";
+            return "DisableScope[" + mode + (tables.isEmpty() ? " all tables" : " " + tables)
+                    + (keys == null ? "" : " rows " + keys) + (closed ? ", closed" : "") + "]";
         }
     }
 }

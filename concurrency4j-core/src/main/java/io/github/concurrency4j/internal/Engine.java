@@ -93,6 +93,19 @@ public final class Engine {
      * message "action key" is only built when something fails, so the happy path does no string work.
      */
     public static <T> T withConnection(ConnectionSource source, String action, Object key, ConnectionWork<T> work) {
+        return run(null, source, action, key, work);
+    }
+
+    /**
+     * Like {@link #withConnection(ConnectionSource, String, Object, ConnectionWork)}, and a failure that this
+     * engine's dialect classifies as an abort becomes a {@link io.github.concurrency4j.TransactionAbortedException}.
+     */
+    public <T> T write(ConnectionSource source, String action, Object key, ConnectionWork<T> work) {
+        return run(dialect, source, action, key, work);
+    }
+
+    private static <T> T run(Dialect dialect, ConnectionSource source, String action, Object key,
+                             ConnectionWork<T> work) {
         Connection c;
         try {
             c = source.acquire();
@@ -102,13 +115,24 @@ public final class Engine {
         try {
             return work.run(c);
         } catch (SQLException e) {
-            throw new StatementFailedException("Could not " + describe(action, key), e);
+            // Read only on failure: inTransaction has restored auto-commit when the transaction was its own.
+            throw Failures.of(dialect, describe(action, key), inCallersTransaction(c) ? Failures.Scope.CALLERS
+                    : Failures.Scope.OWN, e);
         } finally {
             try {
                 source.release(c);
             } catch (SQLException ignored) {
                 // The work is done or has failed already; a failed release must not hide its outcome.
             }
+        }
+    }
+
+    private static boolean inCallersTransaction(Connection c) {
+        try {
+            return !c.getAutoCommit();
+        } catch (SQLException e) {
+            // A connection too broken to answer has no transaction left to keep.
+            return false;
         }
     }
 

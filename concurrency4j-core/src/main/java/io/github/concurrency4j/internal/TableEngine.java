@@ -3,6 +3,7 @@ package io.github.concurrency4j.internal;
 import io.github.concurrency4j.BulkPolicy;
 import io.github.concurrency4j.BulkResult;
 import io.github.concurrency4j.ConnectionSource;
+import io.github.concurrency4j.DisableScope;
 import io.github.concurrency4j.GuardedAction;
 import io.github.concurrency4j.Identity;
 import io.github.concurrency4j.MissingVersionException;
@@ -48,6 +49,7 @@ public final class TableEngine implements VersionedTable {
     private final String updateAction;
     private final String deleteAction;
     private final BulkOperations bulk;
+    private final RowOperations rowOperations;
 
     public TableEngine(Engine engine, TableModel model, ConnectionSource connections) {
         this(engine, model, connections, new ConcurrentHashMap<>());
@@ -71,6 +73,7 @@ public final class TableEngine implements VersionedTable {
         this.updateAction = "update " + model.name();
         this.deleteAction = "delete " + model.name();
         this.bulk = new BulkOperations(this, selectColumns);
+        this.rowOperations = new RowOperations(this);
     }
 
     @Override
@@ -113,7 +116,7 @@ public final class TableEngine implements VersionedTable {
     @Override
     public Optional<Row> find(Object key) {
         Object k = key(key);
-        return Engine.withConnection(connections, readAction, key,
+        return engine.write(connections, readAction, key,
                 c -> Optional.ofNullable(readRow(c, k)));
     }
 
@@ -122,7 +125,7 @@ public final class TableEngine implements VersionedTable {
         Object k = key(key);
         String sql = "SELECT " + selectColumns + " FROM " + model.sqlName() + " WHERE " + model.key().sql()
                 + " = ? AND " + model.version().sql() + " = ?";
-        return Engine.withConnection(connections, readAction, key, c -> {
+        return engine.write(connections, readAction, key, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 Binder.bind(ps, 1, k, model.key().jdbcType());
                 ps.setLong(2, version);
@@ -138,7 +141,7 @@ public final class TableEngine implements VersionedTable {
         Object k = key(key);
         String sql = "SELECT " + model.version().sql() + " FROM " + model.sqlName() + " WHERE "
                 + model.key().sql() + " = ?";
-        return Engine.withConnection(connections, readAction, key, c -> {
+        return engine.write(connections, readAction, key, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 Binder.bind(ps, 1, k, model.key().jdbcType());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -150,7 +153,20 @@ public final class TableEngine implements VersionedTable {
 
     /** Reads the current row on a connection, or {@code null} when there is none. */
     public Row readRow(Connection c, Object key) throws SQLException {
-        String sql = "SELECT " + selectColumns + " FROM " + model.sqlName() + " WHERE " + model.key().sql() + " = ?";
+        return selectRow(c, key, "");
+    }
+
+    /**
+     * Reads the row as the latest commit left it (or this transaction's own change), not as a REPEATABLE READ
+     * snapshot shows it: what the conflict path reports and decides on. Locks the row where that is the only way.
+     */
+    Row readCurrentRow(Connection c, Object key) throws SQLException {
+        return selectRow(c, key, engine.dialect().currentReadClause());
+    }
+
+    private Row selectRow(Connection c, Object key, String suffix) throws SQLException {
+        String sql = "SELECT " + selectColumns + " FROM " + model.sqlName() + " WHERE " + model.key().sql() + " = ?"
+                + suffix;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             Binder.bind(ps, 1, key, model.key().jdbcType());
             try (ResultSet rs = ps.executeQuery()) {
@@ -168,10 +184,14 @@ public final class TableEngine implements VersionedTable {
         for (int i = 0; i < cols.size(); i++) {
             Column col = cols.get(i);
             Object v = rs.getObject(i + 1);
-            values.put(col.name(), v);
-            if (col == model.key()) {
+            if (col == model.key() && v != null) {
+                // Drivers hand back the narrowest type (SQLite: Integer for small values); keys leave the engine
+                // in the key column's Java type so that they compare equal to the ones the engine returned.
+                v = key(v);
                 key = v;
-            } else if (col == model.version()) {
+            }
+            values.put(col.name(), v);
+            if (col == model.version()) {
                 version = rs.getLong(i + 1);
             }
         }
@@ -212,7 +232,7 @@ public final class TableEngine implements VersionedTable {
         }
         sql.append(model.version().sql()).append(") VALUES (").append(params).append("?)");
         Object givenKey = key;
-        return Engine.withConnection(connections, "insert into " + model.name(), c -> {
+        return engine.write(connections, "insert into " + model.name(), null, c -> {
             boolean generate = givenKey == null;
             try (PreparedStatement ps = generate
                     ? c.prepareStatement(sql.toString(), Statement.RETURN_GENERATED_KEYS)
@@ -251,15 +271,24 @@ public final class TableEngine implements VersionedTable {
 
     @Override
     public long update(Object key, Long expectedVersion, Map<String, ?> changes) {
+        return update(key, expectedVersion, changes, bumping());
+    }
+
+    @Override
+    public long updateWithoutIncrement(Object key, long expectedVersion, Map<String, ?> changes) {
+        return update(key, expectedVersion, changes, false);
+    }
+
+    private long update(Object key, Long expectedVersion, Map<String, ?> changes, boolean bump) {
         Object k = key(key);
         ChangeSet cs = changeSet(key, changes);
         Object[] vals = cs.values();
         boolean check = checking(k, expectedVersion);
-        UpdatePlan plan = plan(cs, check, bumping());
+        UpdatePlan plan = plan(cs, check, bump);
         long expected = check ? expectedVersion : 0L;
         long now = model.strategy().kind() == VersionStrategy.Kind.TIMESTAMP ? engine.nowMicros() : 0L;
         long known = plan.knownVersion(expected, now);
-        return Engine.withConnection(connections, updateAction, key, c -> {
+        return engine.write(connections, updateAction, key, c -> {
             switch (plan.readBack) {
                 case KNOWN:
                     try (PreparedStatement ps = c.prepareStatement(plan.sql)) {
@@ -268,7 +297,7 @@ public final class TableEngine implements VersionedTable {
                             return known;
                         }
                     }
-                    return afterNoMatch(c, k, check, expected, changes, "update");
+                    return afterNoMatch(c, plan, vals, k, check, expected, now, changes);
                 case RETURNED:
                     try (PreparedStatement ps = c.prepareStatement(plan.sql)) {
                         bindUpdate(ps, plan, vals, k, expected, now);
@@ -278,26 +307,34 @@ public final class TableEngine implements VersionedTable {
                             }
                         }
                     }
-                    return afterNoMatch(c, k, check, expected, changes, "update");
+                    return afterNoMatch(c, plan, vals, k, check, expected, now, changes);
                 default:
                     return Engine.inTransaction(c, tx -> {
                         try (PreparedStatement ps = tx.prepareStatement(plan.sql)) {
                             bindUpdate(ps, plan, vals, k, expected, now);
                             if (ps.executeUpdate() == 0) {
-                                return afterNoMatch(tx, k, check, expected, changes, "update");
+                                return afterNoMatch(tx, plan, vals, k, check, expected, now, changes);
                             }
                         }
                         // MariaDB cannot return from an UPDATE; the row is locked by it until commit.
-                        try (PreparedStatement ps = tx.prepareStatement(plan.readVersionSql)) {
-                            Binder.bind(ps, 1, k, model.key().jdbcType());
-                            try (ResultSet rs = ps.executeQuery()) {
-                                rs.next();
-                                return rs.getLong(1);
-                            }
-                        }
+                        return readVersion(tx, plan, k);
                     });
             }
         });
+    }
+
+    /** The version of a row this transaction has just updated, read as it is now (not from a snapshot). */
+    private long readVersion(Connection tx, UpdatePlan plan, Object key) throws SQLException {
+        try (PreparedStatement ps = tx.prepareStatement(plan.readVersionSql)) {
+            Binder.bind(ps, 1, key, model.key().jdbcType());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("the row " + key + " of " + model.name() + " was updated but cannot be "
+                            + "read back in the same transaction");
+                }
+                return rs.getLong(1);
+            }
+        }
     }
 
     void bindUpdate(PreparedStatement ps, UpdatePlan plan, Object[] vals, Object key, long expected, long now)
@@ -360,7 +397,7 @@ public final class TableEngine implements VersionedTable {
 
     /** Whether writes in the current thread bump the version (no {@code disableIncrement} scope is open). */
     boolean bumping() {
-        return !engine.disableState().incrementDisabled(lowerName);
+        return model.declaration().isIncrement() && !engine.disableState().incrementDisabled(lowerName);
     }
 
     /** The statement plan for a change of these columns; plans are built once per column set and cached. */
@@ -369,22 +406,38 @@ public final class TableEngine implements VersionedTable {
     }
 
     /**
-     * An update matched no row. Either the row is gone or at another version (a conflict), or - where the driver
-     * counts only changed rows, as MariaDB's useAffectedRows does - it matched but nothing changed.
+     * An update counted no row. Where the count is the rows the WHERE clause matched, that is a conflict or a missing
+     * row, whatever a read shows afterwards: a read in a REPEATABLE READ snapshot can still show the expected version
+     * of a row that a later commit changed. Where the driver may count only changed rows (MariaDB's
+     * useAffectedRows), 0 may also mean "matched, changed nothing"; that is accepted only once proven: the row is
+     * locked as it is now and, when it can take this write, the UPDATE runs again under the lock, where its count
+     * cannot hide a mismatch.
      */
-    private long afterNoMatch(Connection c, Object key, boolean check, long expected, Map<String, ?> changes,
-                              String operation) throws SQLException {
-        Row current = readRow(c, key);
-        if (!check) {
-            if (current == null) {
+    private long afterNoMatch(Connection c, UpdatePlan plan, Object[] vals, Object key, boolean check, long expected,
+                              long now, Map<String, ?> changes) throws SQLException {
+        if (!engine.dialect().updateCountMayOmitUnchangedRows()) {
+            if (!check) {
                 throw new RowNotFoundException(model.name(), key);
             }
-            return current.version();
+            throw conflict(key, expected, readCurrentRow(c, key), changes, "update");
         }
-        if (current != null && current.version() == expected) {
-            return expected;
-        }
-        throw conflict(key, expected, current, changes, operation);
+        return Engine.inTransaction(c, tx -> {
+            Row current = readCurrentRow(tx, key);
+            if (current == null && !check) {
+                throw new RowNotFoundException(model.name(), key);
+            }
+            if (current == null || (check && current.version() != expected)) {
+                throw conflict(key, expected, current, changes, "update");
+            }
+            try (PreparedStatement ps = tx.prepareStatement(plan.updateSql)) {
+                bindUpdate(ps, plan, vals, key, expected, now);
+                if (ps.executeUpdate() == 0) {
+                    // The row is locked at a version this write accepts, so the WHERE clause matched it.
+                    return current.version();
+                }
+            }
+            return plan.readBack == ReadBack.KNOWN ? plan.knownVersion(expected, now) : readVersion(tx, plan, key);
+        });
     }
 
     /** The exception a refused write throws, after the conflict handler has seen it. */
@@ -402,7 +455,7 @@ public final class TableEngine implements VersionedTable {
         boolean check = checking(k, expectedVersion);
         String sql = "DELETE FROM " + model.sqlName() + " WHERE " + model.key().sql() + " = ?"
                 + (check ? " AND " + model.version().sql() + " = ?" : "");
-        Engine.withConnection(connections, deleteAction, key, c -> {
+        engine.write(connections, deleteAction, key, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 Binder.bind(ps, 1, k, model.key().jdbcType());
                 if (check) {
@@ -412,8 +465,30 @@ public final class TableEngine implements VersionedTable {
                     return null;
                 }
             }
-            throw conflict(k, expectedVersion, readRow(c, k), Map.of(), "delete");
+            throw conflict(k, expectedVersion, readCurrentRow(c, k), Map.of(), "delete");
         });
+    }
+
+    // ---------------------------------------------------------------- check, restore, row scopes
+
+    @Override
+    public void check(Object key, long expectedVersion) {
+        rowOperations.check(key, expectedVersion, false);
+    }
+
+    @Override
+    public void checkAndLock(Object key, long expectedVersion) {
+        rowOperations.check(key, expectedVersion, true);
+    }
+
+    @Override
+    public Identity restore(Map<String, ?> values, long lastVersion) {
+        return rowOperations.restore(values, lastVersion);
+    }
+
+    @Override
+    public DisableScope disable(Object key) {
+        return engine.disableState().openRows(lowerName, java.util.Set.of(key(key)));
     }
 
     // ---------------------------------------------------------------- bulk
@@ -450,7 +525,7 @@ public final class TableEngine implements VersionedTable {
      * are required.
      */
     public boolean checking(Object key, Long expectedVersion) {
-        if (!checksOn()) {
+        if (!checksOn(key)) {
             return false;
         }
         if (expectedVersion == null) {
@@ -466,7 +541,13 @@ public final class TableEngine implements VersionedTable {
 
     /** Whether version checks are on for this table in the current thread (globally and in its disable scopes). */
     boolean checksOn() {
-        return engine.enabled() && !engine.disableState().checkDisabled(lowerName);
+        return engine.enabled() && model.declaration().isEnabled() && !engine.disableState().checkDisabled(lowerName);
+    }
+
+    /** Whether version checks are on for this row in the current thread: {@link #checksOn()} and no row scope. */
+    boolean checksOn(Object key) {
+        return engine.enabled() && model.declaration().isEnabled()
+                && !engine.disableState().checkDisabled(lowerName, key);
     }
 
     /** The column of this name. */
@@ -580,7 +661,8 @@ public final class TableEngine implements VersionedTable {
             sql.append(" AND ").append(v.sql()).append(" = ?");
         }
         String update = sql.toString();
-        String readVersion = "SELECT " + v.sql() + " FROM " + model.sqlName() + " WHERE " + model.key().sql() + " = ?";
+        String readVersion = "SELECT " + v.sql() + " FROM " + model.sqlName() + " WHERE " + model.key().sql() + " = ?"
+                + d.currentReadClause();
         String finalSql = readBack == ReadBack.RETURNED ? d.updateReturning(update, v.sql()) : update;
         return new UpdatePlan(finalSql, update, readVersion, readBack, params, next, set,
                 trackedChanged.stream().mapToInt(Integer::intValue).toArray(), key.check);

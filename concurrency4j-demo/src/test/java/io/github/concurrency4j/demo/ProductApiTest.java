@@ -30,10 +30,12 @@ class ProductApiTest {
 
     final HttpClient http = HttpClient.newHttpClient();
     DemoTestData data;
+    FormSession browser;
 
     @BeforeEach
     void freshData() {
         data = new DemoTestData(productRepository, jdbc);
+        browser = new FormSession(base());
     }
 
     @Test
@@ -94,19 +96,21 @@ class ProductApiTest {
     @Test
     void staleFormPostIsAnswered409WithTheDiffPageForBrowsersAndAProblemForApiClients() throws Exception {
         long id = data.product("Form kettle", "20.00", 1);
-        String form = send(HttpRequest.newBuilder(URI.create(base() + "/products/" + id + "/edit")).GET()).body();
+        String form = browser.get("/products/" + id + "/edit").body();
         String token = form.replaceAll("(?s).*name=\"_c4j_token\" value=\"([^\"]+)\".*", "$1");
         String fields = "sku=T&name=Form+kettle&description=Made+by+a+test.&stock=1&_c4j_token=" + token;
 
-        HttpResponse<String> first = send(formPost(id, fields + "&price=21.00"));
+        HttpResponse<String> first = browser.send(formPost(id, fields + "&price=21.00"));
         assertThat(first.statusCode()).isEqualTo(302);
 
-        HttpResponse<String> browser = send(formPost(id, fields + "&price=22.00").header("Accept", "text/html"));
-        assertThat(browser.statusCode()).isEqualTo(409);
-        assertThat(browser.body()).contains("409 Conflict").contains("<del>").contains("<ins>")
+        HttpResponse<String> page = browser.send(formPost(id, fields + "&price=22.00")
+                .header("Accept", "text/html"));
+        assertThat(page.statusCode()).isEqualTo(409);
+        assertThat(page.body()).contains("409 Conflict").contains("<del>").contains("<ins>")
                 .contains("data-field=\"price\"");
 
-        HttpResponse<String> api = send(formPost(id, fields + "&price=23.00").header("Accept", "application/json"));
+        HttpResponse<String> api = browser.send(formPost(id, fields + "&price=23.00")
+                .header("Accept", "application/json"));
         assertThat(api.statusCode()).isEqualTo(409);
         assertThat(api.headers().firstValue("Content-Type")).hasValueSatisfying(isProblemJson());
         assertThat(api.body()).contains("\"currentVersion\"").contains("\"conflictingFields\":[\"price\"]");
@@ -117,13 +121,13 @@ class ProductApiTest {
     void missingOrReplayedFormTokenIs400AndNothingIsWritten() throws Exception {
         long id = data.product("Token cup", "2.00", 1);
         long other = data.product("Other cup", "2.00", 1);
-        String form = send(HttpRequest.newBuilder(URI.create(base() + "/products/" + other + "/edit")).GET()).body();
+        String form = browser.get("/products/" + other + "/edit").body();
         String otherToken = form.replaceAll("(?s).*name=\"_c4j_token\" value=\"([^\"]+)\".*", "$1");
         String fields = "sku=T&name=Token+cup&description=x&price=9.99&stock=1";
 
-        HttpResponse<String> missing = send(formPost(id, fields));
+        HttpResponse<String> missing = browser.send(formPost(id, fields));
         assertThat(missing.statusCode()).isEqualTo(400);
-        HttpResponse<String> replayed = send(formPost(id, fields + "&_c4j_token=" + otherToken));
+        HttpResponse<String> replayed = browser.send(formPost(id, fields + "&_c4j_token=" + otherToken));
         assertThat(replayed.statusCode()).isEqualTo(400);
         assertThat(replayed.body()).contains("issued for another record");
         assertThat(data.productRow(id).get("PRICE")).isEqualTo(new BigDecimal("2.00"));
@@ -133,10 +137,9 @@ class ProductApiTest {
         return type -> assertThat(type).startsWith("application/problem+json");
     }
 
+    /** A form post as the browser session sends it: with its cookie and CSRF token. */
     private HttpRequest.Builder formPost(long id, String body) {
-        return HttpRequest.newBuilder(URI.create(base() + "/products/" + id + "/edit"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+        return browser.form("/products/" + id + "/edit", body);
     }
 
     private HttpRequest.Builder request(long id) {

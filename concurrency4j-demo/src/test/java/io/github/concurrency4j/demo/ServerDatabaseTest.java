@@ -2,7 +2,6 @@ package io.github.concurrency4j.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -66,18 +65,17 @@ class ServerDatabaseTest {
                         "--spring.datasource.password=", "--spring.thymeleaf.cache=true")) {
             int port = ((WebServerApplicationContext) app).getWebServer().getPort();
             String base = "http://localhost:" + port;
-            HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
-                    .followRedirects(HttpClient.Redirect.NORMAL).build();
+            FormSession http = new FormSession(base, HttpClient.Redirect.NORMAL);
 
             // Seeded: supplier 1 and product 1 exist at version 1.
-            String form = get(http, base + "/suppliers/1/edit");
+            String form = get(http, "/suppliers/1/edit");
             String token = first(form, "name=\"_c4j_token\" value=\"([^\"]+)\"");
 
             // An outside write over a connection of its own: the trigger bumps the version ...
-            String panel = post(http, base + "/outside", "statement=SUPPLIER_CONTACT&id=1").body();
+            String panel = http.post("/outside", "statement=SUPPLIER_CONTACT&id=1").body();
             assertThat(panel).contains("went from version 1 to 2");
             // ... so the form opened before it is refused when it changes the same field.
-            HttpResponse<String> stale = post(http, base + "/suppliers/1/edit",
+            HttpResponse<String> stale = http.post("/suppliers/1/edit",
                     "name=Nordic+Timber+Co.&contact_name=Someone+else&phone=%2B46+8+555+0101&rating=4&_c4j_token="
                             + URLEncoder.encode(token, StandardCharsets.UTF_8));
             assertThat(stale.statusCode()).isEqualTo(409);
@@ -86,31 +84,23 @@ class ServerDatabaseTest {
             // REST: a stale If-Match is 412.
             HttpResponse<String> patch = http.send(HttpRequest.newBuilder(URI.create(base + "/api/products/1"))
                     .header("If-Match", "\"0\"").header("Content-Type", "application/json")
-                    .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"stock\": 1}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"stock\": 1}")));
             assertThat(patch.statusCode()).isEqualTo(412);
 
             // A guarded bulk delete whose selection went stale deletes nothing.
-            String list = get(http, base + "/products");
+            String list = get(http, "/products");
             String selected = first(list, "name=\"selected\" value=\"([^\"]+)\"");
-            post(http, base + "/outside", "statement=PRODUCT_RECOUNT&id=1");
-            String after = post(http, base + "/products",
+            http.post("/outside", "statement=PRODUCT_RECOUNT&id=1");
+            String after = http.post("/products",
                     "op=delete&selected=" + URLEncoder.encode(selected, StandardCharsets.UTF_8)).body();
             assertThat(after).contains("Nothing was deleted").contains("id=\"row-1\"");
         }
     }
 
-    private static String get(HttpClient http, String url) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(url).isEqualTo(200);
+    private static String get(FormSession http, String path) throws Exception {
+        HttpResponse<String> r = http.get(path);
+        assertThat(r.statusCode()).as(path).isEqualTo(200);
         return r.body();
-    }
-
-    private static HttpResponse<String> post(HttpClient http, String url, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String first(String html, String regex) {

@@ -17,7 +17,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,6 +47,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 class JpaConflictTest {
     private static final String HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+    /**
+     * Small on purpose: requests that need a second connection while holding one take all of a small pool and wait
+     * for each other until the pool's timeout (10 s here, far more than a request waits in line).
+     */
+    static final int POOL_SIZE = 3;
 
     abstract static class OnDatabase {
         @LocalServerPort
@@ -208,6 +220,47 @@ class JpaConflictTest {
         }
 
         @Test
+        void manyConcurrentStaleWritesAreAllRefusedWithoutEverNeedingASecondConnection() throws Exception {
+            String stale = editPageToken();
+            assertThat(post("/books/1", form(editPageToken(), "Dune Messiah", 10)).statusCode()).isEqualTo(302);
+            int clients = 4 * POOL_SIZE;
+            int perClient = 4;
+            ExecutorService pool = Executors.newFixedThreadPool(clients);
+            List<Future<List<Integer>>> results = new ArrayList<>();
+            long started = System.nanoTime();
+            try {
+                for (int c = 0; c < clients; c++) {
+                    boolean rest = c % 2 == 0;
+                    results.add(pool.submit(() -> {
+                        List<Integer> statuses = new ArrayList<>();
+                        for (int i = 0; i < perClient; i++) {
+                            statuses.add(rest ? send(HttpRequest.newBuilder(uri("/api/books/1"))
+                                    .header("If-Match", "\"0\"").header("Content-Type", "application/json")
+                                    .PUT(HttpRequest.BodyPublishers.ofString("{\"title\": \"Stale\", \"price\": 1}"))
+                                    .build()).statusCode()
+                                    : post("/books/1", form(stale, "Stale", 1)).statusCode());
+                        }
+                        return statuses;
+                    }));
+                }
+                Map<Integer, Integer> byStatus = new TreeMap<>();
+                for (Future<List<Integer>> f : results) {
+                    for (int status : f.get(2, TimeUnit.MINUTES)) {
+                        byStatus.merge(status, 1, Integer::sum);
+                    }
+                }
+                long millis = (System.nanoTime() - started) / 1_000_000;
+                // Form writes are refused 409; the REST writes, conditional through If-Match, 412. Nothing else: a
+                // pool timeout would be a 500.
+                assertThat(byStatus).as("statuses of %d stale writes in %d ms", clients * perClient, millis)
+                        .isEqualTo(Map.of(409, clients / 2 * perClient, 412, clients / 2 * perClient));
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(stored()).containsEntry("title", "Dune Messiah").containsEntry("version", 1L);
+        }
+
+        @Test
         void saveRacingBetweenLoadAndFlushIsCaughtByHibernatesVersionCheck() {
             TransactionTemplate tx = new TransactionTemplate(transactions);
             TransactionTemplate other = new TransactionTemplate(transactions);
@@ -226,7 +279,9 @@ class JpaConflictTest {
     }
 
     @Nested
-    @SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+    @SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+            properties = {"spring.datasource.hikari.maximum-pool-size=" + POOL_SIZE,
+                    "spring.datasource.hikari.connection-timeout=10000"})
     class H2 extends OnDatabase {
         @Override
         String product() {
@@ -235,7 +290,9 @@ class JpaConflictTest {
     }
 
     @Nested
-    @SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+    @SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+            properties = {"spring.datasource.hikari.maximum-pool-size=" + POOL_SIZE,
+                    "spring.datasource.hikari.connection-timeout=10000"})
     class PostgreSQL extends OnDatabase {
         @DynamicPropertySource
         static void database(DynamicPropertyRegistry registry) {
@@ -249,7 +306,9 @@ class JpaConflictTest {
     }
 
     @Nested
-    @SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+    @SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+            properties = {"spring.datasource.hikari.maximum-pool-size=" + POOL_SIZE,
+                    "spring.datasource.hikari.connection-timeout=10000"})
     class MariaDB extends OnDatabase {
         @DynamicPropertySource
         static void database(DynamicPropertyRegistry registry) {

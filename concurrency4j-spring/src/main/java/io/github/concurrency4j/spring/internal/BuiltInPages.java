@@ -16,7 +16,8 @@ final class BuiltInPages {
     private BuiltInPages() {
     }
 
-    static String conflict(ConflictView v) {
+    /** @param frameworkFields hidden fields every form must carry (the CSRF token), see {@link FrameworkFormFields} */
+    static String conflict(ConflictView v, Map<String, String> frameworkFields) {
         StringBuilder sb = new StringBuilder(2048);
         sb.append("<!DOCTYPE html><html><head><meta charset=\"UTF-8\"><title>Conflict</title>").append(STYLE)
                 .append("</head><body><h1>This record was changed by someone else</h1><p class=\"message\">")
@@ -43,7 +44,8 @@ final class BuiltInPages {
             sb.append("</tbody></table>");
         }
         if (!v.resubmit().isEmpty()) {
-            sb.append("<form method=\"post\" action=\"").append(escape(v.action())).append("\">");
+            sb.append("<form method=\"post\" action=\"").append(escape(v.action())).append("\">")
+                    .append(FrameworkFormFields.hiddenInputs(frameworkFields));
             for (Map.Entry<String, String> p : v.resubmit()) {
                 sb.append("<input type=\"hidden\" name=\"").append(escape(p.getKey())).append("\" value=\"")
                         .append(escape(p.getValue())).append("\">");

@@ -63,7 +63,8 @@ public final class ConflictResponder {
                 ? Map.of("ETag", ETags.of(e.currentVersion().getAsLong())) : Map.of();
         if (!conditional && wantsHtml(request)) {
             ModelAndView mav = useTemplate ? new ModelAndView(ConflictView.TEMPLATE)
-                    : new ModelAndView(new StaticView("text/html;charset=UTF-8", BuiltInPages.conflict(view), Map.of()));
+                    : new ModelAndView(new StaticView("text/html;charset=UTF-8",
+                            BuiltInPages.conflict(view, FrameworkFormFields.of(request)), Map.of()));
             mav.addObject(ConflictView.MODEL_ATTRIBUTE, view);
             mav.setStatus(status);
             return mav;
@@ -104,7 +105,8 @@ public final class ConflictResponder {
             ConflictView view = new ConflictView(e.table(), String.valueOf(e.key()), false, -1, -1, List.of(),
                     action(request), List.of(), discardUrl(request), message, keys);
             ModelAndView mav = useTemplate ? new ModelAndView(ConflictView.TEMPLATE)
-                    : new ModelAndView(new StaticView("text/html;charset=UTF-8", BuiltInPages.conflict(view), Map.of()));
+                    : new ModelAndView(new StaticView("text/html;charset=UTF-8",
+                            BuiltInPages.conflict(view, FrameworkFormFields.of(request)), Map.of()));
             mav.addObject(ConflictView.MODEL_ATTRIBUTE, view);
             mav.setStatus(status);
             return mav;
@@ -200,8 +202,11 @@ public final class ConflictResponder {
         String table = token != null ? token.table() : e.table();
         List<Map.Entry<String, String>> resubmit = new ArrayList<>();
         if (current != null && token != null) {
+            Map<String, String> framework = FrameworkFormFields.of(request);
             for (Map.Entry<String, String[]> p : request.getParameterMap().entrySet()) {
-                if (p.getKey().equals(tokenParameter) || p.getKey().equals("_csrf")) {
+                // The page's form gets fresh framework fields (the CSRF token) of its own: never copy the old ones.
+                if (p.getKey().equals(tokenParameter) || p.getKey().equals("_csrf")
+                        || framework.containsKey(p.getKey())) {
                     continue;
                 }
                 for (String v : p.getValue()) {

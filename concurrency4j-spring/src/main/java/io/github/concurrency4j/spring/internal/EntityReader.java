@@ -21,6 +21,9 @@ public interface EntityReader {
     /** The entity type named by a class name or an entity name, or {@code null}. */
     Class<?> entityType(String classOrEntityName);
 
-    /** The row as stored now, read in a new persistence context, or {@code null} when it no longer exists. */
+    /**
+     * The row as stored now, or {@code null} when it no longer exists: read through the request's own persistence
+     * context when it has one (never a second connection), else a new one.
+     */
     Row current(Class<?> type, Object id);
 }

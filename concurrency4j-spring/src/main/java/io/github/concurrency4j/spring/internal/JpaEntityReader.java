@@ -3,6 +3,7 @@ package io.github.concurrency4j.spring.internal;
 import io.github.concurrency4j.Row;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.EntityNotFoundException;
 import jakarta.persistence.metamodel.Attribute;
 import jakarta.persistence.metamodel.EntityType;
 import jakarta.persistence.metamodel.SingularAttribute;
@@ -12,6 +13,7 @@ import java.lang.reflect.Method;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.springframework.orm.jpa.EntityManagerFactoryUtils;
 
 /** {@link EntityReader} over a JPA metamodel. */
 public final class JpaEntityReader implements EntityReader {
@@ -74,6 +76,22 @@ public final class JpaEntityReader implements EntityReader {
 
     @Override
     public Row current(Class<?> type, Object id) {
+        // The request's own EntityManager when it has one (a transaction, or open-in-view): a new one would take a
+        // second pooled connection while the request may already hold one.
+        EntityManager bound = EntityManagerFactoryUtils.getTransactionalEntityManager(emf);
+        if (bound != null) {
+            Object entity = bound.find(type, id);
+            if (entity == null) {
+                return null;
+            }
+            try {
+                // find answers from the persistence context, which may hold an older copy.
+                bound.refresh(entity);
+            } catch (EntityNotFoundException deleted) {
+                return null;
+            }
+            return row(entity);
+        }
         EntityManager em = emf.createEntityManager();
         try {
             Object entity = em.find(type, id);

@@ -4,6 +4,7 @@ import io.github.concurrency4j.RecordModifiedException;
 import io.github.concurrency4j.Row;
 import io.github.concurrency4j.spring.internal.EntityReader;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityNotFoundException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -91,10 +92,21 @@ public final class JpaVersions {
         Row row = entities.row(entity);
         if (row.version() != submittedVersion) {
             // The loaded entity may be stale in this persistence context; the stored row is what the user must see.
-            Row stored = entities.current(type, id);
-            throw new RecordModifiedException(name, id, submittedVersion, stored == null ? row : stored, Map.of(),
-                    "update");
+            // It is read on this transaction's own connection: reading it through a new EntityManager would hold a
+            // second pooled connection per stale request, and a burst of them starves the pool (every request
+            // holding one connection, waiting for another).
+            throw new RecordModifiedException(name, id, submittedVersion, stored(entity), Map.of(), "update");
         }
         return entity;
+    }
+
+    /** The entity as stored now, read again in this transaction; {@code null} when it has been deleted. */
+    private Row stored(Object entity) {
+        try {
+            entityManager.refresh(entity);
+        } catch (EntityNotFoundException deleted) {
+            return null;
+        }
+        return entities.row(entity);
     }
 }

@@ -2,10 +2,13 @@ package io.github.concurrency4j.spring.web;
 
 import io.github.concurrency4j.Row;
 import io.github.concurrency4j.spring.internal.EntityReader;
+import io.github.concurrency4j.spring.internal.FrameworkFormFields;
 import io.github.concurrency4j.token.VersionTokens;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 import org.springframework.web.util.HtmlUtils;
 
 /**
@@ -21,6 +24,10 @@ import org.springframework.web.util.HtmlUtils;
  * <p>The listed fields are the ones the form shows: the token carries signed digests of their original values
  * (never the values), which lets a conflicting save merge disjoint edits and lets the conflict page show exactly
  * these fields and no other. For a JPA entity use {@link #hiddenForEntity(Object, String...)}.
+ *
+ * <p>The version token is not CSRF protection: it says which version the form was based on, not who sent it.
+ * With Spring Security, Thymeleaf adds the CSRF token to every {@code th:action} form by itself; a form rendered
+ * another way adds {@link #csrfFields()}.
  */
 public final class ConcurrencyForms {
     /** The bean name the auto-configuration registers this helper under. */
@@ -77,6 +84,19 @@ public final class ConcurrencyForms {
     public String checkbox(String table, Row row) {
         return "<input type=\"checkbox\" name=\"" + RowTokens.SELECTED + "\" value=\""
                 + HtmlUtils.htmlEscape(tokens.sign(table, row.key(), row.version())) + "\">";
+    }
+
+    /**
+     * The hidden inputs the application asks every form of the current request to carry, as HTML: with Spring
+     * Security, its CSRF token. Read from Spring MVC's {@code RequestDataValueProcessor}, as Thymeleaf's
+     * {@code th:action} does, so a form with a {@code th:action} has them already; empty without Spring Security
+     * or outside a request.
+     */
+    public String csrfFields() {
+        if (!(RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes)) {
+            return "";
+        }
+        return FrameworkFormFields.hiddenInputs(FrameworkFormFields.of(attributes.getRequest()));
     }
 
     /** The token for a JPA entity with a {@code @Version} attribute, vouching for these attributes. */
