@@ -3,10 +3,8 @@ package io.github.concurrency4j.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -121,56 +119,42 @@ final class Storm {
         }
     }
 
-    /** A browser-like client: cookies, the CSRF token of the last page, no automatic redirects. */
+    /** A browser-like client: a {@link FormSession} (cookies, CSRF token) whose requests are timed and checked. */
     static final class Client {
-        private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]*)\"");
         private final int port;
-        private final HttpClient http;
+        private final FormSession session;
         private final AtomicInteger requests;
         private final AtomicInteger serverErrors;
         private final AtomicLong worst;
-        private String csrf;
 
         Client(int port, AtomicInteger requests, AtomicInteger serverErrors, AtomicLong worst) {
             this.port = port;
+            this.session = new FormSession("http://localhost:" + port);
             this.requests = requests;
             this.serverErrors = serverErrors;
             this.worst = worst;
-            this.http = HttpClient.newBuilder().cookieHandler(new CookieManager())
-                    .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
         }
 
-        /** GET a page; remembers its CSRF token, if it has one, for the next form post. */
+        /** GET a page (the session remembers its CSRF token for the next form post). */
         HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
             HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).GET();
             if (headers.length > 0) {
                 b.headers(headers);
             }
-            HttpResponse<String> r = send(b);
-            Matcher m = CSRF.matcher(r.body());
-            if (m.find()) {
-                csrf = Html.unescape(m.group(1));
-            }
-            return r;
+            return send(b);
         }
 
         /** POST a form as a browser does, with the CSRF token of the page it came from. */
         HttpResponse<String> postForm(String path, Map<String, String> fields) throws IOException, InterruptedException {
-            Map<String, String> all = new LinkedHashMap<>(fields);
-            if (csrf != null) {
-                all.put("_csrf", csrf);
-            }
             StringBuilder body = new StringBuilder();
-            all.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&").append(enc(k)).append('=').append(enc(v)));
-            return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/x-www-form-urlencoded")
-                    .header("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8")
-                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+            fields.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&").append(enc(k)).append('=').append(enc(v)));
+            return send(session.form(path, body.toString())
+                    .header("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"));
         }
 
         HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
             long start = System.nanoTime();
-            HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = session.send(request.timeout(Duration.ofSeconds(30)));
             worst.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);
             requests.incrementAndGet();
             if (r.statusCode() >= 500) {
