@@ -36,8 +36,9 @@ import net.jqwik.api.lifecycle.AfterContainer;
 /**
  * Property-based interleavings (issue 10): jqwik generates histories of two or three connections' steps - begin a
  * transaction at an isolation level, read a row, update or delete it from the version that connection last saw,
- * update both rows at once, commit, roll back - and runs them against a real database, each connection on its own
- * thread so that a step blocked by another's lock waits while the history goes on. Whatever the history, the
+ * update it with no version ({@code versionRequired(false)}), update or delete both rows at once, commit, roll
+ * back - and runs them against a real database, each connection on its own thread so that a step blocked by
+ * another's lock waits while the history goes on. Whatever the history, the
  * acknowledged writes of the transactions that committed must explain the table exactly: for each row, their
  * versions form one chain 1, 2, 3, ... (no two acknowledged from the same version: no lost update; no gap: no
  * acknowledged write missing, no refused or rolled-back write applied), and the row holds the price of the last
@@ -188,6 +189,22 @@ class InterleavedHistoriesTest {
     }
 
     /** Sets fresh prices on every row at once, each from the version this connection last saw. */
+    /** Sets a fresh price with no version ({@code versionRequired(false)}): applied whatever the version is. */
+    record UncheckedUpdate(int conn, long key) implements Step {
+        @Override
+        public String toString() {
+            return "c" + conn + " uncheckedUpdate " + key;
+        }
+    }
+
+    /** Deletes every row at once, each from the version this connection last saw. */
+    record DeleteAll(int conn, BulkPolicy policy) implements Step {
+        @Override
+        public String toString() {
+            return "c" + conn + " deleteAll " + policy;
+        }
+    }
+
     record UpdateAll(int conn, BulkPolicy policy) implements Step {
         @Override
         public String toString() {
@@ -222,14 +239,16 @@ class InterleavedHistoriesTest {
                 Tuple.of(4, Combinators.combine(conn, key).as(Read::new)),
                 Tuple.of(5, Combinators.combine(conn, key).as(Update::new)),
                 Tuple.of(1, Combinators.combine(conn, key).as(Delete::new)),
+                Tuple.of(2, Combinators.combine(conn, key).as(UncheckedUpdate::new)),
                 Tuple.of(2, Combinators.combine(conn, Arbitraries.of(BulkPolicy.class)).as(UpdateAll::new)),
+                Tuple.of(1, Combinators.combine(conn, Arbitraries.of(BulkPolicy.class)).as(DeleteAll::new)),
                 Tuple.of(3, conn.map(Commit::new)),
                 Tuple.of(1, conn.map(Rollback::new)));
     }
 
     // ---------------------------------------------------------------- running a history
 
-    private record Fixture(String table, Concurrency concurrency) {
+    private record Fixture(String table, Concurrency concurrency, Concurrency unchecked) {
     }
 
     /** One acknowledged write: the row, the version it was based on, the version it made (none: a delete). */
@@ -244,7 +263,8 @@ class InterleavedHistoriesTest {
         Fixture f = FIXTURES.computeIfAbsent(database, n -> {
             String t = db.createTable("history", "id " + db.keyType() + " PRIMARY KEY, price BIGINT NOT NULL, "
                     + "version BIGINT NOT NULL");
-            return new Fixture(t, Concurrency.builder(db.dataSource()).table(t).build());
+            return new Fixture(t, Concurrency.builder(db.dataSource()).table(t).build(),
+                    Concurrency.builder(db.dataSource()).versionRequired(false).table(t).build());
         });
         db.execute("DELETE FROM " + f.table(),
                 "INSERT INTO " + f.table() + " (id, price, version) VALUES (1, 0, 1), (2, 0, 1)");
@@ -282,6 +302,7 @@ class InterleavedHistoriesTest {
             final Connection connection;
             final ExecutorService thread;
             final VersionedTable table;
+            final VersionedTable unchecked;
             final Map<Long, Long> seen = new HashMap<>();
             boolean inTransaction;
             int tx;
@@ -295,6 +316,7 @@ class InterleavedHistoriesTest {
                     return t;
                 });
                 table = fixture.concurrency().table(fixture.table()).using(connection);
+                unchecked = fixture.unchecked().table(fixture.table()).using(connection);
             }
         }
 
@@ -373,6 +395,26 @@ class InterleavedHistoriesTest {
                         long from = s.seen.getOrDefault(d.key(), 1L);
                         s.table.delete(d.key(), from);
                         acks.add(new Ack(tx, d.key(), from, null, 0));
+                    });
+                } else if (step instanceof UncheckedUpdate u) {
+                    write(s, step, tx -> {
+                        long price = prices.incrementAndGet();
+                        long to = s.unchecked.update(u.key(), null, Map.of("price", price));
+                        // Unchecked, it builds on whatever version was there: the one just before its own.
+                        acks.add(new Ack(tx, u.key(), to - 1, to, price));
+                        s.seen.put(u.key(), to);
+                    });
+                } else if (step instanceof DeleteAll d) {
+                    write(s, step, tx -> {
+                        List<Identity> rows = new ArrayList<>();
+                        for (long key = 1; key <= KEYS; key++) {
+                            rows.add(Identity.of(key, s.seen.getOrDefault(key, 1L)));
+                        }
+                        BulkResult result = s.table.deleteAll(rows, d.policy());
+                        for (Identity deleted : result.saved()) {
+                            acks.add(new Ack(tx, ((Number) deleted.key()).longValue(), deleted.version(), null, 0));
+                        }
+                        result.conflicts().forEach(c -> learn(s, c));
                     });
                 } else if (step instanceof UpdateAll a) {
                     write(s, step, tx -> {
