@@ -8,6 +8,7 @@ import io.github.concurrency4j.spring.web.ETags;
 import io.github.concurrency4j.spring.web.IfMatch;
 import io.github.concurrency4j.spring.web.InvalidRequestException;
 import io.github.concurrency4j.spring.web.RestWrites;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,19 +101,33 @@ public class ProductApiController {
             }
             columns.put(name, e.getValue());
         }
-        // The library checks the key and version members and each value against its column (length, digits, type).
-        Map<String, Object> checked = restWrites.changes(products.table(), id, version, columns);
+        // The demo's own rules first (a price is money: at most 8 digits before the point and 2 after, not negative;
+        // read with bounded work whatever the client sends), then the library's: the key and version members, and
+        // each value against its column (length, range, NOT NULL).
         Map<String, Object> changes = new LinkedHashMap<>();
         for (Field f : products.fields()) {
-            if (checked.containsKey(f.column())) {
-                Object value = checked.get(f.column());
+            if (columns.containsKey(f.column())) {
+                Object value = columns.get(f.column());
+                if (value instanceof Map<?, ?> || value instanceof Collection<?>) {
+                    throw new InvalidRequestException(f.column(), null, "'" + f.column() + "' must be a single "
+                            + "value, not an object or a list. Nothing was written.");
+                }
                 try {
-                    changes.put(f.column(), f.parse(value == null ? null : value.toString()));
+                    changes.put(f.column(), value == null ? null : f.parse(value.toString()));
                 } catch (InvalidInputException bad) {
-                    throw new InvalidRequestException(f.column(), null, bad.getMessage() + ". Nothing was written.");
+                    String why = bad.getMessage();
+                    throw new InvalidRequestException(f.column(), null, why.contains("Nothing was")
+                            ? why : why + ". Nothing was written.");
                 }
             }
         }
+        Map<String, Object> checked = new LinkedHashMap<>(changes);
+        for (String member : List.of("id", "version")) {
+            if (columns.containsKey(member)) {
+                checked.put(member, columns.get(member));
+            }
+        }
+        restWrites.changes(products.table(), id, version, checked);
         if (body.containsKey(SUPPLIER)) {
             Object stored = products.find(id).map(row -> row.get("supplier_id")).orElse(null);
             if (!String.valueOf(stored).equals(String.valueOf(body.get(SUPPLIER)))) {
