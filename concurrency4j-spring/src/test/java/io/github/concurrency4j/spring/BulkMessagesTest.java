@@ -13,10 +13,8 @@ import io.github.concurrency4j.RecordModifiedException;
 import io.github.concurrency4j.Row;
 import io.github.concurrency4j.spring.app.TestApplication;
 import io.github.concurrency4j.spring.web.RowVersions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,8 +29,6 @@ import org.springframework.test.web.servlet.MockMvc;
 @SpringBootTest(classes = TestApplication.class)
 @AutoConfigureMockMvc
 class BulkMessagesTest {
-    private static final Pattern ROW_TOKEN = Pattern.compile("name=\"_c4j_rows\" value=\"([^\"]+)\"");
-    private static final Pattern CHECKBOX = Pattern.compile("name=\"_c4j_selected\" value=\"([^\"]+)\"");
     private static final Pattern DISCARD = Pattern.compile("class=\"discard\" href=\"([^\"]+)\"");
 
     @Autowired
@@ -46,15 +42,6 @@ class BulkMessagesTest {
     void rows() {
         WebTestSupport.resetProducts(jdbc);
         jdbc.update("INSERT INTO product (id, name, description, price, cost, version) VALUES (3, 'plum', '', 30, 1, 1)");
-    }
-
-    private List<String> all(Pattern p, String html) {
-        List<String> found = new ArrayList<>();
-        Matcher m = p.matcher(html);
-        while (m.find()) {
-            found.add(m.group(1));
-        }
-        return found;
     }
 
     private String page() throws Exception {
@@ -82,7 +69,7 @@ class BulkMessagesTest {
 
     @Test
     void aGridWhoseRowsAllChangedSaysSoWithoutAZeroCount() throws Exception {
-        List<String> tokens = all(ROW_TOKEN, page());
+        List<String> tokens = WebTestSupport.all(WebTestSupport.ROW_TOKEN, page());
         concurrency.table("product").update(1, 1L, Map.of("price", 97));
         concurrency.table("product").update(2, 1L, Map.of("price", 98));
         concurrency.table("product").update(3, 1L, Map.of("price", 99));
@@ -98,7 +85,7 @@ class BulkMessagesTest {
 
     @Test
     void aRefusedBulkDeletePageSaysWhatHappenedAndLinksToAPageThatAnswers() throws Exception {
-        List<String> boxes = all(CHECKBOX, page());
+        List<String> boxes = WebTestSupport.all(WebTestSupport.CHECKBOX, page());
         concurrency.table("product").update(2, 1L, Map.of("name", "Pear"));
         concurrency.table("product").update(3, 1L, Map.of("name", "damson"));
 
@@ -110,7 +97,7 @@ class BulkMessagesTest {
                 .contains("Records 2, 3 were changed by someone else since you saw them. Nothing was deleted: "
                         + "reload the page and try again.")
                 .doesNotContain("This record was changed");
-        List<String> back = all(DISCARD, html);
+        List<String> back = WebTestSupport.all(DISCARD, html);
         assertThat(back).containsExactly("/products");
         mvc.perform(get(back.get(0))).andExpect(status().isOk());
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM product", Integer.class)).isEqualTo(3);
@@ -118,7 +105,7 @@ class BulkMessagesTest {
 
     @Test
     void aRefusedActionOnADeletedRowSaysItWasDeleted() throws Exception {
-        List<String> boxes = all(CHECKBOX, page());
+        List<String> boxes = WebTestSupport.all(WebTestSupport.CHECKBOX, page());
         concurrency.table("product").delete(3, 1L);
 
         String html = mvc.perform(post("/products/discontinue").param("_c4j_selected", boxes.get(0), boxes.get(2))
@@ -127,7 +114,7 @@ class BulkMessagesTest {
 
         assertThat(html).contains("This record was deleted by someone else")
                 .contains("Record 3 was deleted by someone else. The action was not carried out");
-        assertThat(all(DISCARD, html)).containsExactly("/products?page=2");
+        assertThat(WebTestSupport.all(DISCARD, html)).containsExactly("/products?page=2");
         assertThat(jdbc.queryForObject("SELECT price FROM product WHERE id = 1", Integer.class)).isEqualTo(10);
     }
 }
