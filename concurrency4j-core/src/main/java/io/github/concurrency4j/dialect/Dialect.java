@@ -56,7 +56,7 @@ public abstract class Dialect {
             return PostgresDialect.INSTANCE;
         }
         if (p.contains("mariadb") || p.contains("mysql")) {
-            return MariaDbDialect.INSTANCE;
+            return MariaDbDialect.of(metaData.getConnection());
         }
         if (p.contains("sqlite")) {
             return SqliteDialect.INSTANCE;
@@ -112,6 +112,30 @@ public abstract class Dialect {
      */
     public String currentReadClause() {
         return "";
+    }
+
+    /**
+     * Whether a row lock ({@code SELECT ... FOR UPDATE}) holds only on the server that took it, as on a Galera node:
+     * writers on other nodes are not stopped by it, and a lost race shows up as an abort at commit (or at the next
+     * statement) instead. The engine then trusts no batch count it cannot check: a bulk write runs its statements
+     * one by one, so that every count is real and an abort is never hidden in a batch answer.
+     */
+    public boolean rowLocksAreNodeLocal() {
+        return false;
+    }
+
+    /**
+     * Statements that make this session's reads causal, seeing every write the cluster acknowledged before them;
+     * empty where reads are causal already (a single server). Run before a check that must not pass on a stale row
+     * (a guard's), and {@link #causalReadsOff()} after it.
+     */
+    public List<String> causalReadsOn() {
+        return List.of();
+    }
+
+    /** Statements that restore what {@link #causalReadsOn()} changed. */
+    public List<String> causalReadsOff() {
+        return List.of();
     }
 
     /** Quotes an identifier that has already been validated (letters, digits, underscores). */

@@ -1,16 +1,66 @@
 package io.github.concurrency4j.dialect;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 
 /** MySQL and MariaDB: one family. */
 public final class MariaDbDialect extends Dialect {
-    /** The shared instance. */
-    public static final MariaDbDialect INSTANCE = new MariaDbDialect();
+    /** The shared instance for a MySQL or MariaDB server that is not a Galera node. */
+    public static final MariaDbDialect INSTANCE = new MariaDbDialect(false);
+    /** The shared instance for a node of a MariaDB Galera cluster ({@code wsrep_on=ON}). */
+    public static final MariaDbDialect GALERA = new MariaDbDialect(true);
 
-    private MariaDbDialect() {
+    private final boolean galera;
+
+    private MariaDbDialect(boolean galera) {
         // MariaDB has DELETE/INSERT ... RETURNING but no UPDATE ... RETURNING.
         super("mariadb", VersionReadBack.NONE, true, 64, 65_535);
+        this.galera = galera;
+    }
+
+    /**
+     * The instance for the server behind this connection: {@link #GALERA} when it is a Galera node with
+     * replication on, read once when the engine is built.
+     */
+    static MariaDbDialect of(Connection connection) throws SQLException {
+        // SHOW VARIABLES answers no row (rather than an error) on a server built without wsrep, such as MySQL.
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SHOW VARIABLES LIKE 'wsrep_on'")) {
+            return rs.next() && "ON".equalsIgnoreCase(rs.getString(2)) ? GALERA : INSTANCE;
+        }
+    }
+
+    /** Whether this is the dialect of a Galera node. */
+    public boolean isGaleraNode() {
+        return galera;
+    }
+
+    /**
+     * On Galera, {@code SELECT ... FOR UPDATE} locks the row on this node only; a writer on another node is stopped
+     * at commit, by certification, which aborts whichever transaction certifies second.
+     */
+    @Override
+    public boolean rowLocksAreNodeLocal() {
+        return galera;
+    }
+
+    /**
+     * On Galera a node applies other nodes' commits asynchronously, so a read can miss a write already acknowledged
+     * elsewhere. {@code wsrep_sync_wait} bit 1 makes reads (and BEGIN) wait until this node has applied everything
+     * committed in the cluster before them. The session's own value is kept in a user variable and restored after.
+     */
+    @Override
+    public List<String> causalReadsOn() {
+        return galera ? List.of("SET @concurrency4j_sync_wait = @@SESSION.wsrep_sync_wait, "
+                + "@@SESSION.wsrep_sync_wait = @@SESSION.wsrep_sync_wait | 1") : List.of();
+    }
+
+    @Override
+    public List<String> causalReadsOff() {
+        return galera ? List.of("SET @@SESSION.wsrep_sync_wait = @concurrency4j_sync_wait") : List.of();
     }
 
     /** Connector/J with {@code useAffectedRows=true} counts a matched row whose values did not change as 0. */

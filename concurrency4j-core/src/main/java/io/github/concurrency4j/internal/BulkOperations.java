@@ -55,6 +55,12 @@ final class BulkOperations {
     private final String selectColumns;
     /** Set once a batch came back with counts that prove nothing: later bulk writes lock first. */
     private volatile boolean lockFirst;
+    /**
+     * Set instead of {@link #lockFirst} where row locks hold on one node only (Galera): a lock there does not keep
+     * other nodes' writers out, and a batch answering {@link Statement#SUCCESS_NO_INFO} can hide an abort (the
+     * transaction gone, the commit then a no-op). Later bulk writes run their statements one by one, with real counts.
+     */
+    private volatile boolean oneByOne;
 
     BulkOperations(TableEngine table, String selectColumns) {
         this.table = table;
@@ -154,11 +160,18 @@ final class BulkOperations {
         List<Item> ordered = inKeyOrder(items);
         return transaction(what, "the batch", tx -> {
             if (!lockFirst) {
-                BulkResult r = optimistic(tx.connection, op, items, ordered, policy);
+                BulkResult r = optimistic(tx.connection, op, items, ordered, policy, oneByOne);
+                if (r == null && !oneByOne && dialect.rowLocksAreNodeLocal()) {
+                    oneByOne = true;
+                    tx.undo();
+                    r = optimistic(tx.connection, op, items, ordered, policy, true);
+                }
                 if (r != null) {
                     return r;
                 }
-                lockFirst = true;
+                if (!dialect.rowLocksAreNodeLocal()) {
+                    lockFirst = true;
+                }
                 tx.undo();
             }
             return lockedFirst(tx.connection, op, items, ordered, policy);
@@ -169,9 +182,13 @@ final class BulkOperations {
      * One batch, then one read of the rows the counts leave open. Returns {@code null} when a count proves nothing;
      * the caller then undoes the batch.
      */
-    private BulkResult optimistic(Connection c, Op op, List<Item> items, List<Item> ordered, BulkPolicy policy)
-            throws SQLException {
-        executeBatches(c, op, ordered);
+    private BulkResult optimistic(Connection c, Op op, List<Item> items, List<Item> ordered, BulkPolicy policy,
+                                  boolean oneByOne) throws SQLException {
+        if (oneByOne) {
+            executeOneByOne(c, op, ordered);
+        } else {
+            executeBatches(c, op, ordered);
+        }
         List<Object> toRead = new ArrayList<>();
         for (Item it : ordered) {
             if (it.count == 1) {
@@ -268,7 +285,11 @@ final class BulkOperations {
                 }
             }
         }
-        executeBatches(c, op, writable);
+        if (dialect.rowLocksAreNodeLocal()) {
+            executeOneByOne(c, op, writable);
+        } else {
+            executeBatches(c, op, writable);
+        }
         Map<Object, Row> after = toRead.isEmpty() ? Map.of() : readRows(c, toRead);
         List<Identity> saved = new ArrayList<>(items.size());
         for (Item it : items) {
@@ -318,14 +339,7 @@ final class BulkOperations {
             List<Item> group = batch.getValue();
             try (PreparedStatement ps = c.prepareStatement(batch.getKey())) {
                 for (Item it : group) {
-                    if (op == Op.UPDATE) {
-                        table.bindUpdate(ps, it.plan, it.values, it.key, it.expected, it.now);
-                    } else {
-                        Binder.bind(ps, 1, it.key, model.key().jdbcType());
-                        if (it.check) {
-                            ps.setLong(2, it.expected);
-                        }
-                    }
+                    bind(ps, op, it);
                     ps.addBatch();
                 }
                 int[] counts = ps.executeBatch();
@@ -333,6 +347,38 @@ final class BulkOperations {
                     // A driver that reports fewer counts than statements has told us nothing about the rest.
                     group.get(i).count = counts.length == group.size() ? counts[i] : Statement.SUCCESS_NO_INFO;
                 }
+            }
+        }
+    }
+
+    /** Runs the items' statements one at a time: every count is the database's own, and an abort surfaces. */
+    private void executeOneByOne(Connection c, Op op, List<Item> items) throws SQLException {
+        Map<String, PreparedStatement> statements = new HashMap<>();
+        try {
+            for (Item it : items) {
+                String sql = statement(op, it);
+                PreparedStatement ps = statements.get(sql);
+                if (ps == null) {
+                    ps = c.prepareStatement(sql);
+                    statements.put(sql, ps);
+                }
+                bind(ps, op, it);
+                it.count = ps.executeUpdate();
+            }
+        } finally {
+            for (PreparedStatement ps : statements.values()) {
+                ps.close();
+            }
+        }
+    }
+
+    private void bind(PreparedStatement ps, Op op, Item it) throws SQLException {
+        if (op == Op.UPDATE) {
+            table.bindUpdate(ps, it.plan, it.values, it.key, it.expected, it.now);
+        } else {
+            Binder.bind(ps, 1, it.key, model.key().jdbcType());
+            if (it.check) {
+                ps.setLong(2, it.expected);
             }
         }
     }
@@ -398,34 +444,91 @@ final class BulkOperations {
         }
         boolean check = table.checksOn();
         String what = "run a guarded action on " + expected.size() + " selected rows of " + model.name();
-        return transaction(what, "the action's transaction", tx -> {
-            Connection c = tx.connection;
-            if (check && !expected.isEmpty()) {
-                List<Object> keys = new ArrayList<>(expected.keySet());
-                // Rows with checks off in this thread (VersionedTable.disable(key)) are not checked.
-                keys.removeIf(k -> !table.checksOn(k));
-                Map<Object, Long> versions = lockVersions(c, keys);
-                List<Object> changed = new ArrayList<>();
-                for (Object k : keys) {
-                    Long v = versions.get(k);
-                    if (v == null || v.longValue() != expected.get(k)) {
-                        changed.add(k);
+        try {
+            return transaction(what, "the action's transaction", tx -> {
+                Connection c = tx.connection;
+                if (check && !expected.isEmpty()) {
+                    BulkConflictException changed = causally(c, locked -> changedRows(locked, expected, true));
+                    if (changed != null) {
+                        throw handled(changed);
                     }
                 }
-                if (!changed.isEmpty()) {
-                    // The conflict path costs one more read: the exception carries what the rows hold now.
-                    Map<Object, Row> rows = readRows(c, changed);
-                    List<RecordModifiedException> conflicts = new ArrayList<>(changed.size());
-                    for (Object k : changed) {
-                        conflicts.add(new RecordModifiedException(model.name(), k, expected.get(k), rows.get(k),
-                                Map.of(), GUARDED_ACTION));
-                    }
-                    throw handled(new BulkConflictException(model.name(), GUARDED_ACTION, expected.size(),
-                            conflicts));
-                }
+                return action.run(c);
+            });
+        } catch (TransactionAbortedException aborted) {
+            if (!check || expected.isEmpty()) {
+                throw aborted;
             }
-            return action.run(c);
-        });
+            // Where locks are node-local (Galera) a writer on another node is stopped only by certification, which
+            // aborts the guard's transaction: if a selected row changed, that change is the reason to report.
+            BulkConflictException changed = Engine.withConnection(table.connections(),
+                    "read the selected rows of " + model.name() + " again after the database aborted a guarded action",
+                    c -> causally(c, fresh -> changedRows(fresh, expected, false)));
+            if (changed == null) {
+                throw aborted;
+            }
+            changed.initCause(aborted);
+            throw handled(changed);
+        }
+    }
+
+    /**
+     * The selected rows that are no longer at the version shown, as a conflict carrying what they hold now, or
+     * {@code null} when every row is still current. Rows with checks off in this thread
+     * ({@code VersionedTable.disable(key)}) are not checked.
+     */
+    private BulkConflictException changedRows(Connection c, Map<Object, Long> expected, boolean lock)
+            throws SQLException {
+        List<Object> keys = new ArrayList<>(expected.keySet());
+        keys.removeIf(k -> !table.checksOn(k));
+        Map<Object, Long> versions = lock ? lockVersions(c, keys) : readVersions(c, keys);
+        List<Object> changed = new ArrayList<>();
+        for (Object k : keys) {
+            Long v = versions.get(k);
+            if (v == null || v.longValue() != expected.get(k)) {
+                changed.add(k);
+            }
+        }
+        if (changed.isEmpty()) {
+            return null;
+        }
+        // The conflict path costs one more read: the exception carries what the rows hold now.
+        Map<Object, Row> rows = readRows(c, changed);
+        List<RecordModifiedException> conflicts = new ArrayList<>(changed.size());
+        for (Object k : changed) {
+            conflicts.add(new RecordModifiedException(model.name(), k, expected.get(k), rows.get(k), Map.of(),
+                    GUARDED_ACTION));
+        }
+        return new BulkConflictException(model.name(), GUARDED_ACTION, expected.size(), conflicts);
+    }
+
+    /**
+     * Runs reads that must see every write the cluster acknowledged before them (the dialect's causal reads, on
+     * Galera {@code wsrep_sync_wait}), and restores the session's setting after.
+     */
+    private <T> T causally(Connection c, Engine.ConnectionWork<T> reads) throws SQLException {
+        List<String> on = dialect.causalReadsOn();
+        if (on.isEmpty()) {
+            return reads.run(c);
+        }
+        execute(c, on);
+        try {
+            return reads.run(c);
+        } finally {
+            try {
+                execute(c, dialect.causalReadsOff());
+            } catch (SQLException ignored) {
+                // A connection too broken to reset fails its next use; the pool then discards it.
+            }
+        }
+    }
+
+    private static void execute(Connection c, List<String> statements) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- reads
@@ -447,6 +550,14 @@ final class BulkOperations {
         Map<Object, Long> versions = new HashMap<>(keys.size() * 2);
         select(c, keys, model.key().sql() + ", " + model.version().sql(),
                 dialect.supportsSelectForUpdate() ? " FOR UPDATE" : "",
+                rs -> versions.put(table.key(rs.getObject(1)), rs.getLong(2)));
+        return versions;
+    }
+
+    /** The versions of the rows with these keys as the latest commit left them, without holding locks after. */
+    private Map<Object, Long> readVersions(Connection c, List<Object> keys) throws SQLException {
+        Map<Object, Long> versions = new HashMap<>(keys.size() * 2);
+        select(c, keys, model.key().sql() + ", " + model.version().sql(), dialect.currentReadClause(),
                 rs -> versions.put(table.key(rs.getObject(1)), rs.getLong(2)));
         return versions;
     }
@@ -553,6 +664,20 @@ final class BulkOperations {
             }
         }
 
+        /**
+         * The database rolled back the caller's whole transaction in the middle of a batch, but H2 and MariaDB
+         * Connector/J (continueBatchOnError) run the batch's remaining rows anyway, in a new transaction that the
+         * caller's commit would save: found by IsolationMatrixTest on H2 at REPEATABLE READ. Rolling that back takes
+         * nothing from the caller that the database had not already undone, and keeps "nothing saved" true.
+         */
+        void endCallersAbortedTransaction() {
+            try {
+                connection.rollback();
+            } catch (SQLException ignored) {
+                // A connection that cannot roll back cannot commit either; the abort is what the caller must see.
+            }
+        }
+
         void finish() throws SQLException {
             if (own) {
                 connection.commit();
@@ -592,6 +717,9 @@ final class BulkOperations {
                 boolean undone = tx.undoQuietly();
                 Dialect.Abort abort = dialect.abortOf(e);
                 if (abort != null) {
+                    if (!tx.own && abort.transactionRolledBack()) {
+                        tx.endCallersAbortedTransaction();
+                    }
                     throw new TransactionAbortedException(Failures.aborted(what, abort,
                             tx.own ? Failures.Scope.OWN : Failures.Scope.CALLERS), abort.transactionRolledBack(), e);
                 }

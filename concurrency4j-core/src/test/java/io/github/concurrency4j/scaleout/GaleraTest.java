@@ -15,6 +15,7 @@ import io.github.concurrency4j.Row;
 import io.github.concurrency4j.RowChange;
 import io.github.concurrency4j.VersionStrategy;
 import io.github.concurrency4j.VersionedTable;
+import io.github.concurrency4j.dialect.MariaDbDialect;
 import io.github.concurrency4j.triggers.TriggerSettings;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -133,8 +134,44 @@ class GaleraTest {
         void once(int node) throws Exception;
     }
 
+    @Test
+    void aGaleraNodeIsDetectedAtBuild() {
+        String t = counterTable(1);
+        assertThat(engine(1, "", t).dialect()).isSameAs(MariaDbDialect.GALERA);
+        assertThat(MariaDbDialect.GALERA.rowLocksAreNodeLocal()).isTrue();
+        assertThat(MariaDbDialect.INSTANCE.rowLocksAreNodeLocal()).isFalse();
+    }
+
+    @Test
+    void counterThroughRetryOnAllThreeNodesLosesNothingAndNoAbortEscapesRetry() throws Exception {
+        String t = counterTable(1);
+        Concurrency[] engines = {engine(0, "", t), engine(1, "", t), engine(2, "", t)};
+        // Twelve writers on one row: a generous attempt budget, so that only a misclassified abort escapes.
+        RetryPolicy policy = RetryPolicy.custom().maxAttempts(200).initialDelayMillis(1).maxDelayMillis(20).build();
+        AtomicLong acknowledged = new AtomicLong();
+        List<Throwable> escaped = Collections.synchronizedList(new ArrayList<>());
+
+        onEveryNode(4, node -> {
+            VersionedTable counters = engines[node].table(t);
+            try {
+                engines[node].retry(policy, () -> {
+                    Row row = counters.find(1).orElseThrow();
+                    counters.update(1, row.version(), Map.of("hits", hits(row) + 1));
+                });
+                acknowledged.incrementAndGet();
+            } catch (ConcurrencyException e) {
+                escaped.add(e);
+            }
+        });
+
+        assertThat(acknowledged.get()).as("increments acknowledged").isPositive();
+        assertThat(hitsAfterSync(t).get(1L)).as("stored hits == acknowledged increments").isEqualTo(acknowledged.get());
+        assertThat(escaped).as("exceptions that escaped retry (first: %s)",
+                escaped.isEmpty() ? "none" : escaped.get(0)).isEmpty();
+    }
+
     @ParameterizedTest(name = "{0}, useBulkStmts={1}")
-    @CsvSource({"SKIP_CONFLICTS, false", "ABORT_ALL, false"})
+    @CsvSource({"SKIP_CONFLICTS, false", "SKIP_CONFLICTS, true", "ABORT_ALL, false", "ABORT_ALL, true"})
     void updateAllFromThreeNodesStoresExactlyWhatItReportsSaved(BulkPolicy policy, boolean bulkStmts)
             throws Exception {
         int rows = 10;
@@ -263,6 +300,66 @@ class GaleraTest {
         assertThat(gone).as("rows gone == rows reported deleted").isEqualTo(reportedDeleted);
         assertThat(mismatches).as("surviving rows whose hits differ from the acknowledged increments").isEmpty();
         assertThat(fakeConflicts).as("conflicts reported for a row still at the version read").isEmpty();
+    }
+
+    @Test
+    void guardRightAfterASaveOnAnotherNodeNeverPassesOnTheStaleRow() {
+        String t = counterTable(1);
+        VersionedTable onNode0 = engine(0, "", t).table(t);
+        VersionedTable onNode1 = engine(1, "", t).table(t);
+        int passedOnStale = 0;
+        List<String> wrongOutcomes = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            Row seen = onNode0.find(1).orElseThrow();
+            onNode1.update(1, seen.version(), Map.of("hits", hits(seen) + 1));
+            Throwable outcome = catchThrowable(() -> onNode0.guard(List.of(seen.identity()), c -> {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + t + " SET status = 'shipped' WHERE id = 1")) {
+                    return ps.executeUpdate();
+                }
+            }));
+            if (outcome == null) {
+                passedOnStale++;
+            } else if (!(outcome instanceof BulkConflictException b && b.keys().equals(Set.of(1L)))) {
+                wrongOutcomes.add(outcome.toString());
+            }
+        }
+        assertThat(passedOnStale).as("guards that passed on a row another node had already changed").isZero();
+        assertThat(wrongOutcomes).as("refusals that were not a BulkConflictException naming row 1").isEmpty();
+    }
+
+    @Test
+    void aCrossNodeChangeDuringTheGuardedActionIsABulkConflictNamingThatRow() throws Exception {
+        String t = counterTable(3);
+        VersionedTable onNode0 = engine(0, "", t).table(t);
+        VersionedTable onNode1 = engine(1, "", t).table(t);
+        List<Identity> selected = List.of(onNode0.find(1L).orElseThrow().identity(),
+                onNode0.find(2L).orElseThrow().identity(), onNode0.find(3L).orElseThrow().identity());
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            Throwable outcome = catchThrowable(() -> onNode0.guard(selected, c -> {
+                // Node 1 does not see node 0's "locks": its save of row 2 commits while the action runs.
+                try {
+                    other.submit(() -> onNode1.update(2L, 1L, Map.of("hits", 100))).get(20, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException("node 1's save failed", e);
+                }
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + t + " SET status = 'shipped'")) {
+                    return ps.executeUpdate();
+                }
+            }));
+            assertThat(outcome).isInstanceOf(BulkConflictException.class);
+            assertThat(((BulkConflictException) outcome).keys()).containsExactly(2L);
+        } finally {
+            other.shutdownNow();
+        }
+        try (Connection c = galera.raw(2); Statement s = c.createStatement()) {
+            s.execute("SET SESSION wsrep_sync_wait = 1");
+            try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + t + " WHERE status = 'shipped'")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("rows the refused action shipped").isZero();
+            }
+        }
+        assertThat(hitsAfterSync(t).get(2L)).isEqualTo(100L);
     }
 
     @Test

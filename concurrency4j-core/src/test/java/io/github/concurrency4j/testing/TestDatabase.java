@@ -126,6 +126,35 @@ public final class TestDatabase {
         return user == null ? DriverManager.getConnection(url) : DriverManager.getConnection(url, user, password);
     }
 
+    /**
+     * The isolation levels this database really has. SQLite runs every transaction serializably (one writer at a
+     * time, readers on a snapshot), so it has one.
+     */
+    public List<Isolation> isolationLevels() {
+        return name.equals("sqlite") ? List.of(Isolation.SERIALIZABLE) : List.of(Isolation.values());
+    }
+
+    /**
+     * A new connection outside the pool whose lock waits end after about two seconds, so that a test interleaving
+     * several connections from one thread cannot hang on the server's default (MariaDB: 50 s, SQLite here: 30 s).
+     */
+    public Connection rawConnectionWithShortLockWaits() throws SQLException {
+        Connection c = rawConnection();
+        String sql = switch (name) {
+            case "mariadb" -> "SET SESSION innodb_lock_wait_timeout = 2";
+            case "postgresql" -> "SET lock_timeout = '2s'";
+            case "h2" -> "SET LOCK_TIMEOUT 2000";
+            default -> "PRAGMA busy_timeout = 2000";
+        };
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
     /** The type of a key column the test gives values to. */
     public String keyType() {
         return keyType;
