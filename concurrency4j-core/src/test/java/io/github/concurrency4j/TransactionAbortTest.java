@@ -69,6 +69,30 @@ class TransactionAbortTest {
     }
 
     @AllDatabases
+    void aSnapshotIsolationConflictOnMariaDbIsAnAbortAndNothingOfItIsSaved(TestDatabase db) throws Exception {
+        Assumptions.assumeTrue(db.name().equals("mariadb"), "innodb_snapshot_isolation is a MariaDB setting");
+        String t = Fixtures.productTable(db);
+        VersionedTable products = products(db, t);
+
+        try (Connection a = db.rawConnection()) {
+            exec(a, "SET SESSION innodb_snapshot_isolation = ON");
+            a.setAutoCommit(false);
+            a.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            Row seen = products.using(a).find(1).orElseThrow();
+            products.update(1, seen.version(), Map.of("name", "competitor"));
+
+            Throwable e = catchThrowable(() -> products.using(a).update(1, seen.version(), Map.of("price", 99)));
+            a.rollback();
+
+            assertThat(e).isInstanceOf(TransactionAbortedException.class).hasMessageContaining("snapshot");
+            assertThat(((TransactionAbortedException) e).vendorCode()).isEqualTo(1020);
+            assertThat(((TransactionAbortedException) e).transactionRolledBack()).isTrue();
+        }
+        assertThat(db.queryLong("SELECT price FROM " + t + " WHERE id = 1")).isEqualTo(10);
+        assertThat(db.queryValue("SELECT name FROM " + t + " WHERE id = 1")).isEqualTo("competitor");
+    }
+
+    @AllDatabases
     void retryRunsAnAbortedTransactionAgainAndItsSecondAttemptIsSaved(TestDatabase db) throws Exception {
         Assumptions.assumeTrue(db.name().equals("postgresql"), "PostgreSQL reports 40001 at REPEATABLE READ");
         String t = Fixtures.productTable(db);

@@ -62,6 +62,13 @@ final class ConnectionOptions {
         }
     }
 
+    /** The password a password file holds: its first line, without the line end. */
+    static String firstLine(String content) {
+        int end = content.indexOf('\n');
+        String line = end < 0 ? content : content.substring(0, end);
+        return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+    }
+
     private String password() {
         if (password == null) {
             return null;
@@ -74,10 +81,7 @@ final class ConnectionOptions {
             return v;
         }
         try {
-            String content = Files.readString(password.file, StandardCharsets.UTF_8);
-            int end = content.indexOf('\n');
-            String line = end < 0 ? content : content.substring(0, end);
-            return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+            return firstLine(Files.readString(password.file, StandardCharsets.UTF_8));
         } catch (NoSuchFileException e) {
             throw new CliException("Cannot read the password file " + password.file + " (--password-file): "
                     + "no such file.", e);

@@ -30,8 +30,8 @@ final class Failures {
         return nl < 0 ? line : line.substring(0, nl).strip();
     }
 
-    /** The URL with any password parameter blanked, fit to print. */
+    /** The URL with every password it holds masked, fit to print (see {@link Redaction}). */
     static String redact(String url) {
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+        return Redaction.ofPatterns().apply(url);
     }
 }

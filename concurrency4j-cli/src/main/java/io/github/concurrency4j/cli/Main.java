@@ -1,6 +1,7 @@
 package io.github.concurrency4j.cli;
 
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,6 +16,11 @@ public final class Main implements Runnable {
     public static final int EXIT_MISSING = 1;
     /** Bad usage, or the database could not be reached or refused. */
     public static final int EXIT_ERROR = 2;
+    /**
+     * {@code check} found every trigger, but could not prove that one of them bumps the version: its table has no
+     * row (or no primary key) for the probe UPDATE.
+     */
+    public static final int EXIT_UNPROVEN = 3;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -24,8 +30,26 @@ public final class Main implements Runnable {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
-    /** Runs the command, writing to the given streams, and returns the exit code. */
+    /**
+     * Runs the command, writing to the given streams, and returns the exit code. Nothing is written before the
+     * command ends: everything it printed goes through {@link Redaction} first, stack traces included, so that no
+     * password of the URL, the password variable or the password file is ever shown.
+     */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        StringWriter outText = new StringWriter();
+        StringWriter errText = new StringWriter();
+        try {
+            return execute(args, new PrintWriter(outText, true), new PrintWriter(errText, true));
+        } finally {
+            Redaction redaction = Redaction.ofArguments(args);
+            out.print(redaction.apply(outText.toString()));
+            out.flush();
+            err.print(redaction.apply(errText.toString()));
+            err.flush();
+        }
+    }
+
+    private static int execute(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);

@@ -2,6 +2,7 @@ package io.github.concurrency4j.cli;
 
 import io.github.concurrency4j.ConnectionSource;
 import io.github.concurrency4j.triggers.TriggerManager;
+import io.github.concurrency4j.triggers.TriggerProof;
 import io.github.concurrency4j.triggers.TriggerTarget;
 import io.github.concurrency4j.triggers.VersionTrigger;
 import java.io.PrintWriter;
@@ -22,8 +23,9 @@ import picocli.CommandLine.Option;
         subcommands = {TriggersCommand.ListTriggers.class, TriggersCommand.Create.class, TriggersCommand.Drop.class,
                 TriggersCommand.Check.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:done", "1:check found a table without its trigger",
-                "2:usage error, or the database could not be reached or refused"})
+        exitCodeList = {"0:done", "1:check found a table without a working trigger",
+                "2:usage error, or the database could not be reached or refused",
+                "3:check found every trigger but could not prove one works (empty table, no primary key)"})
 final class TriggersCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -159,24 +161,64 @@ final class TriggersCommand implements Runnable {
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,
-            description = "Check that each table has its version trigger; exit code 1 when one is missing.")
+            description = {"Check that each table has its version trigger, and prove that it bumps the version:",
+                    "a probe UPDATE of one row (setting its key to itself) inside a transaction that is rolled back.",
+                    "Exit code 1 when a trigger is missing or leaves the version as it was; 3 when a trigger is there",
+                    "but cannot be proved (empty table, no primary key); 0 when every one is proved."},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:every trigger is there and bumps the version",
+                    "1:a trigger is missing, or an UPDATE leaves the version as it was",
+                    "2:usage error, or the database could not be reached or refused",
+                    "3:every trigger is there, but one could not be proved (no row, no primary key)"})
     static final class Check extends WithTables {
+        @Option(names = "--no-probe",
+                description = "Only look for the triggers; run no UPDATE (for a user who may not write).")
+        boolean noProbe;
+
         @Override
         int run(TriggerManager triggers, List<TriggerTarget> targets, PrintWriter out) {
             List<TriggerTarget> missing = triggers.check(targets);
             List<VersionTrigger> present = triggers.list();
+            int exit = Main.EXIT_OK;
             for (TriggerTarget t : targets) {
                 if (missing.contains(t)) {
-                    out.println("missing  " + describe(t) + ": create it with: concurrency4j triggers create --url "
-                            + Failures.redact(connection.url) + (connection.user == null ? "" : " --user " + connection.user)
-                            + " --table " + t.table() + ":" + t.versionColumn());
-                } else {
-                    String name = present.stream().filter(p -> p.versions(t.table(), t.versionColumn()))
-                            .map(VersionTrigger::name).findFirst().orElse("?");
-                    out.println("ok       " + describe(t) + ": " + name);
+                    out.println("missing  " + describe(t) + ": create it with: " + command("create", t));
+                    exit = Main.EXIT_MISSING;
+                    continue;
+                }
+                String name = present.stream().filter(p -> p.versions(t.table(), t.versionColumn()))
+                        .map(VersionTrigger::name).findFirst().orElse("?");
+                if (noProbe) {
+                    out.println("ok       " + describe(t) + ": " + name + " (found; not probed: --no-probe)");
+                    continue;
+                }
+                TriggerProof proof = triggers.prove(t);
+                switch (proof) {
+                    case BUMPS_VERSION -> out.println("ok       " + describe(t) + ": " + name
+                            + " bumps the version (probe UPDATE rolled back)");
+                    case VERSION_UNCHANGED -> {
+                        out.println("broken   " + describe(t) + ": " + name + " is there, but an UPDATE leaves the"
+                                + " version as it was (probe rolled back); replace it with: "
+                                + command("drop", t.withTriggerName(name)) + " && " + command("create", t));
+                        exit = Main.EXIT_MISSING;
+                    }
+                    case NO_ROW, NO_PRIMARY_KEY -> {
+                        out.println("unproven " + describe(t) + ": " + name + " is there; cannot prove: "
+                                + (proof == TriggerProof.NO_ROW ? "no row (the table is empty): check again when it"
+                                        + " has one" : "no primary key to pick out one row for the probe UPDATE"));
+                        if (exit == Main.EXIT_OK) {
+                            exit = Main.EXIT_UNPROVEN;
+                        }
+                    }
                 }
             }
-            return missing.isEmpty() ? Main.EXIT_OK : Main.EXIT_MISSING;
+            return exit;
+        }
+
+        private String command(String verb, TriggerTarget t) {
+            return "concurrency4j triggers " + verb + " --url " + Failures.redact(connection.url)
+                    + (connection.user == null ? "" : " --user " + connection.user) + " --table " + t.table() + ":"
+                    + t.versionColumn() + (t.customName().isPresent() ? " --trigger " + t.customName().get() : "");
         }
     }
 }

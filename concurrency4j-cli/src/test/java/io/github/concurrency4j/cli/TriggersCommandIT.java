@@ -163,7 +163,8 @@ class TriggersCommandIT {
             assertThat(triggers(db, "create", "--table", t).out()).contains("exists   " + name);
             assertThat(triggers(db, "list", "--table", t).out()).contains(name);
             assertThat(externalUpdateAndReadVersion(db, t)).isEqualTo(2);
-            assertThat(triggers(db, "drop", "--table", t).out()).contains("dropped  " + name);
+            Run dropped = triggers(db, "drop", "--table", t);
+            assertThat(dropped.out()).as(dropped.err()).contains("dropped  " + name);
         } finally {
             db.execute("DROP TABLE IF EXISTS " + t);
         }

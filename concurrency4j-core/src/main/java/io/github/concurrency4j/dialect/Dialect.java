@@ -104,6 +104,17 @@ public abstract class Dialect {
     }
 
     /**
+     * Whether an UPDATE wrapped to return values ({@link #updateReturning}) changes nothing when it fails. H2 2.3's
+     * {@code SELECT ... FROM FINAL TABLE (UPDATE ...)} that fails on a constraint (UNIQUE, CHECK, NOT NULL, foreign
+     * key) deletes the row it was updating, in auto-commit and in an open transaction alike. Where this is false the
+     * engine runs that statement in a transaction of its own, or under a savepoint in the caller's, and undoes it on
+     * failure.
+     */
+    public boolean failedUpdateReturningChangesNothing() {
+        return true;
+    }
+
+    /**
      * What to append to a {@code SELECT} so that it reads the latest committed row rather than the transaction's
      * snapshot, where the two can differ after an UPDATE in the same transaction. An UPDATE in InnoDB reads the
      * latest committed row, while a plain SELECT at REPEATABLE READ reads the snapshot: only a locking read sees what
@@ -138,9 +149,24 @@ public abstract class Dialect {
         return List.of();
     }
 
-    /** Quotes an identifier that has already been validated (letters, digits, underscores). */
+    /**
+     * Quotes an identifier, doubling the quote character inside it: a name read from the schema of a table the
+     * application does not own may hold any character, and must stay one identifier.
+     *
+     * @throws IllegalArgumentException for a name with a NUL character, which no supported database stores
+     */
     public String quote(String identifier) {
-        return '"' + identifier + '"';
+        return quote(identifier, '"');
+    }
+
+    /** Quotes with the given quote character, doubled inside the name. */
+    protected static String quote(String identifier, char quote) {
+        if (identifier.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("The identifier '" + identifier.replace('\0', '?') + "' holds a NUL "
+                    + "character and cannot be used in SQL.");
+        }
+        String q = String.valueOf(quote);
+        return q + identifier.replace(q, q + q) + q;
     }
 
     /**

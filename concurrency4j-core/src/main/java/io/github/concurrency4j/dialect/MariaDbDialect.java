@@ -77,7 +77,7 @@ public final class MariaDbDialect extends Dialect {
 
     @Override
     public String quote(String identifier) {
-        return '`' + identifier + '`';
+        return quote(identifier, '`');
     }
 
     @Override

@@ -121,9 +121,12 @@ final class BulkOperations {
             requireUnique(seen, k, i, "updateAll", "merge them into one RowChange per row");
             TableEngine.ChangeSet cs = table.changeSet(k, rc.changes());
             boolean check = table.checking(k, rc.expectedVersion());
+            TableEngine.UpdatePlan plan = table.plan(cs, check, bump);
+            if (check && plan.mayIncrement && rc.expectedVersion() == Long.MAX_VALUE) {
+                throw table.versionOverflow(k);
+            }
             // Distinct timestamps within one batch keep timestamp versions unique across rows.
-            items.add(new Item(k, check, check ? rc.expectedVersion() : 0L, table.plan(cs, check, bump), cs.values(),
-                    rc.changes(), now + i));
+            items.add(new Item(k, check, check ? rc.expectedVersion() : 0L, plan, cs.values(), rc.changes(), now + i));
         }
         return items.isEmpty() ? new BulkResult(model.name(), List.of(), List.of()) : run(Op.UPDATE, items, policy);
     }
@@ -225,6 +228,9 @@ final class BulkOperations {
                 if (!it.check && current == null) {
                     throw new RowNotFoundException(model.name(), it.key);
                 }
+                if (!it.check && it.plan.mayIncrement && current.version() == Long.MAX_VALUE) {
+                    throw table.versionOverflow(it.key);
+                }
                 if (!it.check || (current != null && current.version() == it.expected)) {
                     if (!dialect.updateCountMayOmitUnchangedRows() && it.check) {
                         // The count is the rows matched: 0 is a conflict even when the row reads as expected now.
@@ -270,6 +276,8 @@ final class BulkOperations {
                 }
                 // An unchecked delete of a row that is already gone: nothing to do, as for a single delete.
                 skipped.add(it.key);
+            } else if (op == Op.UPDATE && it.plan.mayIncrement && current.version() == Long.MAX_VALUE) {
+                throw table.versionOverflow(it.key);
             }
         }
         if (!conflicts.isEmpty() && policy == BulkPolicy.ABORT_ALL) {

@@ -7,6 +7,8 @@ import io.github.concurrency4j.StatementFailedException;
 import io.github.concurrency4j.dialect.Dialect;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Savepoint;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -138,6 +140,35 @@ public final class Engine {
 
     private static String describe(String action, Object key) {
         return key == null ? action : action + " " + key;
+    }
+
+    /**
+     * Runs one statement's work so that its failure undoes all it did, for a database whose failed statement can
+     * leave changes behind: in a transaction of its own in auto-commit mode, else under a savepoint in the caller's
+     * transaction, rolled back to on failure. The caller's transaction stays open either way.
+     */
+    public static <T> T undoneOnFailure(Connection c, ConnectionWork<T> work) throws SQLException {
+        if (c.getAutoCommit()) {
+            return inTransaction(c, work);
+        }
+        Savepoint savepoint = c.setSavepoint();
+        T result;
+        try {
+            result = work.run(c);
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback(savepoint);
+            } catch (SQLException undo) {
+                e.addSuppressed(undo);
+            }
+            throw e;
+        }
+        try {
+            c.releaseSavepoint(savepoint);
+        } catch (SQLFeatureNotSupportedException ignored) {
+            // The savepoint then lives until the caller's transaction ends, which is harmless.
+        }
+        return result;
     }
 
     /**

@@ -38,7 +38,7 @@ final class RowOperations {
             return;
         }
         TableModel m = model;
-        Engine.withConnection(table.connections(), CHECK + " " + m.name(), key, c -> {
+        table.engine().write(table.connections(), CHECK + " " + m.name(), key, c -> {
             boolean callersTransaction = !c.getAutoCommit();
             if (exclusive && !callersTransaction) {
                 throw new IllegalStateException("checkAndLock(" + k + ", " + expected + ") on " + m.name()
@@ -126,7 +126,7 @@ final class RowOperations {
         }
         sql.append(model.version().sql()).append(") VALUES (").append("?, ".repeat(cols.size())).append("?)");
         Object restoredKey = key;
-        return Engine.withConnection(table.connections(), "restore " + model.name(), key, c -> {
+        return table.engine().write(table.connections(), "restore " + model.name(), key, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
                 int i = 1;
                 for (int n = 0; n < cols.size(); n++) {

@@ -287,6 +287,9 @@ public final class TableEngine implements VersionedTable {
         UpdatePlan plan = plan(cs, check, bump);
         long expected = check ? expectedVersion : 0L;
         long now = model.strategy().kind() == VersionStrategy.Kind.TIMESTAMP ? engine.nowMicros() : 0L;
+        if (check && plan.mayIncrement && expected == Long.MAX_VALUE) {
+            throw versionOverflow(k);
+        }
         long known = plan.knownVersion(expected, now);
         return engine.write(connections, updateAction, key, c -> {
             switch (plan.readBack) {
@@ -298,16 +301,19 @@ public final class TableEngine implements VersionedTable {
                         }
                     }
                     return afterNoMatch(c, plan, vals, k, check, expected, now, changes);
-                case RETURNED:
-                    try (PreparedStatement ps = c.prepareStatement(plan.sql)) {
-                        bindUpdate(ps, plan, vals, k, expected, now);
-                        try (ResultSet rs = ps.executeQuery()) {
-                            if (rs.next()) {
-                                return rs.getLong(1);
+                case RETURNED: {
+                    Engine.ConnectionWork<Long> returning = tx -> {
+                        try (PreparedStatement ps = tx.prepareStatement(plan.sql)) {
+                            bindUpdate(ps, plan, vals, k, expected, now);
+                            try (ResultSet rs = ps.executeQuery()) {
+                                return rs.next() ? rs.getLong(1) : null;
                             }
                         }
-                    }
-                    return afterNoMatch(c, plan, vals, k, check, expected, now, changes);
+                    };
+                    Long returned = engine.dialect().failedUpdateReturningChangesNothing() ? returning.run(c)
+                            : Engine.undoneOnFailure(c, returning);
+                    return returned != null ? returned : afterNoMatch(c, plan, vals, k, check, expected, now, changes);
+                }
                 default:
                     return Engine.inTransaction(c, tx -> {
                         try (PreparedStatement ps = tx.prepareStatement(plan.sql)) {
@@ -417,12 +423,21 @@ public final class TableEngine implements VersionedTable {
                               long now, Map<String, ?> changes) throws SQLException {
         if (!engine.dialect().updateCountMayOmitUnchangedRows()) {
             if (!check) {
+                // An unchecked increment also skips a row at the largest version: tell that apart from a missing row.
+                Row current = plan.mayIncrement ? readCurrentRow(c, key) : null;
+                if (current != null && current.version() == Long.MAX_VALUE) {
+                    throw versionOverflow(key);
+                }
                 throw new RowNotFoundException(model.name(), key);
             }
             throw conflict(key, expected, readCurrentRow(c, key), changes, "update");
         }
         return Engine.inTransaction(c, tx -> {
             Row current = readCurrentRow(tx, key);
+            if (current != null && plan.mayIncrement && current.version() == Long.MAX_VALUE
+                    && (!check || expected == Long.MAX_VALUE)) {
+                throw versionOverflow(key);
+            }
             if (current == null && !check) {
                 throw new RowNotFoundException(model.name(), key);
             }
@@ -438,6 +453,16 @@ public final class TableEngine implements VersionedTable {
             }
             return plan.readBack == ReadBack.KNOWN ? plan.knownVersion(expected, now) : readVersion(tx, plan, key);
         });
+    }
+
+    /**
+     * The error of a write that would bump a version past {@link Long#MAX_VALUE}, where it would wrap to a negative
+     * number (or, on SQLite, turn into a floating-point value): refused before anything is written.
+     */
+    IllegalStateException versionOverflow(Object key) {
+        return new IllegalStateException("Row " + key + " of " + model.name() + " is at version " + Long.MAX_VALUE
+                + ", the largest a version can hold, so a write that bumps it cannot be checked against later ones."
+                + " Nothing was written. Renumber the versions of this row (for example to 1) while no one edits it.");
     }
 
     /** The exception a refused write throws, after the conflict handler has seen it. */
@@ -657,15 +682,20 @@ public final class TableEngine implements VersionedTable {
             sql.append(model.key().sql()).append(" = ").append(model.key().sql());
         }
         sql.append(" WHERE ").append(model.key().sql()).append(" = ?");
+        boolean mayIncrement = kind == VersionStrategy.Kind.TRIGGER || versionSet != null;
         if (key.check) {
             sql.append(" AND ").append(v.sql()).append(" = ?");
+        } else if (mayIncrement) {
+            // An unchecked increment computes the version in SQL: leave a row at the largest version alone, so the
+            // count of 0 leads to the overflow error rather than a wrapped or floating-point version.
+            sql.append(" AND ").append(v.sql()).append(" < ").append(Long.MAX_VALUE);
         }
         String update = sql.toString();
         String readVersion = "SELECT " + v.sql() + " FROM " + model.sqlName() + " WHERE " + model.key().sql() + " = ?"
                 + d.currentReadClause();
         String finalSql = readBack == ReadBack.RETURNED ? d.updateReturning(update, v.sql()) : update;
         return new UpdatePlan(finalSql, update, readVersion, readBack, params, next, set,
-                trackedChanged.stream().mapToInt(Integer::intValue).toArray(), key.check);
+                trackedChanged.stream().mapToInt(Integer::intValue).toArray(), key.check, mayIncrement);
     }
 
     private record PlanKey(BitSet columns, boolean check, boolean bump) {
@@ -691,9 +721,12 @@ public final class TableEngine implements VersionedTable {
         final int[] set;
         final int[] tracked;
         final boolean check;
+        /** Whether the statement (or the trigger) may raise the version: refused for a row at the largest one. */
+        final boolean mayIncrement;
 
         UpdatePlan(String sql, String updateSql, String readVersionSql, ReadBack readBack,
-                   VersionParams versionParams, NextVersion next, int[] set, int[] tracked, boolean check) {
+                   VersionParams versionParams, NextVersion next, int[] set, int[] tracked, boolean check,
+                   boolean mayIncrement) {
             this.sql = sql;
             this.updateSql = updateSql;
             this.readVersionSql = readVersionSql;
@@ -703,6 +736,7 @@ public final class TableEngine implements VersionedTable {
             this.set = set;
             this.tracked = tracked;
             this.check = check;
+            this.mayIncrement = mayIncrement;
         }
 
         long knownVersion(long expected, long now) {

@@ -1,31 +1,45 @@
 package io.github.concurrency4j.token;
 
 import io.github.concurrency4j.Identity;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A token that passed verification: the row it names, the version the client saw, and which fields' original
- * values it can vouch for. Obtained from {@link VersionTokens#verify(String, String, Object)}.
+ * values it can vouch for. Obtained from {@link VersionTokens#verify(String, TokenPurpose, String, Object)}.
  */
 public final class VerifiedToken {
     private final VersionTokens tokens;
-    private final SecretKeySpec secret;
+    private final VersionTokens.DigestKey secret;
+    private final TokenPurpose purpose;
+    private final Instant issuedAt;
     private final String table;
     private final String key;
     private final long version;
     private final Map<String, byte[]> digests;
 
-    VerifiedToken(VersionTokens tokens, SecretKeySpec secret, String table, String key, long version,
-                  Map<String, byte[]> digests) {
+    VerifiedToken(VersionTokens tokens, VersionTokens.DigestKey secret, TokenPurpose purpose, Instant issuedAt,
+                  String table, String key, long version, Map<String, byte[]> digests) {
         this.tokens = tokens;
         this.secret = secret;
+        this.purpose = purpose;
+        this.issuedAt = issuedAt;
         this.table = table;
         this.key = key;
         this.version = version;
         this.digests = digests;
+    }
+
+    /** What the token was issued for. */
+    public TokenPurpose purpose() {
+        return purpose;
+    }
+
+    /** When the token was signed, to the second. */
+    public Instant issuedAt() {
+        return issuedAt;
     }
 
     /** The table the token was issued for, in lower case. */
@@ -67,7 +81,7 @@ public final class VerifiedToken {
 
     @Override
     public String toString() {
-        return "VerifiedToken[table=" + table + ", key=" + key + ", version=" + version + ", fields="
+        return "VerifiedToken[purpose=" + purpose + ", table=" + table + ", key=" + key + ", version=" + version + ", fields="
                 + digests.keySet() + "]";
     }
 }

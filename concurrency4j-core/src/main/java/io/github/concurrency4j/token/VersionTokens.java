@@ -1,14 +1,17 @@
 package io.github.concurrency4j.token;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -18,25 +21,33 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import java.util.Optional;
 
 /**
- * Issues and verifies signed version tokens. A token binds (table, key, version) under an HMAC-SHA256 signature;
- * it may also carry signed digests of the original values of the fields a form showed, which lets a conflicting
- * save tell which fields changed on each side (see {@link VerifiedToken#isOriginal(String, Object)}).
+ * Issues and verifies signed version tokens. A token binds (purpose, table, key, version, time of issue) under an
+ * HMAC-SHA256 signature; it may also carry signed digests of the original values of the fields a form showed, which
+ * lets a conflicting save tell which fields changed on each side (see {@link VerifiedToken#isOriginal(String,
+ * Object)}).
  *
  * <pre>{@code
- * VersionTokens tokens = VersionTokens.of(List.of(currentSecret, previousSecret));
+ * VersionTokens tokens = VersionTokens.of(List.of(currentSecret, previousSecret)).withMaxAge(Duration.ofHours(8));
  * String token = tokens.sign("product", 42, row.version(), Map.of("name", row.get("name")));
  * // ... the token travels in a hidden form field and comes back ...
  * VerifiedToken verified = tokens.verify(submitted, "product", 42);   // throws InvalidTokenException
  * products.update(42, verified.version(), changes);
  * }</pre>
  *
+ * <p>A token is verified for one {@link TokenPurpose}: {@link #sign(String, Object, long, Map)} and
+ * {@link #verify(String, String, Object)} are the edit form's; a delete form, a grid row and a bulk selection name
+ * their purpose. A token for another purpose, table or row is refused; a token for an older version of the same
+ * row verifies, and the write it carries is then refused as stale by the version check.
+ *
  * <p>Secrets rotate: tokens are signed with the first secret and accepted when any secret verifies them, so a new
  * secret is put first and the old one kept until the forms signed with it have expired. Tokens are compact and
- * URL-safe ({@code [A-Za-z0-9_.-]}); signatures are compared in constant time. Thread-safe and immutable.
+ * URL-safe ({@code [A-Za-z0-9_.-]}); signatures are compared in constant time. Tokens of concurrency4j versions
+ * before purposes were signed (format 1) are refused as expired. Where the secret lives is a {@link TokenSigner}:
+ * HMAC-SHA256 over in-memory secrets by default, or {@link #of(TokenSigner)} for a key management service or an
+ * HSM. Thread-safe and immutable.
  */
 public final class VersionTokens {
     /** The shortest secret accepted, in bytes. */
@@ -44,42 +55,39 @@ public final class VersionTokens {
     /** The length of a generated random secret, in bytes. */
     public static final int RANDOM_SECRET_BYTES = 32;
 
-    private static final String ALGORITHM = "HmacSHA256";
-    private static final String FORMAT = "1";
+    private static final String FORMAT = "2";
+    private static final String LEGACY_FORMAT = "1";
     private static final int DIGEST_BYTES = 12;
     private static final int MAX_FIELDS = 512;
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
-    private final List<SecretKeySpec> secrets;
+    private final TokenSigner signer;
+    private final Duration maxAge;
+    private final Clock clock;
 
-    private VersionTokens(List<SecretKeySpec> secrets) {
-        this.secrets = secrets;
+    private VersionTokens(TokenSigner signer, Duration maxAge, Clock clock) {
+        this.signer = signer;
+        this.maxAge = maxAge;
+        this.clock = clock;
     }
 
     /**
-     * Tokens signed with the first secret and verified with any of them.
+     * Tokens signed with the first secret and verified with any of them, without a maximum age.
      *
      * @throws IllegalArgumentException when no secret is given or one is shorter than {@value #MIN_SECRET_BYTES}
      *     bytes
      */
     public static VersionTokens of(Collection<byte[]> secrets) {
-        Objects.requireNonNull(secrets, "secrets");
-        if (secrets.isEmpty()) {
-            throw new IllegalArgumentException("At least one signing secret is needed, but none was given.");
-        }
-        List<SecretKeySpec> keys = new ArrayList<>(secrets.size());
-        int i = 0;
-        for (byte[] s : secrets) {
-            Objects.requireNonNull(s, "secret");
-            if (s.length < MIN_SECRET_BYTES) {
-                throw new IllegalArgumentException("Signing secret #" + (i + 1) + " must be at least "
-                        + MIN_SECRET_BYTES + " bytes long, but was " + s.length + " bytes.");
-            }
-            keys.add(new SecretKeySpec(s.clone(), ALGORITHM));
-            i++;
-        }
-        return new VersionTokens(List.copyOf(keys));
+        return new VersionTokens(HmacSha256Signer.of(secrets), null, Clock.systemUTC());
+    }
+
+    /**
+     * Tokens signed and verified by {@code signer}, such as one backed by a key management service, without a
+     * maximum age. See {@link TokenSigner} for what field digests need of it.
+     */
+    public static VersionTokens of(TokenSigner signer) {
+        return new VersionTokens(Objects.requireNonNull(signer, "signer"), null, Clock.systemUTC());
     }
 
     /**
@@ -107,18 +115,53 @@ public final class VersionTokens {
         return of(List.of(secret));
     }
 
-    /** A token for (table, key, version), without field digests. */
+    /**
+     * These tokens, refused as {@linkplain InvalidTokenException.Reason#EXPIRED expired} once older than
+     * {@code maxAge} (counted from signing, to the second); {@code null} for no limit.
+     *
+     * @throws IllegalArgumentException when {@code maxAge} is shorter than one second
+     */
+    public VersionTokens withMaxAge(Duration maxAge) {
+        if (maxAge != null && maxAge.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("The maximum token age must be at least 1 second, but was " + maxAge
+                    + ".");
+        }
+        return new VersionTokens(signer, maxAge, clock);
+    }
+
+    /** These tokens, reading the time of signing and verifying from {@code clock}. */
+    public VersionTokens withClock(Clock clock) {
+        return new VersionTokens(signer, maxAge, Objects.requireNonNull(clock, "clock"));
+    }
+
+    /** The maximum age of a token, if there is one. */
+    public Optional<Duration> maxAge() {
+        return Optional.ofNullable(maxAge);
+    }
+
+    /** An edit form's token for (table, key, version), without field digests. */
     public String sign(String table, Object key, long version) {
-        return sign(table, key, version, Map.of());
+        return sign(TokenPurpose.EDIT, table, key, version, Map.of());
     }
 
     /**
-     * A token for (table, key, version) that also carries signed digests of the original values of these fields
-     * (the fields a form shows). The values themselves are not in the token, only keyed digests of them.
+     * An edit form's token for (table, key, version) that also carries signed digests of the original values of
+     * these fields (the fields the form shows). The values themselves are not in the token, only keyed digests.
      *
      * @param originalValues the fields' values as they were read, by field name; {@code null} values are allowed
      */
     public String sign(String table, Object key, long version, Map<String, ?> originalValues) {
+        return sign(TokenPurpose.EDIT, table, key, version, originalValues);
+    }
+
+    /**
+     * A token for (table, key, version), valid only for {@code purpose}, carrying signed digests of the original
+     * values of these fields.
+     *
+     * @param originalValues the fields' values as they were read, by field name; {@code null} values are allowed
+     */
+    public String sign(TokenPurpose purpose, String table, Object key, long version, Map<String, ?> originalValues) {
+        Objects.requireNonNull(purpose, "purpose");
         Objects.requireNonNull(table, "table");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(originalValues, "originalValues");
@@ -126,11 +169,13 @@ public final class VersionTokens {
             throw new IllegalArgumentException("A token carries at most " + MAX_FIELDS + " field digests, but "
                     + originalValues.size() + " fields were given.");
         }
-        SecretKeySpec secret = secrets.get(0);
+        DigestKey secret = digestKeyForSigning();
         String t = table.toLowerCase(Locale.ROOT);
         String k = canonical(key);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(purpose.code());
+            out.writeLong(clock.instant().getEpochSecond());
             out.writeUTF(t);
             out.writeUTF(k);
             out.writeLong(version);
@@ -143,47 +188,80 @@ public final class VersionTokens {
             throw new IllegalStateException("Cannot happen: writing to memory", e);
         }
         byte[] payload = bytes.toByteArray();
-        return FORMAT + "." + ENCODER.encodeToString(payload) + "." + ENCODER.encodeToString(mac(secret, payload));
+        return FORMAT + "." + ENCODER.encodeToString(payload) + "." + ENCODER.encodeToString(signer.sign(payload));
     }
 
     /**
-     * Verifies a token submitted for a known row.
+     * Verifies an edit form's token submitted for a known row.
      *
      * @param token the submitted token; {@code null} or blank counts as missing
      * @param table the table the write is for
      * @param key the key of the row the write is for (compared as text: {@code 42L} and {@code "42"} are the same)
      * @return the verified token, carrying the version to pass as the expected version
-     * @throws InvalidTokenException when the token is missing, malformed, forged or issued for another record
+     * @throws InvalidTokenException when the token is missing, malformed, forged, issued for another record or
+     *     purpose, or expired
      */
     public VerifiedToken verify(String token, String table, Object key) {
+        return verify(token, TokenPurpose.EDIT, table, key);
+    }
+
+    /**
+     * Verifies a token submitted for a known row and a purpose.
+     *
+     * @param token the submitted token; {@code null} or blank counts as missing
+     * @param purpose what the token must have been issued for
+     * @param table the table the write is for
+     * @param key the key of the row the write is for (compared as text: {@code 42L} and {@code "42"} are the same)
+     * @return the verified token, carrying the version to pass as the expected version
+     * @throws InvalidTokenException when the token is missing, malformed, forged, issued for another record or
+     *     purpose, or expired
+     */
+    public VerifiedToken verify(String token, TokenPurpose purpose, String table, Object key) {
+        Objects.requireNonNull(purpose, "purpose");
         Objects.requireNonNull(table, "table");
         Objects.requireNonNull(key, "key");
         if (token == null || token.isBlank()) {
             throw InvalidTokenException.missing(table, key);
         }
         VerifiedToken v = verify(token);
+        if (v.purpose() != purpose) {
+            throw InvalidTokenException.otherPurpose(purpose, v.purpose(), table, key);
+        }
         if (!v.table().equals(table.toLowerCase(Locale.ROOT)) || !v.key().equals(canonical(key))) {
             throw InvalidTokenException.otherRecord(table, key);
         }
+        checkAge(v);
         return v;
     }
 
     /**
-     * Verifies a token whose row is named by the token itself, such as a checkbox of a bulk selection, and checks
-     * that it belongs to this table.
+     * Verifies a token whose row is named by the token itself, such as a grid row's or a checkbox of a bulk
+     * selection, and checks that it was issued for this purpose and table.
      *
-     * @throws InvalidTokenException when the token is missing, malformed, forged or issued for another table
+     * @throws InvalidTokenException when the token is missing, malformed, forged, issued for another table or
+     *     purpose, or expired
      */
-    public VerifiedToken verify(String token, String table) {
+    public VerifiedToken verify(String token, TokenPurpose purpose, String table) {
+        Objects.requireNonNull(purpose, "purpose");
         Objects.requireNonNull(table, "table");
         if (token == null || token.isBlank()) {
             throw InvalidTokenException.missing(table, "(selected rows)");
         }
         VerifiedToken v = verify(token);
+        if (v.purpose() != purpose) {
+            throw InvalidTokenException.otherPurpose(purpose, v.purpose(), table, v.key());
+        }
         if (!v.table().equals(table.toLowerCase(Locale.ROOT))) {
             throw InvalidTokenException.otherRecord(table, v.key());
         }
+        checkAge(v);
         return v;
+    }
+
+    private void checkAge(VerifiedToken v) {
+        if (maxAge != null && clock.instant().getEpochSecond() - v.issuedAt().getEpochSecond() > maxAge.toSeconds()) {
+            throw InvalidTokenException.expired(maxAge);
+        }
     }
 
     private VerifiedToken verify(String token) {
@@ -191,7 +269,8 @@ public final class VersionTokens {
         if (parts.length != 3) {
             throw InvalidTokenException.malformed("expected 3 parts, found " + parts.length);
         }
-        if (!FORMAT.equals(parts[0])) {
+        boolean legacy = LEGACY_FORMAT.equals(parts[0]);
+        if (!FORMAT.equals(parts[0]) && !legacy) {
             throw InvalidTokenException.malformed("unknown format version");
         }
         byte[] payload;
@@ -202,17 +281,26 @@ public final class VersionTokens {
         } catch (IllegalArgumentException e) {
             throw InvalidTokenException.malformed("not URL-safe Base64");
         }
-        SecretKeySpec matched = null;
-        for (SecretKeySpec secret : secrets) {
-            // Every secret is tried, so the time taken does not tell which one matched.
-            if (MessageDigest.isEqual(mac(secret, payload), signature) && matched == null) {
-                matched = secret;
-            }
+        // The decoder ignores the unused low bits of a last character: only the one canonical spelling of the
+        // bytes is a token, so that no two different strings verify as the same token.
+        if (!ENCODER.encodeToString(payload).equals(parts[1]) || !ENCODER.encodeToString(signature).equals(parts[2])) {
+            throw InvalidTokenException.malformed("not canonical URL-safe Base64");
         }
+        DigestKey matched = verifiedBy(payload, signature);
         if (matched == null) {
             throw InvalidTokenException.forged();
         }
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(payload))) {
+        if (legacy) {
+            // Genuine, but signed before purposes and times were: it cannot say what it may be used for.
+            throw InvalidTokenException.issuedBeforeUpgrade();
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
+            int code = in.readUnsignedByte();
+            TokenPurpose purpose = TokenPurpose.ofCode(code);
+            if (purpose == null) {
+                throw InvalidTokenException.malformed("unknown purpose");
+            }
+            Instant issuedAt = Instant.ofEpochSecond(in.readLong());
             String table = in.readUTF();
             String key = in.readUTF();
             long version = in.readLong();
@@ -227,32 +315,44 @@ public final class VersionTokens {
             if (in.available() != 0) {
                 throw InvalidTokenException.malformed("trailing bytes");
             }
-            return new VerifiedToken(this, matched, table, key, version, digests);
-        } catch (IOException e) {
+            return new VerifiedToken(this, matched, purpose, issuedAt, table, key, version, digests);
+        } catch (IOException | java.time.DateTimeException e) {
             // Signed yet unreadable: only a token from an incompatible build can get here.
             throw InvalidTokenException.malformed("truncated payload");
         }
     }
 
-    boolean isOriginal(SecretKeySpec secret, VerifiedToken token, String field, Object value) {
+    boolean isOriginal(DigestKey key, VerifiedToken token, String field, Object value) {
         byte[] expected = token.digest(field);
         return expected != null
-                && MessageDigest.isEqual(expected, digest(secret, token.table(), token.key(), field, value));
+                && MessageDigest.isEqual(expected, digest(key, token.table(), token.key(), field, value));
     }
 
-    private static byte[] digest(SecretKeySpec secret, String table, String key, String field, Object value) {
-        String text = "field\0" + table + '\0' + key + '\0' + field + '\0' + (value == null ? "\1null" : canonical(value));
-        return Arrays.copyOf(mac(secret, text.getBytes(StandardCharsets.UTF_8)), DIGEST_BYTES);
+    /** What digests the fields of a token: the key that signs, or the key that verified the token. */
+    interface DigestKey {
+        byte[] mac(byte[] data);
     }
 
-    private static byte[] mac(SecretKeySpec secret, byte[] data) {
-        try {
-            Mac mac = Mac.getInstance(ALGORITHM);
-            mac.init(secret);
-            return mac.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is required of every Java platform", e);
+    private DigestKey digestKeyForSigning() {
+        return signer instanceof HmacSha256Signer hmac ? hmac.signingKey() : signer::sign;
+    }
+
+    private DigestKey verifiedBy(byte[] payload, byte[] signature) {
+        if (signer instanceof HmacSha256Signer hmac) {
+            return hmac.matching(payload, signature);
         }
+        return signer.verify(payload, signature) ? signer::sign : null;
+    }
+
+    private static byte[] digest(DigestKey key, String table, String rowKey, String field, Object value) {
+        String text = "field\0" + table + '\0' + rowKey + '\0' + field + '\0'
+                + (value == null ? "\1null" : canonical(value));
+        byte[] mac = key.mac(text.getBytes(StandardCharsets.UTF_8));
+        if (mac == null || mac.length < DIGEST_BYTES) {
+            throw new IllegalStateException("The token signer returned a signature of "
+                    + (mac == null ? "null" : mac.length + " bytes") + "; at least " + DIGEST_BYTES + " are needed.");
+        }
+        return Arrays.copyOf(mac, DIGEST_BYTES);
     }
 
     /**

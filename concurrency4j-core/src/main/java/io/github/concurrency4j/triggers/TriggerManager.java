@@ -7,6 +7,8 @@ import io.github.concurrency4j.dialect.Dialect;
 import io.github.concurrency4j.internal.Engine;
 import io.github.concurrency4j.internal.SchemaReader;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -223,6 +225,68 @@ public final class TriggerManager {
             }
             return missing;
         });
+    }
+
+    /**
+     * Proves that the table's trigger bumps the version: in a transaction that is always rolled back, reads one
+     * row's version, UPDATEs that row setting its key to itself (a statement that changes nothing by itself), and
+     * reads the version again. Nothing of the probe is kept, whatever it finds; it holds the row's lock until the
+     * rollback, as any UPDATE does. Use it where a trigger was created by hand or may have been altered:
+     * {@link #check(Collection)} only finds a trigger by its name and marker.
+     *
+     * @throws DeclarationException when the table or column does not exist
+     * @throws StatementFailedException when the database cannot be read or refuses the UPDATE
+     */
+    public TriggerProof prove(TriggerTarget target) {
+        return Engine.withConnection(connections, "probe the version trigger of " + target.table(), c -> {
+            SchemaReader.Located at = new SchemaReader(c, dialect).locate(target.table(), target.versionColumn());
+            if (at.primaryKey().isEmpty()) {
+                return TriggerProof.NO_PRIMARY_KEY;
+            }
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                return probe(c, at);
+            } finally {
+                c.rollback();
+                c.setAutoCommit(autoCommit);
+            }
+        });
+    }
+
+    private TriggerProof probe(Connection c, SchemaReader.Located at) throws SQLException {
+        String table = dialect.quote(at.table());
+        String version = dialect.quote(at.column());
+        List<String> keys = at.primaryKey().stream().map(dialect::quote).toList();
+        String where = String.join(" AND ", keys.stream().map(k -> k + " = ?").toList());
+        Object[] key = new Object[keys.size()];
+        long before;
+        try (Statement s = c.createStatement()) {
+            s.setMaxRows(1);
+            String first = "SELECT " + String.join(", ", keys) + ", " + version + " FROM " + table;
+            try (ResultSet rs = s.executeQuery(first)) {
+                if (!rs.next()) {
+                    return TriggerProof.NO_ROW;
+                }
+                for (int i = 0; i < key.length; i++) {
+                    key[i] = rs.getObject(i + 1);
+                }
+                before = rs.getLong(key.length + 1);
+            }
+        }
+        String set = String.join(", ", keys.stream().map(k -> k + " = " + k).toList());
+        try (PreparedStatement update = c.prepareStatement("UPDATE " + table + " SET " + set + " WHERE " + where);
+             PreparedStatement read = c.prepareStatement("SELECT " + version + " FROM " + table + " WHERE " + where)) {
+            for (int i = 0; i < key.length; i++) {
+                update.setObject(i + 1, key[i]);
+                read.setObject(i + 1, key[i]);
+            }
+            update.executeUpdate();
+            try (ResultSet rs = read.executeQuery()) {
+                return rs.next() && rs.getLong(1) != before ? TriggerProof.BUMPS_VERSION
+                        : TriggerProof.VERSION_UNCHANGED;
+            }
+        }
     }
 
     /** The trigger versioning this table and column, if there is one. */

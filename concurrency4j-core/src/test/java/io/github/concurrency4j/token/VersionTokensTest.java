@@ -28,7 +28,7 @@ class VersionTokensTest {
         assertThat(v.key()).isEqualTo("42");
         assertThat(v.version()).isEqualTo(7);
         assertThat(v.fields()).isEmpty();
-        assertThat(token).matches("[A-Za-z0-9_.-]+").hasSizeLessThan(80);
+        assertThat(token).matches("[A-Za-z0-9_.-]+").hasSizeLessThan(96);
     }
 
     @Test
@@ -136,14 +136,101 @@ class VersionTokensTest {
 
     @Test
     void tokenWithoutKeyNamesItsRowForBulkSelections() {
-        String token = tokens.sign("product", 9, 4);
+        String token = tokens.sign(TokenPurpose.SELECTION, "product", 9, 4, Map.of());
 
-        VerifiedToken v = tokens.verify(token, "product");
+        VerifiedToken v = tokens.verify(token, TokenPurpose.SELECTION, "product");
 
         assertThat(v.identity().key()).isEqualTo("9");
         assertThat(v.identity().version()).isEqualTo(4);
-        assertThatThrownBy(() -> tokens.verify(token, "customer")).isInstanceOf(InvalidTokenException.class)
+        assertThatThrownBy(() -> tokens.verify(token, TokenPurpose.SELECTION, "customer"))
+                .isInstanceOf(InvalidTokenException.class)
                 .hasMessageContaining("another record");
+    }
+
+    @Test
+    void tokenIsRefusedForEveryPurposeButItsOwn() {
+        for (TokenPurpose issued : TokenPurpose.values()) {
+            String token = tokens.sign(issued, "customer", 7, 3, Map.of());
+            for (TokenPurpose used : TokenPurpose.values()) {
+                if (used == issued) {
+                    assertThat(tokens.verify(token, used, "customer", 7).purpose()).isEqualTo(issued);
+                    assertThat(tokens.verify(token, used, "customer").version()).isEqualTo(3);
+                    continue;
+                }
+                InvalidTokenException e = catchThrowableOfType(InvalidTokenException.class,
+                        () -> tokens.verify(token, used, "customer", 7));
+                assertThat(e.reason()).as(issued + " used for " + used)
+                        .isEqualTo(InvalidTokenException.Reason.OTHER_PURPOSE);
+                assertThat(catchThrowableOfType(InvalidTokenException.class,
+                        () -> tokens.verify(token, used, "customer")).reason())
+                        .isEqualTo(InvalidTokenException.Reason.OTHER_PURPOSE);
+            }
+        }
+        InvalidTokenException e = catchThrowableOfType(InvalidTokenException.class, () -> tokens.verify(
+                tokens.sign(TokenPurpose.SELECTION, "customer", 7, 3, Map.of()), TokenPurpose.DELETE, "customer", 7));
+        assertThat(e.getMessage()).contains("issued for a selection, not for the delete of customer 7",
+                "nothing was written");
+    }
+
+    @Test
+    void tokenOlderThanTheMaximumAgeIsRefusedAsExpired() {
+        java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
+                new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.parse("2026-01-01T10:00:00Z"));
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return now.get();
+            }
+        };
+        VersionTokens aging = tokens.withClock(clock).withMaxAge(java.time.Duration.ofHours(2));
+        String token = aging.sign("product", 1, 3);
+
+        now.set(now.get().plusSeconds(7_200));
+        assertThat(aging.verify(token, "product", 1).issuedAt()).isEqualTo("2026-01-01T10:00:00Z");
+        now.set(now.get().plusSeconds(1));
+        InvalidTokenException e = catchThrowableOfType(InvalidTokenException.class,
+                () -> aging.verify(token, "product", 1));
+        assertThat(e.reason()).isEqualTo(InvalidTokenException.Reason.EXPIRED);
+        assertThat(e.getMessage()).contains("This form expired", "more than 2 hours ago", "Reload it");
+        // Without a maximum age the same token is still good.
+        assertThat(tokens.withClock(clock).verify(token, "product", 1).version()).isEqualTo(3);
+        assertThatThrownBy(() -> tokens.withMaxAge(java.time.Duration.ofMillis(10)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("but was PT0.01S");
+    }
+
+    @Test
+    void tokenOfTheFormatBeforePurposesIsRefusedAsExpiredAndAForgedOneAsForged() throws Exception {
+        // Format 1 as it was signed: table, key, version, no fields; HMAC-SHA256 over the payload.
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeUTF("product");
+            out.writeUTF("1");
+            out.writeLong(3);
+            out.writeShort(0);
+        }
+        byte[] payload = bytes.toByteArray();
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(SECRET_A.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String legacy = "1." + b64.encodeToString(payload) + "." + b64.encodeToString(mac.doFinal(payload));
+
+        InvalidTokenException e = catchThrowableOfType(InvalidTokenException.class,
+                () -> tokens.verify(legacy, "product", 1));
+        assertThat(e.reason()).isEqualTo(InvalidTokenException.Reason.EXPIRED);
+        assertThat(e.getMessage()).contains("opened before the application was upgraded", "Reload it");
+        String forgedLegacy = "1." + b64.encodeToString(payload) + "." + b64.encodeToString(new byte[32]);
+        assertThat(catchThrowableOfType(InvalidTokenException.class, () -> tokens.verify(forgedLegacy, "product", 1))
+                .reason()).isEqualTo(InvalidTokenException.Reason.FORGED);
     }
 
     @Test

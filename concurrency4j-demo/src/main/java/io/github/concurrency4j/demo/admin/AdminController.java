@@ -8,6 +8,7 @@ import io.github.concurrency4j.demo.web.Edits;
 import io.github.concurrency4j.spring.web.FormSave;
 import io.github.concurrency4j.spring.web.FormVersion;
 import io.github.concurrency4j.spring.web.VersionToken;
+import io.github.concurrency4j.token.TokenPurpose;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +52,8 @@ public class AdminController {
         for (Row row : table.list()) {
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("row", row);
-            view.put("token", edits.tokenFor(table, row));
+            view.put("token", edits.gridTokenFor(table, row));
+            view.put("selection", edits.selectionTokenFor(table, row));
             rows.add(view);
         }
         model.addAttribute("table", table);
@@ -77,17 +79,9 @@ public class AdminController {
     }
 
     private void saveGrid(AdminTable table, MultiValueMap<String, String> form, RedirectAttributes flash) {
-        List<Bulk.GridRow> rows = new ArrayList<>();
+        List<Bulk.GridRow> rows;
         try {
-            for (String id : form.getOrDefault("row", List.of())) {
-                Map<String, Object> values = new LinkedHashMap<>();
-                for (Field f : table.fields()) {
-                    if (f.inGrid()) {
-                        values.put(f.column(), f.parse(form.getFirst(f.column() + "_" + id)));
-                    }
-                }
-                rows.add(new Bulk.GridRow(Long.parseLong(id), form.getFirst("token_" + id), values));
-            }
+            rows = Bulk.gridRows(table, form);
         } catch (InvalidInputException e) {
             flash.addFlashAttribute("error", e.getMessage() + ". Nothing was saved.");
             return;
@@ -198,19 +192,19 @@ public class AdminController {
     }
 
     @PostMapping("/products/{id}/delete")
-    public String deleteProduct(@PathVariable long id, @VersionToken(table = "product") long version,
+    public String deleteProduct(@PathVariable long id, @VersionToken(table = "product", purpose = TokenPurpose.DELETE) long version,
                                 RedirectAttributes flash) {
         return delete(table("products"), id, version, flash);
     }
 
     @PostMapping("/suppliers/{id}/delete")
-    public String deleteSupplier(@PathVariable long id, @VersionToken(table = "supplier") long version,
+    public String deleteSupplier(@PathVariable long id, @VersionToken(table = "supplier", purpose = TokenPurpose.DELETE) long version,
                                  RedirectAttributes flash) {
         return delete(table("suppliers"), id, version, flash);
     }
 
     @PostMapping("/customers/{id}/delete")
-    public String deleteCustomer(@PathVariable long id, @VersionToken(table = "customer") long version,
+    public String deleteCustomer(@PathVariable long id, @VersionToken(table = "customer", purpose = TokenPurpose.DELETE) long version,
                                  RedirectAttributes flash) {
         return delete(table("customers"), id, version, flash);
     }

@@ -8,13 +8,21 @@ import io.github.concurrency4j.Row;
 import io.github.concurrency4j.RowChange;
 import io.github.concurrency4j.VersionedTable;
 import io.github.concurrency4j.demo.admin.AdminTable;
+import io.github.concurrency4j.demo.admin.Field;
+import io.github.concurrency4j.token.InvalidTokenException;
 import io.github.concurrency4j.token.VerifiedToken;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.server.ResponseStatusException;
 
 /**
  * The list page's grid and bulk actions, on the core engine's bulk API.
@@ -37,6 +45,51 @@ public class Bulk {
 
     /** What a grid save did: how many rows were saved, and the refused rows with their current values. */
     public record GridResult(int saved, List<RecordModifiedException> stale) {
+    }
+
+    /**
+     * The grid rows of a submitted list form: {@code row} names each row's key, {@code token_<key>} its token and
+     * {@code <column>_<key>} its inline values.
+     *
+     * @throws ResponseStatusException 400 when a row key is not a row number
+     * @throws InvalidTokenException 400 when a row, its token or one of its values comes more than once
+     * @throws io.github.concurrency4j.demo.admin.InvalidInputException when a value cannot be parsed
+     */
+    public static List<GridRow> gridRows(AdminTable table, MultiValueMap<String, String> form) {
+        List<GridRow> rows = new ArrayList<>();
+        Set<Long> seen = new HashSet<>();
+        for (String id : form.getOrDefault("row", List.of())) {
+            long key = rowNumber(id);
+            if (!seen.add(key)) {
+                throw InvalidTokenException.duplicate(table.table(), key, "twice in the grid");
+            }
+            Map<String, Object> values = new LinkedHashMap<>();
+            for (Field f : table.fields()) {
+                if (f.inGrid()) {
+                    values.put(f.column(), f.parse(only(table, key, form, f.column() + "_" + id)));
+                }
+            }
+            rows.add(new GridRow(key, only(table, key, form, "token_" + id), values));
+        }
+        return rows;
+    }
+
+    private static long rowNumber(String id) {
+        try {
+            return Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            String shown = id.length() > 40 ? id.substring(0, 40) + "..." : id;
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "The grid named the row \"" + shown
+                    + "\", which is not a row number: nothing was saved. Reload the page and try again.");
+        }
+    }
+
+    private static String only(AdminTable table, long key, MultiValueMap<String, String> form, String name) {
+        List<String> values = form.getOrDefault(name, List.of());
+        if (values.size() > 1) {
+            throw InvalidTokenException.duplicate(table.table(), key, values.size() + " values of " + name);
+        }
+        return values.isEmpty() ? null : values.get(0);
     }
 
     /** Saves the rows whose inline values changed, skipping (and reporting) the ones someone else changed. */
@@ -91,9 +144,15 @@ public class Bulk {
     }
 
     private List<Identity> identities(AdminTable table, List<String> selection) {
-        return selection.stream()
-                .map(token -> edits.verifySelection(table, token))
-                .map(t -> Identity.of(Long.parseLong(t.key()), t.version()))
-                .toList();
+        Map<String, VerifiedToken> byKey = new LinkedHashMap<>();
+        for (String token : selection) {
+            VerifiedToken t = edits.verifySelection(table, token);
+            VerifiedToken before = byKey.putIfAbsent(t.key(), t);
+            if (before != null) {
+                throw InvalidTokenException.duplicate(table.table(), t.key(), before.version() == t.version()
+                        ? "selected twice" : "selected at versions " + before.version() + " and " + t.version());
+            }
+        }
+        return byKey.values().stream().map(t -> Identity.of(Long.parseLong(t.key()), t.version())).toList();
     }
 }

@@ -4,6 +4,7 @@ import io.github.concurrency4j.Row;
 import io.github.concurrency4j.demo.admin.AdminTable;
 import io.github.concurrency4j.demo.admin.Field;
 import io.github.concurrency4j.spring.web.ConcurrencyForms;
+import io.github.concurrency4j.token.TokenPurpose;
 import io.github.concurrency4j.token.VerifiedToken;
 import io.github.concurrency4j.token.VersionTokens;
 import java.util.LinkedHashMap;
@@ -30,19 +31,29 @@ public class Edits {
         return forms.parameterName();
     }
 
-    /** The token for a form (or a grid row, or a bulk checkbox) showing this row. */
+    /** The token of an edit form showing this row. */
     public String tokenFor(AdminTable table, Row row) {
         return forms.token(table.table(), row, fieldNames(table));
     }
 
+    /** The token of this row's line in the list page's grid: good for saving that line only. */
+    public String gridTokenFor(AdminTable table, Row row) {
+        return forms.token(TokenPurpose.GRID_ROW, table.table(), row, fieldNames(table));
+    }
+
+    /** The token of this row's checkbox on the list page: good for a bulk action only. */
+    public String selectionTokenFor(AdminTable table, Row row) {
+        return forms.token(TokenPurpose.SELECTION, table.table(), row);
+    }
+
     /** A grid row's token, verified against the row it was posted for. */
     public VerifiedToken verify(AdminTable table, long id, String token) {
-        return tokens.verify(token, table.table(), id);
+        return tokens.verify(token, TokenPurpose.GRID_ROW, table.table(), id);
     }
 
     /** A bulk selection's token, which names its own row, verified. */
     public VerifiedToken verifySelection(AdminTable table, String token) {
-        return tokens.verify(token, table.table());
+        return tokens.verify(token, TokenPurpose.SELECTION, table.table());
     }
 
     /**

@@ -4,8 +4,11 @@ import io.github.concurrency4j.Concurrency;
 import io.github.concurrency4j.VersionStrategy;
 import io.github.concurrency4j.spring.ConcurrencyConfigurer;
 import io.github.concurrency4j.spring.SpringConnectionSource;
+import io.github.concurrency4j.token.TokenSigner;
 import io.github.concurrency4j.token.VersionTokens;
 import io.github.concurrency4j.triggers.TriggerSettings;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -55,18 +58,45 @@ public class ConcurrencyAutoConfiguration {
         return builder.build();
     }
 
-    /** The signing secrets of version tokens; a random one per start, with a warning, when none is configured. */
+    /**
+     * The version tokens: signed by the application's {@link TokenSigner} bean if it declares one (a KMS or an
+     * HSM), else with the configured secrets, else with a random secret per start and a warning.
+     *
+     * @throws IllegalStateException (startup fails) when a secret is empty, too short or an unresolved placeholder
+     */
     @Bean
     @ConditionalOnMissingBean
-    public VersionTokens versionTokens(ConcurrencyProperties properties) {
-        if (properties.getSigning().getSecrets().isEmpty()) {
+    public VersionTokens versionTokens(ConcurrencyProperties properties, ObjectProvider<TokenSigner> signers) {
+        ConcurrencyProperties.Signing signing = properties.getSigning();
+        List<String> previous = SigningSecrets.checked("concurrency4j.signing.previous-secrets",
+                signing.getPreviousSecrets(), true);
+        List<String> secrets = SigningSecrets.checked("concurrency4j.signing.secrets", signing.getSecrets(), false);
+        TokenSigner signer = signers.getIfUnique();
+        VersionTokens tokens;
+        if (signer != null) {
+            if (!secrets.isEmpty() || !previous.isEmpty()) {
+                throw new IllegalStateException("A TokenSigner bean is declared and concurrency4j.signing.secrets "
+                        + "(or previous-secrets) is set: tokens would be signed by the bean and the secrets ignored. "
+                        + "Remove the secrets, or the bean.");
+            }
+            tokens = VersionTokens.of(signer);
+        } else if (secrets.isEmpty()) {
+            if (!previous.isEmpty()) {
+                throw new IllegalStateException("concurrency4j.signing.previous-secrets is set but "
+                        + "concurrency4j.signing.secrets is not: previous secrets only verify, a current secret "
+                        + "must sign. Set concurrency4j.signing.secrets.");
+            }
             LOG.warn("concurrency4j.signing.secrets is not set: version tokens are signed with a random secret made "
                     + "at this start. Forms open across a restart will be refused, and several instances of the "
                     + "application will refuse each other's forms. Configure a shared secret of at least {} bytes.",
                     VersionTokens.MIN_SECRET_BYTES);
-            return VersionTokens.random();
+            tokens = VersionTokens.random();
+        } else {
+            List<String> all = new ArrayList<>(secrets);
+            all.addAll(previous);
+            tokens = VersionTokens.ofStrings(all);
         }
-        return VersionTokens.ofStrings(properties.getSigning().getSecrets());
+        return tokens.withMaxAge(signing.getMaxAge());
     }
 
     static VersionStrategy strategy(String table, ConcurrencyProperties.Table t) {

@@ -2,6 +2,7 @@ package io.github.concurrency4j.spring.autoconfigure;
 
 import io.github.concurrency4j.BulkPolicy;
 import io.github.concurrency4j.triggers.TriggerSettings;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * concurrency4j.tables.product.version-column=version
  * concurrency4j.tables.customer.strategy=conditional
  * concurrency4j.tables.customer.check-fields=name,email
- * concurrency4j.signing.secrets=${TOKEN_SECRET},${PREVIOUS_TOKEN_SECRET}
+ * concurrency4j.signing.secrets=${C4J_SECRET}
+ * concurrency4j.signing.previous-secrets=${C4J_PREVIOUS_SECRET:}
+ * concurrency4j.signing.max-age=8h
  * concurrency4j.web.require-if-match=true
  * concurrency4j.triggers.auto-create=true
  * </pre>
@@ -194,10 +197,24 @@ public class ConcurrencyProperties {
     public static class Signing {
         /**
          * The HMAC-SHA256 secrets, at least 16 bytes each: tokens are signed with the first and accepted when any
-         * verifies them (put a new secret first to rotate). Without any, a random secret is made at each start:
-         * forms do not survive a restart and instances do not accept each other's tokens.
+         * verifies them. An empty entry or an unresolved ${...} placeholder refuses startup. Without any, a random
+         * secret is made at each start: forms do not survive a restart and instances do not accept each other's
+         * tokens.
          */
         private List<String> secrets = new ArrayList<>();
+
+        /**
+         * Secrets that verify tokens but never sign (the secrets before a rotation), at least 16 bytes each. Empty
+         * entries are dropped, so ${C4J_PREVIOUS_SECRET:} may be unset; an unresolved ${...} placeholder refuses
+         * startup.
+         */
+        private List<String> previousSecrets = new ArrayList<>();
+
+        /**
+         * The age after which a form's token is refused (400, "this form expired, reload it"), such as 8h. No limit
+         * when unset.
+         */
+        private Duration maxAge;
 
         public List<String> getSecrets() {
             return secrets;
@@ -205,6 +222,22 @@ public class ConcurrencyProperties {
 
         public void setSecrets(List<String> secrets) {
             this.secrets = secrets;
+        }
+
+        public List<String> getPreviousSecrets() {
+            return previousSecrets;
+        }
+
+        public void setPreviousSecrets(List<String> previousSecrets) {
+            this.previousSecrets = previousSecrets;
+        }
+
+        public Duration getMaxAge() {
+            return maxAge;
+        }
+
+        public void setMaxAge(Duration maxAge) {
+            this.maxAge = maxAge;
         }
     }
 

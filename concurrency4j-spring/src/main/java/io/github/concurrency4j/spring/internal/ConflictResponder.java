@@ -220,7 +220,12 @@ public final class ConflictResponder {
                     : byYou && byOthers && !VersionTokens.sameValue(yours, theirs);
             String yoursText = text(yours);
             String theirsText = current == null ? "" : text(theirs);
-            List<DiffSegment> diff = TextDiff.segments(theirsText, yoursText);
+            // Shown with bidi and zero-width characters as markers (the page compares values, they must not hide);
+            // the diff is of the real text, each segment made visible after.
+            List<DiffSegment> diff = TextDiff.segments(theirsText, yoursText).stream()
+                    .map(d -> new DiffSegment(VisibleText.of(d.text()), d.kind())).toList();
+            yoursText = VisibleText.of(yoursText);
+            theirsText = VisibleText.of(theirsText);
             fields.add(new FieldConflict(f, yoursText, theirsText, byYou, byOthers, overlapping, diff));
             originalsNow.put(f, theirs);
         }
@@ -239,7 +244,7 @@ public final class ConflictResponder {
                 }
             }
             resubmit.add(new AbstractMap.SimpleImmutableEntry<>(tokenParameter,
-                    tokens.sign(table, e.key(), current.version(), originalsNow)));
+                    tokens.sign(token.purpose(), table, e.key(), current.version(), originalsNow)));
         }
         String message = current == null
                 ? "Someone else deleted this record while you were editing it. Your changes were not saved."

@@ -3,6 +3,7 @@ package io.github.concurrency4j.spring.web;
 import io.github.concurrency4j.Row;
 import io.github.concurrency4j.spring.internal.EntityReader;
 import io.github.concurrency4j.spring.internal.FrameworkFormFields;
+import io.github.concurrency4j.token.TokenPurpose;
 import io.github.concurrency4j.token.VersionTokens;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,6 +25,11 @@ import org.springframework.web.util.HtmlUtils;
  * <p>The listed fields are the ones the form shows: the token carries signed digests of their original values
  * (never the values), which lets a conflicting save merge disjoint edits and lets the conflict page show exactly
  * these fields and no other. For a JPA entity use {@link #hiddenForEntity(Object, String...)}.
+ *
+ * <p>Each kind of form gets tokens for its own {@link TokenPurpose}, and a token is accepted only for its purpose:
+ * {@link #hidden} for an edit form ({@code @VersionToken}), {@link #hiddenForDelete} for a delete form
+ * ({@code @VersionToken(purpose = DELETE)}), {@link #hiddenRow} for a grid row and {@link #checkbox} for a bulk
+ * selection ({@code @RowTokens}).
  *
  * <p>The version token is not CSRF protection: it says which version the form was based on, not who sent it.
  * With Spring Security, Thymeleaf adds the CSRF token to every {@code th:action} form by itself; a form rendered
@@ -53,9 +59,22 @@ public final class ConcurrencyForms {
         return parameterName;
     }
 
-    /** The token for a row of a declared table, vouching for the original values of these fields. */
+    /** An edit form's token for a row of a declared table, vouching for the original values of these fields. */
     public String token(String table, Row row, String... fields) {
-        return tokens.sign(table, row.key(), row.version(), values(row, fields));
+        return token(TokenPurpose.EDIT, table, row, fields);
+    }
+
+    /** A token for this purpose for a row of a declared table, vouching for the original values of these fields. */
+    public String token(TokenPurpose purpose, String table, Row row, String... fields) {
+        return tokens.sign(purpose, table, row.key(), row.version(), values(row, fields));
+    }
+
+    /**
+     * The hidden input of a delete form: a token valid only for deleting this row
+     * ({@code @VersionToken(table = ..., purpose = TokenPurpose.DELETE)}).
+     */
+    public String hiddenForDelete(String table, Row row) {
+        return input(token(TokenPurpose.DELETE, table, row));
     }
 
     /** The hidden input carrying {@link #token(String, Row, String...)}, as HTML. */
@@ -63,7 +82,7 @@ public final class ConcurrencyForms {
         return input(token(table, row, fields));
     }
 
-    /** The hidden input for a row known by its parts; {@code values} are the form's fields as read. */
+    /** An edit form's hidden input for a row known by its parts; {@code values} are the form's fields as read. */
     public String hidden(String table, Object key, long version, Map<String, ?> values) {
         return input(tokens.sign(table, key, version, values));
     }
@@ -74,7 +93,7 @@ public final class ConcurrencyForms {
      */
     public String hiddenRow(String table, Row row, String... fields) {
         return "<input type=\"hidden\" name=\"" + RowTokens.ROWS + "\" value=\""
-                + HtmlUtils.htmlEscape(token(table, row, fields)) + "\">";
+                + HtmlUtils.htmlEscape(token(TokenPurpose.GRID_ROW, table, row, fields)) + "\">";
     }
 
     /**
@@ -83,7 +102,7 @@ public final class ConcurrencyForms {
      */
     public String checkbox(String table, Row row) {
         return "<input type=\"checkbox\" name=\"" + RowTokens.SELECTED + "\" value=\""
-                + HtmlUtils.htmlEscape(tokens.sign(table, row.key(), row.version())) + "\">";
+                + HtmlUtils.htmlEscape(token(TokenPurpose.SELECTION, table, row)) + "\">";
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.github.concurrency4j.spring.web;
 
+import io.github.concurrency4j.token.TokenPurpose;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -9,8 +10,9 @@ import java.lang.annotation.Target;
 /**
  * Marks a {@link RowVersions} controller parameter: the version tokens of many rows, one per row, as a
  * list-editable form ({@link ConcurrencyForms#hiddenRow}) or a bulk selection ({@link ConcurrencyForms#checkbox})
- * submits them. Every token is verified before the method runs; one missing its signature, malformed or issued
- * for another table is answered 400 and the method is not called.
+ * submits them. Every token is verified before the method runs; one missing its signature, malformed, expired, issued
+ * for another table or another purpose (a grid row's token is not a selection's), and a row submitted twice, are
+ * answered 400 and the method is not called.
  *
  * <pre>{@code
  * @PostMapping("/products/grid")
@@ -34,6 +36,16 @@ public @interface RowTokens {
     /** The declared table every token must have been issued for. */
     String table();
 
-    /** The request parameter carrying the tokens: {@value #ROWS} (default) or {@value #SELECTED}. */
-    String parameter() default ROWS;
+    /**
+     * What the tokens must have been issued for: {@link TokenPurpose#GRID_ROW} (default, the rows of
+     * {@link ConcurrencyForms#hiddenRow}) or {@link TokenPurpose#SELECTION} (the checkboxes of
+     * {@link ConcurrencyForms#checkbox}).
+     */
+    TokenPurpose purpose() default TokenPurpose.GRID_ROW;
+
+    /**
+     * The request parameter carrying the tokens; by default the purpose's: {@value #ROWS} for grid rows,
+     * {@value #SELECTED} for a selection.
+     */
+    String parameter() default "";
 }

@@ -1,5 +1,6 @@
 package io.github.concurrency4j.spring.web;
 
+import io.github.concurrency4j.token.TokenPurpose;
 import io.github.concurrency4j.token.VerifiedToken;
 import io.github.concurrency4j.token.VersionTokens;
 import jakarta.servlet.http.HttpServletRequest;
@@ -14,7 +15,8 @@ import org.springframework.web.method.support.ModelAndViewContainer;
 
 /**
  * Resolves {@link RowTokens}-marked {@link RowVersions} parameters: verifies every submitted row token against
- * the table, and throws {@link io.github.concurrency4j.token.InvalidTokenException} (400) for any bad one.
+ * the table and the purpose, and throws {@link io.github.concurrency4j.token.InvalidTokenException} (400) for any bad
+ * one and for a row submitted twice.
  */
 public final class RowTokensArgumentResolver implements HandlerMethodArgumentResolver {
     private final VersionTokens tokens;
@@ -34,11 +36,14 @@ public final class RowTokensArgumentResolver implements HandlerMethodArgumentRes
                                   NativeWebRequest webRequest, WebDataBinderFactory binderFactory) {
         RowTokens annotation = Objects.requireNonNull(parameter.getParameterAnnotation(RowTokens.class));
         HttpServletRequest request = Objects.requireNonNull(webRequest.getNativeRequest(HttpServletRequest.class));
-        String[] submitted = request.getParameterValues(annotation.parameter());
+        TokenPurpose purpose = annotation.purpose();
+        String name = !annotation.parameter().isEmpty() ? annotation.parameter()
+                : purpose == TokenPurpose.SELECTION ? RowTokens.SELECTED : RowTokens.ROWS;
+        String[] submitted = request.getParameterValues(name);
         List<VerifiedToken> verified = new ArrayList<>();
         if (submitted != null) {
             for (String t : submitted) {
-                verified.add(tokens.verify(t, annotation.table()));
+                verified.add(tokens.verify(t, purpose, annotation.table()));
             }
         }
         String across = request.getParameter(RowTokens.SELECT_ACROSS);

@@ -10,6 +10,7 @@ import io.github.concurrency4j.VersionedTable;
 import io.github.concurrency4j.token.InvalidTokenException;
 import io.github.concurrency4j.token.VerifiedToken;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,11 +39,22 @@ public final class RowVersions {
      * @param table the table every token was verified for
      * @param tokens the verified tokens, in submitted order
      * @param acrossPages whether "select all across pages" was used
+     * @throws InvalidTokenException when a row comes twice (the same token twice, or two tokens for one row, at the
+     *     same or different versions): which one the user meant cannot be told
      */
     public RowVersions(String table, List<VerifiedToken> tokens, boolean acrossPages) {
         this.table = Objects.requireNonNull(table, "table");
         this.tokens = List.copyOf(tokens);
         this.acrossPages = acrossPages;
+        Map<String, VerifiedToken> seen = new HashMap<>();
+        for (VerifiedToken t : this.tokens) {
+            VerifiedToken before = seen.putIfAbsent(t.key(), t);
+            if (before != null) {
+                throw InvalidTokenException.duplicate(table, t.key(), before.version() == t.version()
+                        ? "two tokens at version " + t.version()
+                        : "tokens at versions " + before.version() + " and " + t.version());
+            }
+        }
     }
 
     /** The rows as (key as text, version seen), in submitted order. */
@@ -78,6 +90,7 @@ public final class RowVersions {
      * @param parameters the request parameters, such as {@code request.getParameterMap()}
      * @param fields the editable fields
      * @return changes by key (as text), in submitted order
+     * @throws InvalidTokenException when a row's field was submitted more than once; nothing was written
      */
     public Map<String, Map<String, Object>> changesFrom(Map<String, ?> parameters, String... fields) {
         Map<String, Map<String, Object>> byKey = new LinkedHashMap<>();
@@ -89,7 +102,7 @@ public final class RowVersions {
                 if (raw == null) {
                     continue;
                 }
-                String value = first(raw);
+                String value = only(raw, f, t.key());
                 changes.put(f, value);
                 edited |= !t.fields().contains(f) || !t.isOriginal(f, value);
             }
@@ -202,14 +215,12 @@ public final class RowVersions {
                 + String.join(", ", keys);
     }
 
-    private static String first(Object raw) {
-        if (raw instanceof String[] a) {
-            return a.length == 0 ? "" : a[0];
+    private String only(Object raw, String field, String key) {
+        List<?> values = raw instanceof String[] a ? java.util.Arrays.asList(a) : raw instanceof List<?> l ? l : List.of(raw);
+        if (values.size() > 1) {
+            throw InvalidTokenException.duplicate(table, key, values.size() + " values of " + field);
         }
-        if (raw instanceof List<?> l) {
-            return l.isEmpty() ? "" : String.valueOf(l.get(0));
-        }
-        return String.valueOf(raw);
+        return values.isEmpty() ? "" : String.valueOf(values.get(0));
     }
 
     @Override

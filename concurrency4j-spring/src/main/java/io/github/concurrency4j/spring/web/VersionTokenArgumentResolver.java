@@ -16,9 +16,9 @@ import org.springframework.web.servlet.HandlerMapping;
 
 /**
  * Resolves {@link VersionToken}-marked parameters of type {@link FormVersion}, {@code long} or {@code Long}: reads
- * the token from the request parameter, verifies it against the table and the key of this request, and throws
- * {@link io.github.concurrency4j.token.InvalidTokenException} (400) when it is missing, forged, malformed or
- * issued for another record.
+ * the token from the request parameter, verifies it against the purpose, the table and the key of this request, and throws
+ * {@link io.github.concurrency4j.token.InvalidTokenException} (400) when it is missing, forged, malformed, expired or
+ * issued for another record or purpose.
  */
 public final class VersionTokenArgumentResolver implements HandlerMethodArgumentResolver {
     private final VersionTokens tokens;
@@ -49,7 +49,8 @@ public final class VersionTokenArgumentResolver implements HandlerMethodArgument
         VersionToken annotation = Objects.requireNonNull(parameter.getParameterAnnotation(VersionToken.class));
         HttpServletRequest request = Objects.requireNonNull(webRequest.getNativeRequest(HttpServletRequest.class));
         String key = keyOf(request, annotation.key());
-        VerifiedToken verified = tokens.verify(request.getParameter(parameterName), annotation.table(), key);
+        VerifiedToken verified = tokens.verify(request.getParameter(parameterName), annotation.purpose(),
+                annotation.table(), key);
         FormVersion version = new FormVersion(verified, autoMerge, request);
         RequestState.formVersion(request, version);
         return parameter.getParameterType() == FormVersion.class ? version : verified.version();

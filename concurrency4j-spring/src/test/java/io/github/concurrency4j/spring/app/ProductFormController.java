@@ -6,6 +6,7 @@ import io.github.concurrency4j.VersionedTable;
 import io.github.concurrency4j.spring.web.FormSave;
 import io.github.concurrency4j.spring.web.FormVersion;
 import io.github.concurrency4j.spring.web.VersionToken;
+import io.github.concurrency4j.token.TokenPurpose;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.stereotype.Controller;
@@ -50,6 +51,19 @@ class ProductFormController {
                      @RequestParam String name) {
         products().update(id, version, Map.of("name", name));
         return "redirect:/products/" + id + "/edit";
+    }
+
+    /** A delete form: its token is valid only for deleting this row. */
+    @GetMapping("/products/{id}/delete")
+    String confirmDelete(@PathVariable long id, Model model) {
+        model.addAttribute("row", products().find(id).orElseThrow());
+        return "products/delete";
+    }
+
+    @PostMapping("/products/{id}/delete")
+    String delete(@PathVariable long id, @VersionToken(table = "product", purpose = TokenPurpose.DELETE) long version) {
+        products().delete(id, version);
+        return "redirect:/products";
     }
 
     private VersionedTable products() {

@@ -7,6 +7,7 @@ import io.github.concurrency4j.Identity;
 import io.github.concurrency4j.VersionedTable;
 import io.github.concurrency4j.spring.web.RowTokens;
 import io.github.concurrency4j.spring.web.RowVersions;
+import io.github.concurrency4j.token.TokenPurpose;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +53,7 @@ class ProductGridController {
     }
 
     @PostMapping("/products/discontinue")
-    String discontinue(@RowTokens(table = "product", parameter = RowTokens.SELECTED) RowVersions selected,
+    String discontinue(@RowTokens(table = "product", purpose = TokenPurpose.SELECTION) RowVersions selected,
                        RedirectAttributes redirect) {
         int done = selected.guard(products(), connection -> {
             VersionedTable inTransaction = products().using(connection);
