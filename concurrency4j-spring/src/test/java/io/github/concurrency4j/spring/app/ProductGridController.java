@@ -68,7 +68,7 @@ class ProductGridController {
     }
 
     @PostMapping("/products/delete-selected")
-    String deleteSelected(@RowTokens(table = "product", parameter = RowTokens.SELECTED) RowVersions selected,
+    String deleteSelected(@RowTokens(table = "product", purpose = TokenPurpose.SELECTION) RowVersions selected,
                           RedirectAttributes redirect) {
         BulkResult result = products().deleteAll(selected.identities(), BulkPolicy.ABORT_ALL);
         int n = result.saved().size();
