@@ -20,7 +20,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * concurrency4j.signing.secrets=${C4J_SECRET}
  * concurrency4j.signing.previous-secrets=${C4J_PREVIOUS_SECRET:}
  * concurrency4j.signing.max-age=8h
- * concurrency4j.web.require-if-match=true
+ * concurrency4j.web.require-if-match=false   (default true: 428 without If-Match)
  * concurrency4j.triggers.auto-create=true
  * </pre>
  */
@@ -252,8 +252,11 @@ public class ConcurrencyProperties {
         /** Whether a conflicting form save whose edits touched different fields is merged instead of refused. */
         private boolean autoMerge = true;
 
-        /** Whether a write made conditional by @IfMatch without an If-Match header is answered 428. */
-        private boolean requireIfMatch = false;
+        /**
+         * Whether a write made conditional by @IfMatch without an If-Match header is answered 428 (the default, as
+         * the core requires a version by default); false lets such a write through unchecked.
+         */
+        private boolean requireIfMatch = true;
 
         public boolean isEnabled() {
             return enabled;

@@ -22,8 +22,8 @@ import java.lang.annotation.Target;
  *   <li>{@code If-Match: "7"} — the write is checked against version 7; weak tags never match (RFC 9110 strong
  *       comparison), so they are answered 412.</li>
  *   <li>{@code If-Match: *} — any current version: the write proceeds if the row exists, else 412.</li>
- *   <li>no {@code If-Match} — 428 Precondition Required when {@code concurrency4j.web.require-if-match=true};
- *       otherwise the write is unconditional (the current version is passed).</li>
+ *   <li>no {@code If-Match} — 428 Precondition Required (the default, {@code concurrency4j.web.require-if-match=true});
+ *       with {@code require-if-match=false} the write is unconditional (the current version is passed).</li>
  * </ul>
  */
 @Target(ElementType.PARAMETER)
