@@ -38,6 +38,18 @@ public interface VersionedTable {
     /** The row with this key if it is still at this version, otherwise empty. */
     Optional<Row> find(Object key, long version);
 
+    /**
+     * The row with this key as it is now, never older than {@code minVersion}: for a read that follows the user's
+     * own save, when reads may come from a lagging replica ({@link Concurrency.Builder#readReplica}). Pass the
+     * version the user's last save returned (a form's version token carries it). Without a replica this is
+     * {@link #find(Object)}.
+     *
+     * @return the row, or empty when it does not exist
+     */
+    default Optional<Row> findAtLeast(Object key, long minVersion) {
+        return find(key);
+    }
+
     /** Whether the row has changed (or been deleted) since it was at this version. */
     boolean isChanged(Object key, long version);
 

@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -59,6 +60,8 @@ public final class VersionTokens {
     private static final String LEGACY_FORMAT = "1";
     private static final int DIGEST_BYTES = 12;
     private static final int MAX_FIELDS = 512;
+    private static final int MAX_PLAIN_ZEROS = 1_000;
+    private static final int MAX_CANONICAL_BITS = 65_536;
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
@@ -377,8 +380,8 @@ public final class VersionTokens {
         if (value instanceof Number n && !(value instanceof Double d && (d.isNaN() || d.isInfinite()))
                 && !(value instanceof Float f && (f.isNaN() || f.isInfinite()))) {
             try {
-                BigDecimal b = new BigDecimal(n.toString()).stripTrailingZeros();
-                return b.signum() == 0 ? "0" : b.toPlainString();
+                return canonicalNumber(n instanceof BigDecimal b ? b
+                        : n instanceof BigInteger i ? new BigDecimal(i) : new BigDecimal(n.toString()));
             } catch (NumberFormatException e) {
                 return n.toString();
             }
@@ -399,5 +402,43 @@ public final class VersionTokens {
             return e.name();
         }
         return String.valueOf(value);
+    }
+
+    /**
+     * A number's plain text without trailing zeros ({@code 12.50} and {@code 1.25E+1} give {@code 12.5}), in time
+     * linear in its digits. {@code stripTrailingZeros} divides by ten once per zero (quadratic: seconds for a
+     * number of 80,000 digits), and plain text grows with the exponent, not the input ({@code 1e300000} is six
+     * characters that print as 300,001); so zeros are cut from the digits' text, and beyond
+     * {@value #MAX_PLAIN_ZEROS} zeros the exponent is written instead ({@code 1E300000}), which no plain text equals.
+     * Printing the digits of a huge unscaled value is itself superlinear, so beyond {@value #MAX_CANONICAL_BITS}
+     * bits (about 20,000 digits) the value is compared by its binary form and scale instead: a value that large
+     * then equals only itself at the same scale, which can turn a merge into a conflict but never the reverse.
+     */
+    static String canonicalNumber(BigDecimal b) {
+        if (b.signum() == 0) {
+            return "0";
+        }
+        if (b.unscaledValue().bitLength() > MAX_CANONICAL_BITS) {
+            return "#" + b.scale() + ':' + Base64.getEncoder().encodeToString(b.unscaledValue().toByteArray());
+        }
+        String all = b.unscaledValue().abs().toString();
+        int end = all.length();
+        while (end > 1 && all.charAt(end - 1) == '0') {
+            end--;
+        }
+        String digits = all.substring(0, end);
+        long scale = (long) b.scale() - (all.length() - end);
+        StringBuilder out = new StringBuilder(b.signum() < 0 ? "-" : "");
+        if (scale <= 0) {
+            return -scale > MAX_PLAIN_ZEROS ? out.append(digits).append('E').append(-scale).toString()
+                    : out.append(digits).append("0".repeat((int) -scale)).toString();
+        }
+        if (scale < digits.length()) {
+            int point = digits.length() - (int) scale;
+            return out.append(digits, 0, point).append('.').append(digits, point, digits.length()).toString();
+        }
+        long zeros = scale - digits.length();
+        return zeros > MAX_PLAIN_ZEROS ? out.append(digits).append("E-").append(scale).toString()
+                : out.append("0.").append("0".repeat((int) zeros)).append(digits).toString();
     }
 }

@@ -6,9 +6,11 @@ import io.github.concurrency4j.demo.product.ProductRepository;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -98,7 +100,9 @@ class ProductApiTest {
         long id = data.product("Form kettle", "20.00", 1);
         String form = browser.get("/products/" + id + "/edit").body();
         String token = form.replaceAll("(?s).*name=\"_c4j_token\" value=\"([^\"]+)\".*", "$1");
-        String fields = "sku=T&name=Form+kettle&description=Made+by+a+test.&stock=1&_c4j_token=" + token;
+        // Every field as the form showed it, except the price: the price is the one field both users change.
+        String sku = Storm.Html.value(form, "sku");
+        String fields = "sku=" + URLEncoder.encode(sku, StandardCharsets.UTF_8) + "&name=Form+kettle&description=Made+by+a+test.&stock=1&_c4j_token=" + token;
 
         HttpResponse<String> first = browser.send(formPost(id, fields + "&price=21.00"));
         assertThat(first.statusCode()).isEqualTo(302);

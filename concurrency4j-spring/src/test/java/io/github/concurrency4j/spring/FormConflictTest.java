@@ -188,6 +188,57 @@ class FormConflictTest {
         }
 
         @Test
+        void bothSidesChangingAFieldToTheSameValueIsA409NotAMerge() throws Exception {
+            // Two clerks see price 10 and each adds one: two increments, one stored value. Merging would lose one.
+            String alice = editPageToken(1);
+            String bob = editPageToken(1);
+            mvc.perform(save(1, alice, "apple", "red and round", 11)).andExpect(status().is3xxRedirection());
+
+            String page = mvc.perform(save(1, bob, "apple", "red and round", 11))
+                    .andExpect(status().isConflict())
+                    .andReturn().getResponse().getContentAsString();
+
+            assertThat(page).contains("<tr class=\"overlapping\">");
+            assertThat(row(1)).containsEntry("PRICE", 11).containsEntry("VERSION", 2L);
+        }
+
+        @Test
+        void unchangedSubmissionWritesNothing() throws Exception {
+            String token = editPageToken(1);
+
+            mvc.perform(save(1, token, "apple", "red and round", 10))
+                    .andExpect(status().is3xxRedirection())
+                    .andExpect(flash().attribute("message", org.hamcrest.Matchers.containsString("Nothing")));
+
+            assertThat(row(1)).containsEntry("NAME", "apple").containsEntry("VERSION", 1L);
+        }
+
+        @Test
+        void blankSubmittedForANullOriginalIsNotWritten() throws Exception {
+            jdbc.update("UPDATE product SET description = NULL WHERE id = 1");
+            String token = editPageToken(1);
+
+            mvc.perform(save(1, token, "green apple", "", 10)).andExpect(status().is3xxRedirection());
+
+            assertThat(row(1)).containsEntry("NAME", "green apple").containsEntry("DESCRIPTION", null)
+                    .containsEntry("VERSION", 2L);
+        }
+
+        @Test
+        void blankSubmittedForANullOriginalKeepsAValueSavedMeanwhile() throws Exception {
+            jdbc.update("UPDATE product SET description = NULL WHERE id = 1");
+            String bob = editPageToken(1);
+            products.update(1, 1L, Map.of("description", "saved by alice"));
+
+            mvc.perform(save(1, bob, "green apple", "", 10))
+                    .andExpect(status().is3xxRedirection())
+                    .andExpect(flash().attribute("message", org.hamcrest.Matchers.containsString("merged")));
+
+            assertThat(row(1)).containsEntry("NAME", "green apple").containsEntry("DESCRIPTION", "saved by alice")
+                    .containsEntry("VERSION", 3L);
+        }
+
+        @Test
         void editsOfTheSameFieldAreA409PageMarkingTheOverlapWithADiff() throws Exception {
             String alice = editPageToken(1);
             String bob = editPageToken(1);
@@ -272,7 +323,7 @@ class FormConflictTest {
             String bob = editPageToken(2);
             products.delete(2, 1L);
 
-            String page = mvc.perform(save(2, bob, "pear", "green", 20)).andExpect(status().isConflict())
+            String page = mvc.perform(save(2, bob, "pear", "green and ripe", 20)).andExpect(status().isConflict())
                     .andReturn().getResponse().getContentAsString();
             assertThat(page).contains("deleted").doesNotContain("Re-apply my changes");
         }

@@ -162,7 +162,7 @@ public class AdminController {
             // Keep the token the form was opened with: the version the user's values are based on.
             return editPage(model, table, row, values, form.get(edits.parameterName()));
         }
-        Map<String, Object> changes = edits.changes(table, version.token(), submitted);
+        Map<String, Object> changes = version.changes(submitted);
         String name = String.valueOf(submitted.getOrDefault("name", table.singular() + " " + id));
         if (changes.isEmpty()) {
             flash.addFlashAttribute("info", "No changes to " + name + ".");

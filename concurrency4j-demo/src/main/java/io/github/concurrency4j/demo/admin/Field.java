@@ -1,5 +1,7 @@
 package io.github.concurrency4j.demo.admin;
 
+import io.github.concurrency4j.spring.web.DecimalInput;
+import io.github.concurrency4j.spring.web.InvalidFieldValueException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
@@ -12,6 +14,9 @@ import java.math.RoundingMode;
  * @param inGrid whether the list page edits it inline
  */
 public record Field(String column, String label, Kind kind, boolean inGrid) {
+    /** Money columns are DECIMAL(10, 2). */
+    private static final int MONEY_INTEGER_DIGITS = 8;
+    private static final int MONEY_FRACTION_DIGITS = 2;
 
     /** How a value is typed in and parsed. */
     public enum Kind { TEXT, LONG_TEXT, EMAIL, MONEY, INTEGER }
@@ -51,7 +56,9 @@ public record Field(String column, String label, Kind kind, boolean inGrid) {
         try {
             return switch (kind) {
                 case MONEY -> {
-                    BigDecimal price = new BigDecimal(text).setScale(2, RoundingMode.HALF_UP);
+                    // Bounded before any arithmetic: "1e300000" is six characters but 300,001 digits of work.
+                    BigDecimal price = DecimalInput.parse(label, text, MONEY_INTEGER_DIGITS, MONEY_FRACTION_DIGITS)
+                            .setScale(MONEY_FRACTION_DIGITS, RoundingMode.UNNECESSARY);
                     if (price.signum() < 0) {
                         throw new InvalidInputException(label + " must not be negative, but was " + text);
                     }
@@ -68,6 +75,8 @@ public record Field(String column, String label, Kind kind, boolean inGrid) {
             };
         } catch (NumberFormatException e) {
             throw new InvalidInputException(label + " must be a number, but was '" + text + "'");
+        } catch (InvalidFieldValueException e) {
+            throw new InvalidInputException(e.getReason());
         }
     }
 

@@ -1,7 +1,6 @@
 package io.github.concurrency4j.demo.product;
 
 import io.github.concurrency4j.Concurrency;
-import io.github.concurrency4j.RecordModifiedException;
 import io.github.concurrency4j.Row;
 import io.github.concurrency4j.VersionedTable;
 import io.github.concurrency4j.demo.admin.AdminTable;
@@ -9,14 +8,11 @@ import io.github.concurrency4j.demo.admin.Field;
 import io.github.concurrency4j.spring.jpa.JpaVersions;
 import io.github.concurrency4j.spring.web.FormSave;
 import io.github.concurrency4j.spring.web.FormVersion;
-import io.github.concurrency4j.token.VerifiedToken;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -100,33 +96,12 @@ public class ProductTable implements AdminTable {
     }
 
     /**
-     * The same merge as the starter's {@link FormVersion#update}, which writes through a {@link VersionedTable}:
-     * here the writes go through Hibernate. Fields someone else changed since the form was opened are told apart by
-     * the token's signed digests of the original values.
+     * The starter's form save ({@link FormVersion#update(Map, FormVersion.Write)}: the one merge rule, and the
+     * {@code concurrency4j.web.auto-merge} setting) with the writes going through Hibernate.
      */
     @Override
     public FormSave save(FormVersion version, long id, Map<String, Object> changes) {
-        try {
-            return new FormSave(update(id, version.version(), changes), false, Set.of(), Set.of());
-        } catch (RecordModifiedException conflict) {
-            Row current = find(id).orElse(null);
-            if (current == null) {
-                throw conflict;
-            }
-            VerifiedToken token = version.token();
-            Set<String> theirs = new LinkedHashSet<>();
-            for (Field f : FIELDS) {
-                Object now = current.get(f.column());
-                if (token.fields().contains(f.column()) && !token.isOriginal(f.column(), now)) {
-                    theirs.add(f.column());
-                    boolean sameValue = f.format(now).equals(f.format(changes.get(f.column())));
-                    if (changes.containsKey(f.column()) && !sameValue) {
-                        throw conflict;   // both changed this field: only a person can choose (the 409 page)
-                    }
-                }
-            }
-            return new FormSave(update(id, current.version(), changes), true, changes.keySet(), theirs);
-        }
+        return version.update(changes, (expected, fields) -> update(id, expected, fields));
     }
 
     @Override

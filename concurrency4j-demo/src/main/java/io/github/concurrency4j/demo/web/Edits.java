@@ -4,6 +4,7 @@ import io.github.concurrency4j.Row;
 import io.github.concurrency4j.demo.admin.AdminTable;
 import io.github.concurrency4j.demo.admin.Field;
 import io.github.concurrency4j.spring.web.ConcurrencyForms;
+import io.github.concurrency4j.spring.web.FormVersion;
 import io.github.concurrency4j.token.TokenPurpose;
 import io.github.concurrency4j.token.VerifiedToken;
 import io.github.concurrency4j.token.VersionTokens;
@@ -57,17 +58,20 @@ public class Edits {
     }
 
     /**
-     * Only the submitted values that differ from what the form showed. Writing just those keeps a field someone
-     * else changed meanwhile (and that this user left alone) from being overwritten with the stale copy.
+     * Only the fields the user changed, by the starter's rule ({@link FormVersion#changes}): values that differ
+     * from what the form showed, where a blank input for a NULL original is no change. Writing just those keeps a
+     * field someone else changed meanwhile (and that this user left alone) from being overwritten with the stale
+     * copy.
      */
     public Map<String, Object> changes(AdminTable table, VerifiedToken token, Map<String, Object> submitted) {
-        Map<String, Object> changed = new LinkedHashMap<>();
+        Map<String, Object> ofTable = new LinkedHashMap<>();
         for (Field f : table.fields()) {
-            if (submitted.containsKey(f.column()) && !token.isOriginal(f.column(), submitted.get(f.column()))) {
-                changed.put(f.column(), submitted.get(f.column()));
+            if (submitted.containsKey(f.column())) {
+                ofTable.put(f.column(), submitted.get(f.column()));
             }
         }
-        return changed;
+        // Auto-merge plays no part here: only the rule for what counts as a change is used.
+        return new FormVersion(token, false, null).changes(ofTable);
     }
 
     /** The columns an edit form of this table shows. */

@@ -180,6 +180,7 @@ public final class ConflictResponder {
         Set<String> overlapSet = RequestState.overlapping(request);
         List<FieldConflict> fields = new ArrayList<>();
         Map<String, Object> originalsNow = new LinkedHashMap<>();
+        TextDiff.Budget diffBudget = new TextDiff.Budget();
         for (String f : shown) {
             Object theirs = current == null ? null : FieldComparison.value(current, f);
             if (theirs == FieldComparison.ABSENT) {
@@ -189,14 +190,14 @@ public final class ConflictResponder {
             boolean digest = token != null && token.fields().contains(f);
             boolean byOthers = current == null || (digest ? !token.isOriginal(f, theirs)
                     : !VersionTokens.sameValue(yours, theirs));
-            boolean byYou = digest ? !token.isOriginal(f, yours) : true;
-            boolean overlapping = overlapSet != null ? overlapSet.contains(f)
-                    : byYou && byOthers && !VersionTokens.sameValue(yours, theirs);
+            boolean byYou = form == null || form.isChanged(f, yours);
+            // Changed by both is a conflict whatever the values: equal values may be two "+1" edits of one value.
+            boolean overlapping = overlapSet != null ? overlapSet.contains(f) : byYou && byOthers;
             String yoursText = text(yours);
             String theirsText = current == null ? "" : text(theirs);
             // Shown with bidi and zero-width characters as markers (the page compares values, they must not hide);
             // the diff is of the real text, each segment made visible after.
-            List<DiffSegment> diff = TextDiff.segments(theirsText, yoursText).stream()
+            List<DiffSegment> diff = TextDiff.segments(theirsText, yoursText, diffBudget).stream()
                     .map(d -> new DiffSegment(VisibleText.of(d.text()), d.kind())).toList();
             yoursText = VisibleText.of(yoursText);
             theirsText = VisibleText.of(theirsText);

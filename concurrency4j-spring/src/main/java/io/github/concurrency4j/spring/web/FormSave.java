@@ -3,12 +3,12 @@ package io.github.concurrency4j.spring.web;
 import java.util.Set;
 
 /**
- * The outcome of {@link FormVersion#update}: the row's new version, and whether the user's changes had to be merged
- * onto a version someone else saved meanwhile.
+ * The outcome of {@link FormVersion#update}: the row's new version, the fields written, and whether the user's
+ * changes had to be merged onto a version someone else saved meanwhile.
  *
- * @param version the row's version after the save
- * @param merged whether the save was re-applied onto a newer version because the edits were disjoint
- * @param yourFields the fields this user changed (when merged)
+ * @param version the row's version after the save (the form's version when nothing changed)
+ * @param merged whether the save was re-applied onto a newer version because no field was changed by both sides
+ * @param yourFields the fields this user changed, which were written (empty: nothing changed, nothing written)
  * @param theirFields the fields someone else changed meanwhile (when merged)
  */
 public record FormSave(long version, boolean merged, Set<String> yourFields, Set<String> theirFields) {
@@ -20,8 +20,16 @@ public record FormSave(long version, boolean merged, Set<String> yourFields, Set
         theirFields = Set.copyOf(theirFields);
     }
 
-    /** A message to show the user: what was merged, or {@code "Saved."}. */
+    /** Whether the form came back as it was shown: nothing was written. */
+    public boolean unchanged() {
+        return yourFields.isEmpty();
+    }
+
+    /** A message to show the user: what was merged, {@code "Saved."}, or that nothing changed. */
     public String message() {
+        if (unchanged()) {
+            return "Nothing changed: nothing was saved.";
+        }
         if (!merged) {
             return "Saved.";
         }

@@ -7,6 +7,7 @@ import io.github.concurrency4j.Identity;
 import io.github.concurrency4j.RecordModifiedException;
 import io.github.concurrency4j.RowChange;
 import io.github.concurrency4j.VersionedTable;
+import io.github.concurrency4j.spring.internal.FieldComparison;
 import io.github.concurrency4j.token.InvalidTokenException;
 import io.github.concurrency4j.token.VerifiedToken;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,8 +86,9 @@ public final class RowVersions {
 
     /**
      * The edited rows' changes from a list-editable form whose inputs are named {@code field[key]}, such as
-     * {@code name[7]}. A row whose listed fields all still hold the values its token vouches for is left out, so
-     * that saving a grid does not bump the versions of rows nobody touched.
+     * {@code name[7]}. Only the cells the user changed are included (as {@link FormVersion#changes} judges them: a
+     * blank cell shown as {@code NULL} is unchanged), and a row with none is left out, so that saving a grid does
+     * not bump the versions of rows nobody touched nor write old copies of cells nobody touched.
      *
      * @param parameters the request parameters, such as {@code request.getParameterMap()}
      * @param fields the editable fields
@@ -103,8 +106,11 @@ public final class RowVersions {
                     continue;
                 }
                 String value = only(raw, f, t.key());
-                changes.put(f, value);
-                edited |= !t.fields().contains(f) || !t.isOriginal(f, value);
+                // Only what the user changed (the forms' rule): an untouched cell is not written with its old copy.
+                if (FieldComparison.isChanged(t, f, value, Set.of())) {
+                    changes.put(f, value);
+                    edited = true;
+                }
             }
             if (edited) {
                 byKey.put(t.key(), changes);
