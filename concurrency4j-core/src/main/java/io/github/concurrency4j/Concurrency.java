@@ -48,10 +48,12 @@ public final class Concurrency {
     private final Engine engine;
     private final Map<String, VersionedTable> tables;
     private final TriggerManager triggers;
+    private final ConcurrencyListener listener;
 
-    private Concurrency(Engine engine, Map<String, VersionedTable> tables) {
+    private Concurrency(Engine engine, Map<String, VersionedTable> tables, ConcurrencyListener listener) {
         this.engine = engine;
         this.tables = tables;
+        this.listener = listener;
         this.triggers = TriggerManager.of(engine.connections(), engine.dialect(), TriggerStartup.targets(tables.values()));
     }
 
@@ -241,7 +243,7 @@ public final class Concurrency {
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(work, "work");
         // Each attempt must start from the row as it is now: its reads go to the primary, never a lagging replica.
-        return ReplicaRoutedTable.onPrimary(() -> Retry.run(policy, work));
+        return ReplicaRoutedTable.onPrimary(() -> Retry.run(policy, listener, work));
     }
 
     /**
@@ -252,7 +254,7 @@ public final class Concurrency {
     public void retry(RetryPolicy policy, Runnable work) {
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(work, "work");
-        ReplicaRoutedTable.onPrimary(() -> Retry.run(policy, () -> {
+        ReplicaRoutedTable.onPrimary(() -> Retry.run(policy, listener, () -> {
             work.run();
             return null;
         }));
@@ -297,6 +299,7 @@ public final class Concurrency {
         private TriggerSettings triggerSettings = TriggerSettings.ofDefaults();
         private DataSource readReplica;
         private Duration ownWritesWindow = DEFAULT_OWN_WRITES_WINDOW;
+        private ConcurrencyListener listener = ConcurrencyListener.NONE;
 
         private Builder(ConnectionSource connectionSource) {
             this.connectionSource = connectionSource;
@@ -397,6 +400,15 @@ public final class Concurrency {
             return this;
         }
 
+        /**
+         * Tells a listener about conflicts, retried attempts and replica fallbacks, for metrics
+         * ({@link ConcurrencyListener}).
+         */
+        public Builder listener(ConcurrencyListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
         public Builder triggers(TriggerSettings settings) {
             this.triggerSettings = Objects.requireNonNull(settings, "settings");
             return this;
@@ -433,16 +445,22 @@ public final class Concurrency {
                     }
                 }
             }
-            Engine engine = new Engine(connectionSource, dialect, enabled, versionRequired, conflictHandler, clock,
+            ConcurrencyListener heard = SafeListener.of(listener);
+            ConflictHandler handler = conflictHandler;
+            ConflictHandler counted = listener == ConcurrencyListener.NONE ? handler : conflict -> {
+                heard.conflict(conflict);
+                return handler.onConflict(conflict);
+            };
+            Engine engine = new Engine(connectionSource, dialect, enabled, versionRequired, counted, clock,
                     bulkPolicy);
             Map<String, VersionedTable> tables = new LinkedHashMap<>();
             for (TableModel m : models) {
                 TableEngine table = new TableEngine(engine, m, connectionSource);
                 tables.put(m.name().toLowerCase(Locale.ROOT), readReplica == null ? table
                         : new ReplicaRoutedTable(table, new TableEngine(engine, m, ConnectionSource.of(readReplica)),
-                                ownWritesWindow.toNanos(), t -> { }));
+                                ownWritesWindow.toNanos(), heard::replicaFallback));
             }
-            Concurrency concurrency = new Concurrency(engine, Collections.unmodifiableMap(tables));
+            Concurrency concurrency = new Concurrency(engine, Collections.unmodifiableMap(tables), heard);
             TriggerStartup.run(concurrency.triggers, triggerSettings);
             return concurrency;
         }

@@ -13,6 +13,11 @@ final class Retry {
     }
 
     static <T> T run(RetryPolicy policy, Supplier<T> work) {
+        return run(policy, ConcurrencyListener.NONE, work);
+    }
+
+    /** {@link #run(RetryPolicy, Supplier)} that tells the listener about each attempt it runs again. */
+    static <T> T run(RetryPolicy policy, ConcurrencyListener listener, Supplier<T> work) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return work.get();
@@ -22,6 +27,7 @@ final class Retry {
                     throw e;
                 }
                 long delay = policy.delayMillisBefore(attempt + 1);
+                listener.retrying(cause instanceof RecordModifiedException c ? c.table() : null, e, attempt + 1);
                 if (LOG.isDebugEnabled()) {
                     LOG.debug("Attempt {} of {} failed ({}); retrying in {} ms", attempt, policy.maxAttempts(),
                             cause instanceof RecordModifiedException c ? "lost a race on " + c.table() + " " + c.key()

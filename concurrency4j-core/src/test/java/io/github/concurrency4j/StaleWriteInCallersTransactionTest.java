@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.concurrency4j.testing.AllDatabases;
+import io.github.concurrency4j.testing.MariadbOnly;
 import io.github.concurrency4j.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -14,7 +15,6 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A write inside a caller's transaction whose snapshot is older than a competing commit (REPEATABLE READ, the
@@ -137,9 +137,8 @@ class StaleWriteInCallersTransactionTest {
      * MariaDB Connector/J with useAffectedRows=true counts a matched row whose values did not change as 0: that is
      * still a success (proven under a row lock), while a stale write in a REPEATABLE READ transaction is still refused.
      */
-    @AllDatabases
+    @MariadbOnly // a MariaDB Connector/J setting
     void withUseAffectedRowsAnUnchangedRowIsSavedAndAStaleOneStillRefused(TestDatabase db) throws Exception {
-        Assumptions.assumeTrue(db.name().equals("mariadb"), "a MariaDB Connector/J setting");
         String t = Fixtures.productTable(db);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(db.url() + (db.url().contains("?") ? "&" : "?") + "useAffectedRows=true");

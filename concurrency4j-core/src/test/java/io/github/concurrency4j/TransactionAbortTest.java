@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.concurrency4j.testing.AllDatabases;
+import io.github.concurrency4j.testing.MariadbOnly;
+import io.github.concurrency4j.testing.PostgresqlOnly;
+import io.github.concurrency4j.testing.RowLockDatabases;
 import io.github.concurrency4j.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Real serialization failures, deadlocks and lock timeouts, provoked on each database: they surface as
@@ -48,9 +50,8 @@ class TransactionAbortTest {
         }
     }
 
-    @AllDatabases
+    @PostgresqlOnly // PostgreSQL reports 40001 at REPEATABLE READ
     void aSerializationFailureIsAnAbortAndNothingOfItIsSaved(TestDatabase db) throws Exception {
-        Assumptions.assumeTrue(db.name().equals("postgresql"), "PostgreSQL reports 40001 at REPEATABLE READ");
         for (int isolation : new int[] {Connection.TRANSACTION_REPEATABLE_READ, Connection.TRANSACTION_SERIALIZABLE}) {
             String t = Fixtures.productTable(db);
             VersionedTable products = products(db, t);
@@ -68,9 +69,8 @@ class TransactionAbortTest {
         }
     }
 
-    @AllDatabases
+    @MariadbOnly // innodb_snapshot_isolation is a MariaDB setting
     void aSnapshotIsolationConflictOnMariaDbIsAnAbortAndNothingOfItIsSaved(TestDatabase db) throws Exception {
-        Assumptions.assumeTrue(db.name().equals("mariadb"), "innodb_snapshot_isolation is a MariaDB setting");
         String t = Fixtures.productTable(db);
         VersionedTable products = products(db, t);
 
@@ -92,9 +92,8 @@ class TransactionAbortTest {
         assertThat(db.queryValue("SELECT name FROM " + t + " WHERE id = 1")).isEqualTo("competitor");
     }
 
-    @AllDatabases
+    @PostgresqlOnly // PostgreSQL reports 40001 at REPEATABLE READ
     void retryRunsAnAbortedTransactionAgainAndItsSecondAttemptIsSaved(TestDatabase db) throws Exception {
-        Assumptions.assumeTrue(db.name().equals("postgresql"), "PostgreSQL reports 40001 at REPEATABLE READ");
         String t = Fixtures.productTable(db);
         Concurrency concurrency = Concurrency.builder(db.dataSource()).table(t).build();
         VersionedTable products = concurrency.table(t);
@@ -127,9 +126,8 @@ class TransactionAbortTest {
         assertThat(db.queryLong("SELECT version FROM " + t + " WHERE id = 1")).isEqualTo(3);
     }
 
-    @AllDatabases
+    @RowLockDatabases // SQLite has no row locks to deadlock on
     void aDeadlockAbortsOneSideWhoseWriteIsNotSavedWhileTheOtherSideCommits(TestDatabase db) throws Exception {
-        Assumptions.assumeTrue(db.isServer() || db.name().equals("h2"), "SQLite has no row locks to deadlock on");
         String t = Fixtures.productTable(db);
         VersionedTable products = products(db, t);
         CyclicBarrier bothLocked = new CyclicBarrier(2);

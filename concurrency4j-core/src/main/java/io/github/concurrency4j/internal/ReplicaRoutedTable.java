@@ -214,34 +214,27 @@ public final class ReplicaRoutedTable implements VersionedTable {
 
     @Override
     public BulkResult updateAll(List<RowChange> changes, BulkPolicy policy) {
-        return savedUpdates(primary.updateAll(changes, policy));
+        return saved(primary.updateAll(changes, policy), false);
     }
 
     @Override
     public BulkResult updateAll(List<RowChange> changes) {
-        return savedUpdates(primary.updateAll(changes));
-    }
-
-    private BulkResult savedUpdates(BulkResult result) {
-        for (Identity saved : result.saved()) {
-            wrote(primary.key(saved.key()), saved.version(), false, false);
-        }
-        return result;
+        return saved(primary.updateAll(changes), false);
     }
 
     @Override
     public BulkResult deleteAll(List<Identity> rows, BulkPolicy policy) {
-        return savedDeletes(primary.deleteAll(rows, policy));
+        return saved(primary.deleteAll(rows, policy), true);
     }
 
     @Override
     public BulkResult deleteAll(List<Identity> rows) {
-        return savedDeletes(primary.deleteAll(rows));
+        return saved(primary.deleteAll(rows), true);
     }
 
-    private BulkResult savedDeletes(BulkResult result) {
-        for (Identity deleted : result.saved()) {
-            wrote(primary.key(deleted.key()), Long.MAX_VALUE, true, false);
+    private BulkResult saved(BulkResult result, boolean deleted) {
+        for (Identity saved : result.saved()) {
+            wrote(primary.key(saved.key()), deleted ? Long.MAX_VALUE : saved.version(), deleted, false);
         }
         return result;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.github.concurrency4j.Concurrency;
+import io.github.concurrency4j.ConcurrencyListener;
 import io.github.concurrency4j.Identity;
 import io.github.concurrency4j.RecordModifiedException;
 import io.github.concurrency4j.RetryPolicy;
@@ -78,8 +79,16 @@ class ReplicaTest {
         throw new IllegalStateException("the standby did not receive " + t + " within 20 s");
     }
 
+    private final AtomicInteger fallbacks = new AtomicInteger();
+
     private Concurrency engine(String table) {
-        return Concurrency.builder(pg.node(PRIMARY)).readReplica(pg.node(STANDBY)).table(table).build();
+        return Concurrency.builder(pg.node(PRIMARY)).readReplica(pg.node(STANDBY)).table(table)
+                .listener(new ConcurrencyListener() {
+                    @Override
+                    public void replicaFallback(String t) {
+                        fallbacks.incrementAndGet();
+                    }
+                }).build();
     }
 
     private static long hits(Row row) {
@@ -108,7 +117,9 @@ class ReplicaTest {
 
         // This engine's own writes: read back as written although the standby still has the old rows.
         long v = table.update(1L, 1L, Map.of("hits", 1));
+        int before = fallbacks.get();
         Row mine = table.find(1L).orElseThrow();
+        assertThat(fallbacks.get() - before).as("replica fallbacks counted").isEqualTo(1);
         assertThat(mine.version()).isEqualTo(v);
         assertThat(hits(mine)).isEqualTo(1);
         Identity inserted = table.insert(Map.of("id", 3L, "hits", 7L));

@@ -2,6 +2,9 @@ package io.github.concurrency4j.scaleout;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -12,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Assertions;
@@ -32,14 +36,14 @@ final class Topology {
     private final String name;
     private final List<String> urls;
     private final String user;
-    private final String startCommand;
+    private final String script;
     private final List<String> created = new ArrayList<>();
 
-    private Topology(String name, List<String> urls, String user, String startCommand) {
+    private Topology(String name, List<String> urls, String user, String script) {
         this.name = name;
         this.urls = urls;
         this.user = user;
-        this.startCommand = startCommand;
+        this.script = script;
     }
 
     /** The three Galera nodes, index 0 to 2; fails (CI) or skips the test when the cluster is not up. */
@@ -47,7 +51,7 @@ final class Topology {
         List<String> urls = List.of(env("C4J_GALERA_URLS", "jdbc:mariadb://127.0.0.1:13306/concurrency4j_test,"
                 + "jdbc:mariadb://127.0.0.1:13307/concurrency4j_test,jdbc:mariadb://127.0.0.1:13308/concurrency4j_test")
                 .split(","));
-        Topology t = new Topology("galera", urls, "root", "bash scripts/galera up");
+        Topology t = new Topology("galera", urls, "root", "galera");
         t.require("SHOW GLOBAL STATUS LIKE 'wsrep_cluster_size'", "3");
         return t;
     }
@@ -57,7 +61,7 @@ final class Topology {
         List<String> urls = List.of(
                 env("C4J_PG_PRIMARY_URL", "jdbc:postgresql://127.0.0.1:15432/concurrency4j_test"),
                 env("C4J_PG_STANDBY_URL", "jdbc:postgresql://127.0.0.1:15433/concurrency4j_test"));
-        Topology t = new Topology("postgresql primary + standby", urls, "postgres", "bash scripts/pg-standby up");
+        Topology t = new Topology("postgresql primary + standby", urls, "postgres", "pg-standby");
         t.require("SELECT 'streaming', count(*) FROM pg_stat_replication WHERE state = 'streaming'", "1");
         return t;
     }
@@ -68,17 +72,46 @@ final class Topology {
     }
 
     private void require(String probe, String expected) {
-        Boolean ok = CHECKED.computeIfAbsent(name, n -> probe(probe, expected));
+        boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
+        // With CI=true an absent topology is started here (as .ci/run would), once per test JVM, and left running.
+        Boolean ok = CHECKED.computeIfAbsent(name,
+                n -> probe(probe, expected) || ci && start() && probe(probe, expected));
         if (ok) {
             return;
         }
-        String message = "The " + name + " topology is not running at " + urls + ". Start it with '" + startCommand
-                + "' from the repository root ('bash .ci/run' does it), or point the C4J_* variables of "
+        String message = "The " + name + " topology is not running at " + urls + ". Start it with 'bash scripts/"
+                + script + " up' from the repository root ('bash .ci/run' does it), or point the C4J_* variables of "
                 + "docs/scale-out.md at one.";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            Assertions.fail("CI=true requires the scale-out topologies. " + message);
+        if (ci) {
+            Assertions.fail("CI=true requires the scale-out topologies, and starting this one failed (see "
+                    + "target/" + script + "-up.log). " + message);
         }
         Assumptions.abort("skipping the scale-out suite: " + message);
+    }
+
+    /** Runs {@code scripts/<script> up} from the repository root, under the same lock as .ci/run. */
+    private boolean start() {
+        Path root = Path.of("").toAbsolutePath();
+        while (root != null && !Files.isRegularFile(root.resolve("scripts").resolve(script))) {
+            root = root.getParent();
+        }
+        if (root == null) {
+            return false;
+        }
+        try {
+            Path dir = Path.of(env("C4J_TOPOLOGY_DIR", "/tmp/concurrency4j-topologies"));
+            Files.createDirectories(dir);
+            Path log = Files.createDirectories(Path.of("target")).resolve(script + "-up.log");
+            Process p = new ProcessBuilder("flock", "-o", dir.resolve(script.equals("galera") ? ".galera.lock"
+                    : ".pg.lock").toString(), "bash", "scripts/" + script, "up")
+                    .directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            return p.waitFor(150, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private boolean probe(String probe, String expected) {

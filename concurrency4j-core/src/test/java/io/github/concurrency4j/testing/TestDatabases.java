@@ -34,6 +34,21 @@ public final class TestDatabases {
         return all().stream().filter(TestDatabase::isServer).toList();
     }
 
+    /** PostgreSQL when it is in this run: the source of {@link PostgresqlOnly}. */
+    public static List<TestDatabase> postgresql() {
+        return all().stream().filter(db -> db == POSTGRESQL).toList();
+    }
+
+    /** MariaDB when it is in this run: the source of {@link MariadbOnly}. */
+    public static List<TestDatabase> mariadb() {
+        return all().stream().filter(db -> db == MARIADB).toList();
+    }
+
+    /** The databases of this run that lock rows (all but SQLite): the source of {@link RowLockDatabases}. */
+    public static List<TestDatabase> withRowLocks() {
+        return all().stream().filter(db -> db != SQLITE).toList();
+    }
+
     /** The database of this name. */
     public static TestDatabase named(String name) {
         return switch (name) {
