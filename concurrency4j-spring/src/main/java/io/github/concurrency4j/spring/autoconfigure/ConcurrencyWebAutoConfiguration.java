@@ -1,17 +1,21 @@
 package io.github.concurrency4j.spring.autoconfigure;
 
 import io.github.concurrency4j.Concurrency;
+import io.github.concurrency4j.spring.internal.ColumnLimits;
 import io.github.concurrency4j.spring.internal.ConflictResponder;
 import io.github.concurrency4j.spring.internal.EntityReader;
 import io.github.concurrency4j.spring.web.ConcurrencyForms;
 import io.github.concurrency4j.spring.web.ConflictAdvice;
 import io.github.concurrency4j.spring.web.IfMatchArgumentResolver;
+import io.github.concurrency4j.spring.web.RequestErrorAdvice;
+import io.github.concurrency4j.spring.web.RestWrites;
 import io.github.concurrency4j.spring.web.RowTokensArgumentResolver;
 import io.github.concurrency4j.spring.web.VersionTokenArgumentResolver;
 import io.github.concurrency4j.token.VersionTokens;
 import io.github.concurrency4j.spring.jpa.JpaConflictAdvice;
 import jakarta.persistence.EntityManagerFactory;
 import java.util.List;
+import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -28,7 +32,8 @@ import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * The Spring MVC integration, in servlet web applications: the conflict advice (409 page, problem documents),
+ * The Spring MVC integration, in servlet web applications: the conflict advice (409 page, problem documents), the
+ * request-error advice (400s without internals), {@code RestWrites} for REST bodies,
  * the {@code concurrency4jForms} helper for templates, and the argument resolvers of {@code @VersionToken} and
  * {@code @IfMatch} and {@code @RowTokens}. Off with {@code concurrency4j.web.enabled=false}.
  */
@@ -45,9 +50,11 @@ public class ConcurrencyWebAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public ConflictResponder concurrency4jConflictResponder(VersionTokens tokens, ConcurrencyProperties properties,
-                                                            ObjectProvider<EntityReader> entities) {
+                                                            ObjectProvider<EntityReader> entities,
+                                                            ObjectProvider<DataSource> dataSource) {
+        DataSource ds = dataSource.getIfUnique();
         return new ConflictResponder(tokens, properties.getWeb().getTokenParameter(), THYMELEAF,
-                entities.getIfAvailable());
+                entities.getIfAvailable(), ds == null ? null : new ColumnLimits(ds));
     }
 
     /** 409/400/412/428 answers. */
@@ -55,6 +62,25 @@ public class ConcurrencyWebAutoConfiguration {
     @ConditionalOnMissingBean
     public ConflictAdvice concurrency4jConflictAdvice(ConflictResponder responder) {
         return new ConflictAdvice(responder);
+    }
+
+    /**
+     * 400s for the request mistakes Spring MVC detects (unreadable body, unconvertible parameter), and database
+     * errors through Spring, without SQL or Java type names; at the lowest precedence.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public RequestErrorAdvice concurrency4jRequestErrorAdvice(ConflictResponder responder) {
+        return new RequestErrorAdvice(responder);
+    }
+
+    /** REST writes of declared tables from JSON bodies, checked against the table's columns. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(Concurrency.class)
+    @ConditionalOnSingleCandidate(DataSource.class)
+    public RestWrites concurrency4jRestWrites(Concurrency concurrency, DataSource dataSource) {
+        return new RestWrites(concurrency, new ColumnLimits(dataSource));
     }
 
     /** The hidden-field helper, {@code ${@concurrency4jForms.hidden(...)}} in templates. */

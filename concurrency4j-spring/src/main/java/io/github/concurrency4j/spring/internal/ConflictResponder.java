@@ -8,6 +8,7 @@ import io.github.concurrency4j.spring.web.DiffSegment;
 import io.github.concurrency4j.spring.web.ETags;
 import io.github.concurrency4j.spring.web.FieldConflict;
 import io.github.concurrency4j.spring.web.FormVersion;
+import io.github.concurrency4j.spring.web.InvalidRequestException;
 import io.github.concurrency4j.token.VerifiedToken;
 import io.github.concurrency4j.token.VersionTokens;
 import jakarta.servlet.http.HttpServletRequest;
@@ -20,8 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.util.HtmlUtils;
 
@@ -30,13 +34,15 @@ import org.springframework.web.util.HtmlUtils;
  * built-in page without Thymeleaf) and RFC 9457 problem documents for API clients.
  */
 public final class ConflictResponder {
-    static final String PROBLEM_JSON = "application/problem+json";
+    static final String PROBLEM_JSON = ProblemDocuments.MEDIA_TYPE;
+    private static final Logger LOG = LoggerFactory.getLogger(ConflictResponder.class);
     private static final String TYPE_PREFIX = "urn:concurrency4j:problem:";
 
     private final VersionTokens tokens;
     private final String tokenParameter;
     private final boolean useTemplate;
     private final EntityReader entities;
+    private final ColumnLimits limits;
 
     /**
      * @param tokens signs the fresh token of "re-apply my changes"
@@ -45,10 +51,20 @@ public final class ConflictResponder {
      * @param entities reads JPA entities for Hibernate's conflicts, or {@code null}
      */
     public ConflictResponder(VersionTokens tokens, String tokenParameter, boolean useTemplate, EntityReader entities) {
+        this(tokens, tokenParameter, useTemplate, entities, null);
+    }
+
+    /**
+     * As above, with the column limits that name the field at fault when the database refuses a form's value, or
+     * {@code null}.
+     */
+    public ConflictResponder(VersionTokens tokens, String tokenParameter, boolean useTemplate, EntityReader entities,
+                             ColumnLimits limits) {
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.tokenParameter = Objects.requireNonNull(tokenParameter, "tokenParameter");
         this.useTemplate = useTemplate;
         this.entities = entities;
+        this.limits = limits;
     }
 
     /** 409 (412 for a conditional request) with the page or the problem document. */
@@ -168,6 +184,73 @@ public final class ConflictResponder {
         return json(status, problem, headers);
     }
 
+    /** 400 for a client's mistake: a problem document with the {@code field} and {@code limit} members. */
+    public ModelAndView badRequest(String field, Object limit, String detail, HttpServletRequest request) {
+        Map<String, Object> extensions = new LinkedHashMap<>();
+        if (field != null) {
+            extensions.put("field", field);
+        }
+        if (limit != null) {
+            extensions.put("limit", limit);
+        }
+        return refused(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", detail, null, extensions,
+                request);
+    }
+
+    /**
+     * The answer to a database error, by the SQLSTATE found in the cause chain: class 22 (data exception: too long,
+     * out of range, not a number) is the client's 400; class 23 (integrity constraint: duplicate, missing reference,
+     * NULL where one is required) is 409, a conflict with the stored data; anything else is 500. The response
+     * never shows the statement or the driver's message (they hold SQL and bound values); the log does.
+     */
+    public ModelAndView databaseError(Throwable e, HttpServletRequest request) {
+        String state = DatabaseErrors.sqlState(e);
+        String sqlClass = state == null || state.length() < 2 ? "" : state.substring(0, 2);
+        if (sqlClass.equals("22")) {
+            LOG.info("Refused a value the database cannot store (SQLSTATE {}): {}", state, e.toString());
+            FormVersion form = RequestState.formVersion(request);
+            InvalidRequestException named = form == null || limits == null ? null
+                    : limits.firstRefused(form.table(), request.getParameterMap());
+            if (named != null) {
+                return badRequest(named.field(), named.limit(), named.getMessage().replace("Nothing was written.",
+                        "Nothing was saved."), request);
+            }
+            return badRequest(null, null, "A value is too long, out of range or of the wrong kind for its field. "
+                    + "Nothing was saved. Check the values you sent and try again.", request);
+        }
+        if (sqlClass.equals("40")) {
+            LOG.info("The database aborted a transaction (SQLSTATE {}): {}", state, e.toString());
+            return aborted(request);
+        }
+        if (sqlClass.equals("23")) {
+            LOG.info("Refused a write that breaks a constraint (SQLSTATE {}): {}", state, e.toString());
+            return refused(HttpStatus.CONFLICT, "constraint-violated", "Conflict with stored data",
+                    "The change conflicts with the stored data: a value that must be unique is taken, a record it "
+                            + "refers to does not exist, or a required value is missing. Nothing was saved.",
+                    null, request);
+        }
+        LOG.error("Unexpected database error answering {} {}", request.getMethod(), request.getRequestURI(), e);
+        return unexpected(request);
+    }
+
+    /**
+     * 409 for a transaction the database aborted (serialization failure, deadlock, lock timeout, certification
+     * failure): nothing of it was saved, and trying again is safe.
+     */
+    public ModelAndView aborted(HttpServletRequest request) {
+        return refused(HttpStatus.CONFLICT, "transaction-aborted", "Conflict",
+                "The database aborted this change because another one was being saved at the same time. Nothing was "
+                        + "saved. Try again: reload if you need the latest values first.", null,
+                Map.of("retryable", true), request);
+    }
+
+    /** 500 with a message that says nothing of the cause (which is logged by the caller). */
+    public ModelAndView unexpected(HttpServletRequest request) {
+        return refused(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal Server Error",
+                "Something went wrong on the server; the error has been logged. Your request may not have been "
+                        + "carried out: reload and check before trying again.", null, request);
+    }
+
     ConflictView view(RecordModifiedException e, HttpServletRequest request) {
         FormVersion form = RequestState.formVersion(request);
         VerifiedToken token = form == null ? null : form.token();
@@ -270,7 +353,14 @@ public final class ConflictResponder {
     }
 
     private static ModelAndView json(HttpStatus status, Map<String, Object> problem, Map<String, String> headers) {
-        ModelAndView mav = new ModelAndView(new StaticView(PROBLEM_JSON, ProblemJson.write(problem), headers));
+        Map<String, Object> extensions = new LinkedHashMap<>(problem);
+        for (String standard : List.of("type", "title", "status", "detail", "instance")) {
+            extensions.remove(standard);
+        }
+        ProblemDetail document = ProblemDocuments.of(status, URI.create((String) problem.get("type")),
+                (String) problem.get("title"), (String) problem.get("detail"), (String) problem.get("instance"),
+                extensions);
+        ModelAndView mav = new ModelAndView(new StaticView(PROBLEM_JSON, ProblemDocuments.json(document), headers));
         mav.setStatus(status);
         return mav;
     }

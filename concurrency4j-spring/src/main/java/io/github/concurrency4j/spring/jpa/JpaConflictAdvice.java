@@ -3,6 +3,7 @@ package io.github.concurrency4j.spring.jpa;
 import io.github.concurrency4j.spring.internal.ConflictResponder;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.OptimisticLockException;
+import jakarta.persistence.PersistenceException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Objects;
 import org.hibernate.StaleObjectStateException;
@@ -57,6 +58,15 @@ public class JpaConflictAdvice implements Ordered {
     @ExceptionHandler(StaleObjectStateException.class)
     public ModelAndView staleObjectState(StaleObjectStateException e, HttpServletRequest request) {
         return responder.optimisticLock(e.getEntityName(), e.getIdentifier(), e, request);
+    }
+
+    /**
+     * Any other persistence failure (a value too long for its column at flush, a broken constraint): 400, 409 or
+     * 500 by SQLSTATE, never with the statement's text.
+     */
+    @ExceptionHandler(PersistenceException.class)
+    public ModelAndView persistence(PersistenceException e, HttpServletRequest request) {
+        return responder.databaseError(e, request);
     }
 
     @Override

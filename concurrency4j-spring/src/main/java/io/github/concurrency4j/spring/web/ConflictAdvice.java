@@ -2,6 +2,8 @@ package io.github.concurrency4j.spring.web;
 
 import io.github.concurrency4j.MissingVersionException;
 import io.github.concurrency4j.RecordModifiedException;
+import io.github.concurrency4j.StatementFailedException;
+import io.github.concurrency4j.TransactionAbortedException;
 import io.github.concurrency4j.spring.internal.ConflictResponder;
 import io.github.concurrency4j.token.InvalidTokenException;
 import io.github.concurrency4j.token.VersionTokens;
@@ -29,7 +31,13 @@ import org.springframework.web.servlet.ModelAndView;
  *       for another record or purpose, or a row came twice (the problem document's {@code reason}: {@code missing},
  *       {@code forged}, {@code malformed}, {@code other_record}, {@code other_purpose}, {@code expired},
  *       {@code duplicate}).</li>
- *   <li>{@link ConditionalRequestException}: 412 or 428; {@link MissingVersionException}: 428.</li>
+ *   <li>{@link InvalidRequestException}: 400 naming the field; {@link StatementFailedException}: 400 for a value
+ *       the column cannot hold (SQLSTATE class 22), 409 for a broken constraint (class 23), else 500, never showing
+ *       SQL.</li>
+ *   <li>{@link TransactionAbortedException}: 409 (problem type {@code transaction-aborted}, {@code retryable}):
+ *       the database aborted the transaction, nothing was saved, trying again is safe.</li>
+ *   <li>{@link ConditionalRequestException}: 412 or 428, or 400 for a malformed {@code If-Match};
+ *       {@link MissingVersionException}: 428.</li>
  * </ul>
  *
  * <p>Registered by the auto-configuration with order 0, ahead of application advice of default order; an
@@ -70,13 +78,16 @@ public class ConflictAdvice implements Ordered {
                 e.getMessage(), null, Map.of("reason", e.reason().name().toLowerCase(Locale.ROOT)), request);
     }
 
-    /** A failed or missing precondition: 412 or 428. */
+    /** A failed or missing precondition: 412 or 428; a malformed {@code If-Match}: 400. */
     @ExceptionHandler(ConditionalRequestException.class)
     public ModelAndView conditional(ConditionalRequestException e, HttpServletRequest request) {
         HttpStatus status = HttpStatus.valueOf(e.status());
-        return responder.refused(status, status == HttpStatus.PRECONDITION_FAILED ? "precondition-failed"
-                        : "precondition-required", status.getReasonPhrase(), e.getMessage(), e.currentVersion(),
-                request);
+        String kind = switch (status) {
+            case PRECONDITION_FAILED -> "precondition-failed";
+            case PRECONDITION_REQUIRED -> "precondition-required";
+            default -> "malformed-if-match";
+        };
+        return responder.refused(status, kind, status.getReasonPhrase(), e.getMessage(), e.currentVersion(), request);
     }
 
     /** A write without a version where one is required: 428. */
@@ -93,6 +104,30 @@ public class ConflictAdvice implements Ordered {
     @ExceptionHandler(OptimisticLockingFailureException.class)
     public ModelAndView optimisticLockingFailure(OptimisticLockingFailureException e, HttpServletRequest request) {
         return responder.optimisticLock(null, null, e, request);
+    }
+
+    /** A client's mistake in a REST request: 400 naming the field (and the limit it exceeded). */
+    @ExceptionHandler(InvalidRequestException.class)
+    public ModelAndView invalidRequest(InvalidRequestException e, HttpServletRequest request) {
+        return responder.badRequest(e.field(), e.limit(), e.getMessage(), request);
+    }
+
+    /**
+     * A statement the database refused: by SQLSTATE class, a value the column cannot hold (22) is 400, a broken
+     * constraint (23) is 409, anything else 500; never with the statement's text, which goes to the log.
+     */
+    @ExceptionHandler(StatementFailedException.class)
+    public ModelAndView statementFailed(StatementFailedException e, HttpServletRequest request) {
+        return responder.databaseError(e, request);
+    }
+
+    /**
+     * A transaction the database aborted (serialization failure, deadlock, lock timeout, certification failure):
+     * 409, nothing saved, retrying is safe.
+     */
+    @ExceptionHandler(TransactionAbortedException.class)
+    public ModelAndView transactionAborted(TransactionAbortedException e, HttpServletRequest request) {
+        return responder.aborted(request);
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.core.MethodParameter;
 import org.springframework.web.bind.WebDataBinder;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -66,29 +67,25 @@ public final class IfMatchArgumentResolver implements HandlerMethodArgumentResol
             return current(annotation, parameter, rawKey, webRequest, binderFactory).map(Row::version).orElse(null);
         }
         RequestState.conditional(request);
-        List<String> tags = parse(String.join(",", headers));
-        if (tags.contains("*")) {
+        IfMatchHeader ifMatch = IfMatchHeader.parse(String.join(", ", headers));
+        if (ifMatch.any()) {
             return current(annotation, parameter, rawKey, webRequest, binderFactory).map(Row::version)
                     .orElseThrow(() -> ConditionalRequestException.failed("If-Match: * but " + annotation.table()
                             + " " + rawKey + " does not exist. Nothing was written.", null));
         }
-        List<Long> versions = new ArrayList<>();
-        for (String tag : tags) {
-            Long v = version(tag);
-            if (v != null) {
-                versions.add(v);
-            }
-        }
+        Set<Long> versions = ifMatch.versions();
         if (versions.size() == 1) {
-            return versions.get(0);
+            // The one version that can match goes into the write's WHERE clause: check and write are one step.
+            return versions.iterator().next();
         }
         Optional<Row> current = current(annotation, parameter, rawKey, webRequest, binderFactory);
         Long now = current.map(Row::version).orElse(null);
         if (now != null && versions.contains(now)) {
             return now;
         }
-        throw ConditionalRequestException.failed("If-Match " + String.join(", ", tags) + " names no current "
-                + "version of " + annotation.table() + " " + rawKey + " (strong comparison). Nothing was written.", now);
+        throw ConditionalRequestException.failed("If-Match " + ifMatch + " names no current version of "
+                + annotation.table() + " " + rawKey + " (strong comparison: weak tags never match). Nothing was "
+                + "written.", now);
     }
 
     private Optional<Row> current(IfMatch annotation, MethodParameter parameter, String rawKey,
@@ -135,48 +132,5 @@ public final class IfMatchArgumentResolver implements HandlerMethodArgumentResol
             list.add(p);
         }
         return list;
-    }
-
-    /** The entity tags of an If-Match field value: {@code *}, {@code "x"} or {@code W/"x"}, comma separated. */
-    static List<String> parse(String value) {
-        List<String> tags = new ArrayList<>();
-        int i = 0;
-        int n = value.length();
-        while (i < n) {
-            char c = value.charAt(i);
-            if (c == ',' || c == ' ' || c == '\t') {
-                i++;
-            } else if (c == '*') {
-                tags.add("*");
-                i++;
-            } else {
-                int start = i;
-                if (value.startsWith("W/", i)) {
-                    i += 2;
-                }
-                if (i < n && value.charAt(i) == '"') {
-                    int end = value.indexOf('"', i + 1);
-                    i = end < 0 ? n : end + 1;
-                } else {
-                    while (i < n && value.charAt(i) != ',') {
-                        i++;
-                    }
-                }
-                tags.add(value.substring(start, i).trim());
-            }
-        }
-        return tags;
-    }
-
-    /** The version of a strong tag from {@link ETags#of(long)}, or {@code null} (weak or foreign tags never match). */
-    static Long version(String tag) {
-        if (tag.length() < 3 || !tag.startsWith("\"") || !tag.endsWith("\"")) {
-            return null;
-        }
-        try {
-            return Long.parseLong(tag.substring(1, tag.length() - 1));
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 }

@@ -4,6 +4,7 @@ import io.github.concurrency4j.Concurrency;
 import io.github.concurrency4j.VersionedTable;
 import io.github.concurrency4j.spring.web.ETags;
 import io.github.concurrency4j.spring.web.IfMatch;
+import io.github.concurrency4j.spring.web.RestWrites;
 import java.util.Map;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -17,9 +18,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class ProductApiController {
     private final Concurrency concurrency;
+    private final RestWrites restWrites;
 
-    ProductApiController(Concurrency concurrency) {
+    ProductApiController(Concurrency concurrency, RestWrites restWrites) {
         this.concurrency = concurrency;
+        this.restWrites = restWrites;
     }
 
     @GetMapping("/api/products/{id}")
@@ -30,7 +33,11 @@ class ProductApiController {
     @PutMapping("/api/products/{id}")
     ResponseEntity<Void> put(@PathVariable long id, @IfMatch(table = "product") Long version,
                              @RequestBody Map<String, Object> body) {
-        long next = products().update(id, version, body);
+        if (version == null) {
+            // No If-Match (not required here) and no such row.
+            return ResponseEntity.notFound().build();
+        }
+        long next = restWrites.update("product", id, version, body);
         return ResponseEntity.noContent().eTag(ETags.of(next)).build();
     }
 
