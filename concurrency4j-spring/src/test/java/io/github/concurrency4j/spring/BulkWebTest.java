@@ -82,7 +82,7 @@ class BulkWebTest {
 
         mvc.perform(saveGrid(tokens, "skip")).andExpect(status().is3xxRedirection())
                 .andExpect(flash().attribute("message",
-                        "Record 2 was changed by someone else and was not saved; 2 products saved."));
+                        "Product 2 was changed by someone else and was not saved. 2 products saved."));
 
         assertThat(price(1)).isEqualTo(11);
         assertThat(price(2)).isEqualTo(99);
@@ -111,7 +111,7 @@ class BulkWebTest {
                 .param("name[1]", "apple").param("price[1]", "10")
                 .param("name[2]", "Pear").param("price[2]", "20")
                 .param("name[3]", "plum").param("price[3]", "30");
-        mvc.perform(b).andExpect(flash().attribute("message", "1 products saved."));
+        mvc.perform(b).andExpect(flash().attribute("message", "1 product saved."));
         assertThat(jdbc.queryForObject("SELECT version FROM product WHERE id = 1", Long.class)).isEqualTo(1);
         assertThat(jdbc.queryForObject("SELECT version FROM product WHERE id = 2", Long.class)).isEqualTo(2);
     }

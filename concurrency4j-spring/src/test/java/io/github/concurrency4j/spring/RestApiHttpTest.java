@@ -110,6 +110,19 @@ class RestApiHttpTest {
     }
 
     @Test
+    void aNumberTheSharedGuardRefusesIsA400ProblemNamingTheField() throws Exception {
+        for (String body : List.of("{\"price\": \"1e300000\"}", "{\"price\": 1234567}")) {
+            HttpResponse<String> r = send(put("/api/products/1/price", "\"1\"", body));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+            assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+            assertThat(json.readTree(r.body()).path("field").asText()).isEqualTo("price");
+            assertNoLeak(r);
+        }
+        assertThat(send(put("/api/products/1/price", "\"1\"", "{\"price\": 12}")).statusCode()).isEqualTo(204);
+        assertThat(row(1)).containsEntry("PRICE", 12).containsEntry("VERSION", 2L);
+    }
+
+    @Test
     void brokenJsonAndALetterForANumericKeyAre400Problems() throws Exception {
         assertProblem(send(put("/api/products/1", "\"1\"", "{\"name\": ")), 400, null);
         assertProblem(send(put("/api/products/abc", "\"1\"", "{\"name\": \"x\"}")), 400, "id");

@@ -1,5 +1,7 @@
 package io.github.concurrency4j.spring;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -7,6 +9,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /** What the web tests share: the product rows and reading a token out of a rendered form. */
 final class WebTestSupport {
     private static final Pattern TOKEN = Pattern.compile("name=\"_c4j_token\" value=\"([^\"]+)\"");
+    /** A grid row's token. */
+    static final Pattern ROW_TOKEN = Pattern.compile("name=\"_c4j_rows\" value=\"([^\"]+)\"");
+    /** A bulk selection checkbox's token. */
+    static final Pattern CHECKBOX = Pattern.compile("name=\"_c4j_selected\" value=\"([^\"]+)\"");
 
     private WebTestSupport() {
     }
@@ -25,5 +31,15 @@ final class WebTestSupport {
             throw new AssertionError("No version token in the page:\n" + html);
         }
         return m.group(1);
+    }
+
+    /** Every first group of the pattern in the page, in page order. */
+    static List<String> all(Pattern p, String html) {
+        List<String> found = new ArrayList<>();
+        Matcher m = p.matcher(html);
+        while (m.find()) {
+            found.add(m.group(1));
+        }
+        return found;
     }
 }

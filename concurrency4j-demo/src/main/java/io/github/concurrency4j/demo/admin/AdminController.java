@@ -87,7 +87,8 @@ public class AdminController {
             return;
         }
         Bulk.GridResult result = bulk.saveGrid(table, rows);
-        String saved = result.saved() + " " + plural(table, result.saved()) + " saved.";
+        String saved = result.saved() == 0 ? "No " + plural(table, 2) + " saved."
+                : result.saved() + " " + plural(table, result.saved()) + " saved.";
         if (result.stale().isEmpty()) {
             flash.addFlashAttribute("success", saved);
             return;
@@ -96,7 +97,8 @@ public class AdminController {
         flash.addFlashAttribute("staleIds", result.stale().stream()
                 .map(e -> ((Number) e.key()).longValue()).toList());
         flash.addFlashAttribute("warning", String.join(", ", names) + (names.size() == 1 ? " was" : " were")
-                + " changed by someone else and not saved: the grid now shows the current values. " + saved);
+                + " changed by someone else and not saved: the grid now shows the current values."
+                + (result.saved() == 0 ? "" : " " + saved));
     }
 
     private void bulkAction(AdminTable table, String op, List<String> selected, RedirectAttributes flash) {

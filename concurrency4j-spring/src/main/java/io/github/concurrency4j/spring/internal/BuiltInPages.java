@@ -20,7 +20,7 @@ final class BuiltInPages {
     static String conflict(ConflictView v, Map<String, String> frameworkFields) {
         StringBuilder sb = new StringBuilder(2048);
         sb.append("<!DOCTYPE html><html><head><meta charset=\"UTF-8\"><title>Conflict</title>").append(STYLE)
-                .append("</head><body><h1>This record was changed by someone else</h1><p class=\"message\">")
+                .append("</head><body><h1>").append(escape(v.heading())).append("</h1><p class=\"message\">")
                 .append(escape(v.message())).append("</p>");
         if (!v.fields().isEmpty()) {
             sb.append("<table><thead><tr><th>Field</th><th>Yours</th><th>Stored now</th><th>Difference</th></tr>"

@@ -112,14 +112,11 @@ public final class ConflictResponder {
     ModelAndView bulkConflict(BulkConflictException e, HttpServletRequest request) {
         HttpStatus status = HttpStatus.CONFLICT;
         List<String> keys = e.keys().stream().map(String::valueOf).toList();
-        boolean action = e.operation().equals("guarded action");
-        String message = (keys.size() == 1 ? "Record " + keys.get(0) + " was" : "Records " + String.join(", ", keys)
-                + " were") + " changed by someone else since you saw " + (keys.size() == 1 ? "it" : "them") + ": "
-                + (action ? "the action was not carried out." : "nothing was saved.")
-                + " Reload the page and try again.";
+        String message = bulkMessage(e);
         if (wantsHtml(request)) {
-            ConflictView view = new ConflictView(e.table(), String.valueOf(e.key()), false, -1, -1, List.of(),
-                    action(request), List.of(), discardUrl(request), message, keys);
+            boolean allDeleted = e.conflicts().stream().allMatch(RecordModifiedException::isDeleted);
+            ConflictView view = new ConflictView(e.table(), String.valueOf(e.key()), allDeleted, -1, -1, List.of(),
+                    action(request), List.of(), bulkDiscardUrl(request), message, keys);
             ModelAndView mav = useTemplate ? new ModelAndView(ConflictView.TEMPLATE)
                     : new ModelAndView(new StaticView("text/html;charset=UTF-8",
                             BuiltInPages.conflict(view, FrameworkFormFields.of(request)), Map.of()));
@@ -142,6 +139,35 @@ public final class ConflictResponder {
         }
         problem.put("staleRows", rows);
         return json(status, problem, Map.of());
+    }
+
+    /**
+     * "Record 2 was changed by someone else since you saw it. Records 5, 9 were deleted by someone else. Nothing
+     * was deleted: reload the page and try again." Singular and plural right, deletions said as such, and the
+     * outcome in the words of the operation.
+     */
+    static String bulkMessage(BulkConflictException e) {
+        List<String> changed = new ArrayList<>();
+        List<String> deleted = new ArrayList<>();
+        for (RecordModifiedException c : e.conflicts()) {
+            (c.isDeleted() ? deleted : changed).add(String.valueOf(c.key()));
+        }
+        StringBuilder m = new StringBuilder(160);
+        if (!changed.isEmpty()) {
+            m.append(changed.size() == 1 ? "Record " + changed.get(0) + " was" : "Records " + String.join(", ", changed)
+                    + " were").append(" changed by someone else since you saw ")
+                    .append(changed.size() == 1 ? "it. " : "them. ");
+        }
+        if (!deleted.isEmpty()) {
+            m.append(deleted.size() == 1 ? "Record " + deleted.get(0) + " was" : "Records " + String.join(", ", deleted)
+                    + " were").append(" deleted by someone else. ");
+        }
+        String outcome = switch (e.operation()) {
+            case "guarded action" -> "The action was not carried out";
+            case "delete" -> "Nothing was deleted";
+            default -> "Nothing was saved";
+        };
+        return m.append(outcome).append(": reload the page and try again.").toString();
     }
 
     /**
@@ -324,6 +350,12 @@ public final class ConflictResponder {
 
     /** The page the form came from (same-origin path only), else the request's own URL. */
     private static String discardUrl(HttpServletRequest request) {
+        String back = refererPath(request);
+        return back != null ? back : request.getRequestURI();
+    }
+
+    /** The same-origin path (and query) of the Referer, or {@code null} when there is none to trust. */
+    private static String refererPath(HttpServletRequest request) {
         String referer = request.getHeader("Referer");
         if (referer != null) {
             try {
@@ -338,7 +370,25 @@ public final class ConflictResponder {
                 // An unparsable Referer is ignored.
             }
         }
-        return request.getRequestURI();
+        return null;
+    }
+
+    /**
+     * For a refused bulk write or action: the page it came from (same-origin Referer), else one path segment up
+     * from the request ("/products/discontinue" -> "/products"): a bulk endpoint answers only POST, so a link to
+     * its own URL would be a 405.
+     */
+    private static String bulkDiscardUrl(HttpServletRequest request) {
+        String back = refererPath(request);
+        String uri = request.getRequestURI();
+        if (back != null) {
+            return back;
+        }
+        if ("GET".equalsIgnoreCase(request.getMethod())) {
+            return uri;
+        }
+        int slash = uri.lastIndexOf('/', uri.endsWith("/") ? uri.length() - 2 : uri.length() - 1);
+        return slash <= 0 ? "/" : uri.substring(0, slash);
     }
 
     private static Map<String, Object> problem(String kind, String title, HttpStatus status, String detail,

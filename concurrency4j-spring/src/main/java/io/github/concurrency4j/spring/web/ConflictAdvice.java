@@ -113,6 +113,15 @@ public class ConflictAdvice implements Ordered {
     }
 
     /**
+     * A number refused by {@link DecimalInput} (not finite, or more digits than its field holds): 400 naming the
+     * field, as a problem document for API clients rather than Spring's default error body.
+     */
+    @ExceptionHandler(InvalidFieldValueException.class)
+    public ModelAndView invalidFieldValue(InvalidFieldValueException e, HttpServletRequest request) {
+        return responder.badRequest(e.field(), null, e.getReason(), request);
+    }
+
+    /**
      * A statement the database refused: by SQLSTATE class, a value the column cannot hold (22) is 400, a broken
      * constraint (23) is 409, anything else 500; never with the statement's text, which goes to the log.
      */

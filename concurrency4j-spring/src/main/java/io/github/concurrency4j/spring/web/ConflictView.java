@@ -9,7 +9,7 @@ import java.util.Map;
  *
  * @param table the table or entity name
  * @param key the row's key, as text
- * @param deleted whether the row was deleted meanwhile
+ * @param deleted whether the row was deleted meanwhile (for a refused bulk write: whether every stale row was)
  * @param yourVersion the version the user's form was based on, or -1 when unknown
  * @param currentVersion the version stored now, or -1 when deleted
  * @param fields the form's fields, in form order
@@ -32,6 +32,17 @@ public record ConflictView(String table, String key, boolean deleted, long yourV
         fields = List.copyOf(fields);
         resubmit = List.copyOf(resubmit);
         staleKeys = List.copyOf(staleKeys);
+    }
+
+    /**
+     * The page's heading: "This record was changed by someone else", "This record was deleted by someone else", or
+     * for a refused bulk write or action on several rows "These records were changed by someone else".
+     */
+    public String heading() {
+        if (staleKeys.size() > 1) {
+            return deleted ? "These records were deleted by someone else" : "These records were changed by someone else";
+        }
+        return deleted ? "This record was deleted by someone else" : "This record was changed by someone else";
     }
 
     /** The fields both sides changed to different values. */

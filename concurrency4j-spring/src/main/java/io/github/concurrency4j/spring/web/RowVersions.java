@@ -176,20 +176,49 @@ public final class RowVersions {
     }
 
     /**
-     * What a bulk save did, for the user: "Records 3, 7 were changed by someone else and were not saved; 5
-     * products saved."
+     * What a bulk save did, in words for the user, singular and plural right: "Product 3 was changed by someone
+     * else and was not saved. 2 products saved.", "1 product saved.", "No products saved." A row someone deleted is
+     * said to be deleted; when nothing was saved beside the refused rows, no "0 saved" trails the message.
      *
-     * @param noun the plural noun of the saved rows, such as {@code "products"}
+     * @param singular the noun for one row, such as {@code "product"}
+     * @param plural the noun for several rows, such as {@code "products"}
      */
-    public static String report(BulkResult result, String noun) {
-        String saved = result.saved().size() + " " + noun + " saved.";
+    public static String report(BulkResult result, String singular, String plural) {
+        Objects.requireNonNull(result, "result");
+        Objects.requireNonNull(singular, "singular");
+        Objects.requireNonNull(plural, "plural");
+        int saved = result.saved().size();
+        String savedText = saved == 0 ? "No " + plural + " saved."
+                : saved + " " + (saved == 1 ? singular : plural) + " saved.";
         if (!result.hasConflicts()) {
-            return saved;
+            return savedText;
         }
-        List<String> keys = result.conflicts().stream().map(RecordModifiedException::key).map(String::valueOf)
-                .toList();
-        return (keys.size() == 1 ? "Record " + keys.get(0) + " was" : "Records " + String.join(", ", keys) + " were")
-                + " changed by someone else and " + (keys.size() == 1 ? "was" : "were") + " not saved; " + saved;
+        List<String> changed = new ArrayList<>();
+        List<String> deleted = new ArrayList<>();
+        for (RecordModifiedException e : result.conflicts()) {
+            (e.isDeleted() ? deleted : changed).add(String.valueOf(e.key()));
+        }
+        StringBuilder m = new StringBuilder();
+        if (!changed.isEmpty()) {
+            m.append(rows(singular, plural, changed)).append(changed.size() == 1 ? " was" : " were")
+                    .append(" changed by someone else and ").append(changed.size() == 1 ? "was" : "were")
+                    .append(" not saved.");
+        }
+        if (!deleted.isEmpty()) {
+            m.append(m.length() == 0 ? "" : " ").append(rows(singular, plural, deleted))
+                    .append(deleted.size() == 1 ? " was" : " were").append(" deleted by someone else.");
+        }
+        if (saved > 0) {
+            m.append(' ').append(savedText);
+        }
+        return m.toString();
+    }
+
+    /** "Product 3" or "Products 3, 7". */
+    private static String rows(String singular, String plural, List<String> keys) {
+        String noun = keys.size() == 1 ? singular : plural;
+        return (noun.isEmpty() ? noun : Character.toUpperCase(noun.charAt(0)) + noun.substring(1)) + " "
+                + String.join(", ", keys);
     }
 
     private String only(Object raw, String field, String key) {

@@ -48,7 +48,7 @@ class ProductGridController {
         Map<String, Map<String, Object>> changes = rows.changesFrom(request.getParameterMap(), "name", "price");
         BulkResult result = rows.updateAll(products(), changes,
                 policy.equals("abort") ? BulkPolicy.ABORT_ALL : BulkPolicy.SKIP_CONFLICTS);
-        redirect.addFlashAttribute("message", RowVersions.report(result, "products"));
+        redirect.addFlashAttribute("message", RowVersions.report(result, "product", "products"));
         return "redirect:/products";
     }
 
@@ -64,6 +64,15 @@ class ProductGridController {
         });
         redirect.addFlashAttribute("message", done + " products discontinued."
                 + (selected.acrossPages() ? " " + RowVersions.ACROSS_PAGES_WARNING : ""));
+        return "redirect:/products";
+    }
+
+    @PostMapping("/products/delete-selected")
+    String deleteSelected(@RowTokens(table = "product", purpose = TokenPurpose.SELECTION) RowVersions selected,
+                          RedirectAttributes redirect) {
+        BulkResult result = products().deleteAll(selected.identities(), BulkPolicy.ABORT_ALL);
+        int n = result.saved().size();
+        redirect.addFlashAttribute("message", "Deleted " + n + (n == 1 ? " product." : " products."));
         return "redirect:/products";
     }
 }
