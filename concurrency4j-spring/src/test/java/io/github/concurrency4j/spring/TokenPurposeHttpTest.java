@@ -87,6 +87,23 @@ class TokenPurposeHttpTest {
     }
 
     @Test
+    void jpaEntityDeleteFormTokenDeletesAndTheEditFormTokenDoesNot() throws Exception {
+        jdbc.update("DELETE FROM c4j_spring_book");
+        jdbc.update("INSERT INTO c4j_spring_book (id, title, author, price, version) "
+                + "VALUES (1, 'Dune', 'Frank Herbert', 10, 0)");
+        String edit = WebTestSupport.token(get("/books/1/edit"));
+        String delete = WebTestSupport.token(get("/books/1/delete"));
+
+        HttpResponse<String> refused = post("/books/1/delete", Map.of("_c4j_token", edit));
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("\"reason\":\"other_purpose\"", "not for the delete of Book 1");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM c4j_spring_book", Integer.class)).isEqualTo(1);
+
+        assertThat(post("/books/1/delete", Map.of("_c4j_token", delete)).statusCode()).isEqualTo(302);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM c4j_spring_book", Integer.class)).isZero();
+    }
+
+    @Test
     void tokenForAnOlderVersionOfTheRowIsAStaleWrite409AndForAnotherRowA400() throws Exception {
         String token = WebTestSupport.token(get("/products/1/edit"));
         assertThat(post("/products/1/plain", Map.of("_c4j_token", token, "name", "first")).statusCode())

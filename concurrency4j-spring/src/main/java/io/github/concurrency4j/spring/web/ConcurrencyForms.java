@@ -118,13 +118,27 @@ public final class ConcurrencyForms {
         return FrameworkFormFields.hiddenInputs(FrameworkFormFields.of(attributes.getRequest()));
     }
 
-    /** The token for a JPA entity with a {@code @Version} attribute, vouching for these attributes. */
+    /** An edit form's token for a JPA entity with a {@code @Version} attribute, vouching for these attributes. */
     public String tokenForEntity(Object entity, String... fields) {
+        return tokenForEntity(TokenPurpose.EDIT, entity, fields);
+    }
+
+    /** A token for this purpose for a JPA entity with a {@code @Version} attribute, vouching for these attributes. */
+    public String tokenForEntity(TokenPurpose purpose, Object entity, String... fields) {
         if (entities == null || !entities.isEntity(entity)) {
             throw new IllegalArgumentException("Not a JPA entity (or JPA is not configured): " + entity);
         }
         Row row = entities.row(entity);
-        return tokens.sign(entities.entityName(entity.getClass()), row.key(), row.version(), values(row, fields));
+        return tokens.sign(purpose, entities.entityName(entity.getClass()), row.key(), row.version(),
+                values(row, fields));
+    }
+
+    /**
+     * The hidden input of a JPA entity's delete form: a token valid only for deleting it
+     * ({@code @VersionToken(table = "<entity name>", purpose = TokenPurpose.DELETE)}).
+     */
+    public String hiddenForDelete(Object entity) {
+        return input(tokenForEntity(TokenPurpose.DELETE, entity));
     }
 
     /** The hidden input carrying {@link #tokenForEntity(Object, String...)}, as HTML. */

@@ -27,9 +27,10 @@ import org.springframework.web.servlet.ModelAndView;
  * <ul>
  *   <li>{@link RecordModifiedException}, Spring's {@link OptimisticLockingFailureException}: 409 Conflict, or 412
  *       Precondition Failed for a write made conditional by {@link IfMatch}.</li>
- *   <li>{@link InvalidTokenException}: 400 Bad Request: the form's token is missing, forged, malformed or for
- *       another record (the problem document's {@code reason}: {@code missing}, {@code forged}, {@code malformed},
- *       {@code other_record}).</li>
+ *   <li>{@link InvalidTokenException}: 400 Bad Request: the form's token is missing, forged, malformed, expired,
+ *       for another record or purpose, or a row came twice (the problem document's {@code reason}: {@code missing},
+ *       {@code forged}, {@code malformed}, {@code other_record}, {@code other_purpose}, {@code expired},
+ *       {@code duplicate}).</li>
  *   <li>{@link InvalidRequestException}: 400 naming the field; {@link StatementFailedException}: 400 for a value
  *       the column cannot hold (SQLSTATE class 22), 409 for a broken constraint (class 23), else 500, never showing
  *       SQL.</li>

@@ -1,6 +1,7 @@
 package io.github.concurrency4j.spring.app;
 
 import io.github.concurrency4j.spring.web.VersionToken;
+import io.github.concurrency4j.token.TokenPurpose;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -44,5 +45,17 @@ class BookController {
                         @RequestParam String title, @RequestParam String author, @RequestParam int price) {
         service.saveDetachedCopy(id, version, title, author, price);
         return "redirect:/books/" + id + "/edit";
+    }
+
+    @GetMapping("/books/{id}/delete")
+    String confirmDelete(@PathVariable long id, Model model) {
+        model.addAttribute("book", books.findById(id).orElseThrow());
+        return "jpa/delete";
+    }
+
+    @PostMapping("/books/{id}/delete")
+    String delete(@PathVariable long id, @VersionToken(table = "Book", purpose = TokenPurpose.DELETE) long version) {
+        service.delete(id, version);
+        return "redirect:/books";
     }
 }

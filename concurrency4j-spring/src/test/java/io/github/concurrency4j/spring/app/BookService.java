@@ -49,4 +49,9 @@ public class BookService {
             b.setTitle(title);
         });
     }
+
+    @Transactional
+    public void delete(long id, long submittedVersion) {
+        jpaVersions.delete(Book.class, id, submittedVersion);
+    }
 }
