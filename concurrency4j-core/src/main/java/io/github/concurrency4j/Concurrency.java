@@ -260,6 +260,14 @@ public final class Concurrency {
         }));
     }
 
+    /**
+     * The listener registered with {@link Builder#listener} (what it throws is logged and dropped), for integrations
+     * that report events of their own, such as the Spring module's form merges.
+     */
+    public ConcurrencyListener listener() {
+        return listener;
+    }
+
     /** The engine's internals, for concurrency4j's own modules. Not part of the supported API. */
     public Engine engine() {
         return engine;
@@ -452,7 +460,7 @@ public final class Concurrency {
                 return handler.onConflict(conflict);
             };
             Engine engine = new Engine(connectionSource, dialect, enabled, versionRequired, counted, clock,
-                    bulkPolicy);
+                    bulkPolicy, heard);
             Map<String, VersionedTable> tables = new LinkedHashMap<>();
             for (TableModel m : models) {
                 TableEngine table = new TableEngine(engine, m, connectionSource);

@@ -1,8 +1,8 @@
 package io.github.concurrency4j;
 
 /**
- * Hears the events an operator wants to count, per table: refused writes, attempts {@code retry} runs again, and
- * replica reads answered by the primary. Register one with {@link Concurrency.Builder#listener}; the Spring module
+ * Hears the events an operator wants to count, per table: refused writes, attempts {@code retry} runs again,
+ * replica reads answered by the primary, and form saves merged over someone else's save. Register one with {@link Concurrency.Builder#listener}; the Spring module
  * turns the events into Micrometer meters.
  *
  * <p>Methods run on the thread of the operation, after the fact, and must be quick. An exception thrown by a
@@ -16,8 +16,8 @@ public interface ConcurrencyListener {
 
     /**
      * A write or guarded action was refused because a row moved: every conflict that is thrown (a single-row
-     * write, {@code ABORT_ALL}, {@code guard}), before the {@link ConflictHandler} sees it. The rows a
-     * {@code SKIP_CONFLICTS} bulk write refuses are listed in its {@link BulkResult} instead.
+     * write, {@code ABORT_ALL} once for the whole bulk write, {@code guard}), before the {@link ConflictHandler}
+     * sees it, and each row a {@code SKIP_CONFLICTS} bulk write refuses (also listed in its {@link BulkResult}).
      *
      * @param conflict the conflict; {@link RecordModifiedException#table()} names the table
      */
@@ -40,5 +40,15 @@ public interface ConcurrencyListener {
      * because the replica was behind this engine's own write or failed.
      */
     default void replicaFallback(String table) {
+    }
+
+    /**
+     * A form save found that someone else had saved the row first, with edits to other fields than this user's,
+     * and wrote this user's changes on top of theirs (the Spring module's auto-merge).
+     *
+     * @param table the table of the row
+     * @param key the row's key, as the form carried it
+     */
+    default void merged(String table, Object key) {
     }
 }

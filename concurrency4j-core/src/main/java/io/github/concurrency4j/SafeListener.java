@@ -36,6 +36,15 @@ final class SafeListener implements ConcurrencyListener {
     }
 
     @Override
+    public void merged(String table, Object key) {
+        try {
+            delegate.merged(table, key);
+        } catch (RuntimeException e) {
+            LOG.warn("A ConcurrencyListener failed on a merge of {}; ignored", table, e);
+        }
+    }
+
+    @Override
     public void replicaFallback(String table) {
         try {
             delegate.replicaFallback(table);

@@ -161,7 +161,7 @@ final class BulkOperations {
         String what = op.verb + " " + items.size() + (items.size() == 1 ? " row of " : " rows of ") + model.name()
                 + " (" + policy + ")";
         List<Item> ordered = inKeyOrder(items);
-        return transaction(what, "the batch", tx -> {
+        BulkResult result = transaction(what, "the batch", tx -> {
             if (!lockFirst) {
                 BulkResult r = optimistic(tx.connection, op, items, ordered, policy, oneByOne);
                 if (r == null && !oneByOne && dialect.rowLocksAreNodeLocal()) {
@@ -179,6 +179,11 @@ final class BulkOperations {
             }
             return lockedFirst(tx.connection, op, items, ordered, policy);
         });
+        // Counted once the batch is committed: rows SKIP_CONFLICTS refused (ABORT_ALL throws through the handler).
+        for (RecordModifiedException conflict : result.conflicts()) {
+            table.engine().listener().conflict(conflict);
+        }
+        return result;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.github.concurrency4j.internal;
 
 import io.github.concurrency4j.BulkPolicy;
+import io.github.concurrency4j.ConcurrencyListener;
 import io.github.concurrency4j.ConflictHandler;
 import io.github.concurrency4j.ConnectionSource;
 import io.github.concurrency4j.StatementFailedException;
@@ -25,10 +26,11 @@ public final class Engine {
     private final ConflictHandler conflictHandler;
     private final Clock clock;
     private final BulkPolicy bulkPolicy;
+    private final ConcurrencyListener listener;
     private final DisableState disableState = new DisableState();
 
     public Engine(ConnectionSource connections, Dialect dialect, boolean enabled, boolean versionRequired,
-                  ConflictHandler conflictHandler, Clock clock, BulkPolicy bulkPolicy) {
+                  ConflictHandler conflictHandler, Clock clock, BulkPolicy bulkPolicy, ConcurrencyListener listener) {
         this.connections = connections;
         this.dialect = dialect;
         this.enabled = enabled;
@@ -36,6 +38,12 @@ public final class Engine {
         this.conflictHandler = conflictHandler;
         this.clock = clock;
         this.bulkPolicy = bulkPolicy;
+        this.listener = listener;
+    }
+
+    /** Hears the events operators count (its exceptions are already logged and dropped). */
+    public ConcurrencyListener listener() {
+        return listener;
     }
 
     public BulkPolicy bulkPolicy() {

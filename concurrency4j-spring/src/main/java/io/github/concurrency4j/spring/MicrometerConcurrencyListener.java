@@ -13,7 +13,8 @@ import java.util.Objects;
  *   <li>{@code concurrency4j.conflicts} — writes and guarded actions refused because a row moved;</li>
  *   <li>{@code concurrency4j.retries} — attempts {@code Concurrency.retry} ran again, tagged {@code cause}
  *       {@code conflict} or {@code abort} (the database aborted the transaction; table {@code unknown});</li>
- *   <li>{@code concurrency4j.replica.fallbacks} — reads meant for the read replica answered by the primary.</li>
+ *   <li>{@code concurrency4j.replica.fallbacks} — reads meant for the read replica answered by the primary;</li>
+ *   <li>{@code concurrency4j.merges} — form saves written on top of someone else's save (auto-merge).</li>
  * </ul>
  * Registered by the auto-configuration when a {@link MeterRegistry} bean exists.
  */
@@ -24,6 +25,9 @@ public final class MicrometerConcurrencyListener implements ConcurrencyListener 
     public static final String RETRIES = "concurrency4j.retries";
     /** Counter of replica reads answered by the primary, tag {@code table}. */
     public static final String REPLICA_FALLBACKS = "concurrency4j.replica.fallbacks";
+
+    /** Counter of form saves merged over someone else's save, tag {@code table}. */
+    public static final String MERGES = "concurrency4j.merges";
 
     private final MeterRegistry registry;
 
@@ -43,6 +47,12 @@ public final class MicrometerConcurrencyListener implements ConcurrencyListener 
         Counter.builder(RETRIES).description("Attempts Concurrency.retry ran again")
                 .tag("table", table == null ? "unknown" : table)
                 .tag("cause", table == null ? "abort" : "conflict").register(registry).increment();
+    }
+
+    @Override
+    public void merged(String table, Object key) {
+        Counter.builder(MERGES).description("Form saves merged over someone else's save")
+                .tag("table", table).register(registry).increment();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.github.concurrency4j.spring.autoconfigure;
 
 import io.github.concurrency4j.Concurrency;
+import io.github.concurrency4j.ConcurrencyListener;
 import io.github.concurrency4j.spring.internal.ColumnLimits;
 import io.github.concurrency4j.spring.internal.ConflictResponder;
 import io.github.concurrency4j.spring.internal.EntityReader;
@@ -99,10 +100,12 @@ public class ConcurrencyWebAutoConfiguration {
         return new WebMvcConfigurer() {
             @Override
             public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+                Concurrency engine = concurrency.getIfAvailable();
                 resolvers.add(new VersionTokenArgumentResolver(tokens, properties.getWeb().getTokenParameter(),
-                        properties.getWeb().isAutoMerge()));
+                        properties.getWeb().isAutoMerge(),
+                        engine == null ? ConcurrencyListener.NONE : engine.listener()));
                 resolvers.add(new RowTokensArgumentResolver(tokens));
-                resolvers.add(new IfMatchArgumentResolver(concurrency.getIfAvailable(),
+                resolvers.add(new IfMatchArgumentResolver(engine,
                         properties.getWeb().isRequireIfMatch(), entities.getIfAvailable()));
             }
         };

@@ -1,5 +1,6 @@
 package io.github.concurrency4j.spring.web;
 
+import io.github.concurrency4j.ConcurrencyListener;
 import io.github.concurrency4j.RecordModifiedException;
 import io.github.concurrency4j.Row;
 import io.github.concurrency4j.VersionedTable;
@@ -30,6 +31,7 @@ public final class FormVersion {
     private final boolean autoMerge;
     private final HttpServletRequest request;
     private final Set<String> blankAsValue;
+    private final ConcurrencyListener listener;
 
     /**
      * @param token the verified token
@@ -38,14 +40,28 @@ public final class FormVersion {
      *     (may be {@code null} outside a request)
      */
     public FormVersion(VerifiedToken token, boolean autoMerge, HttpServletRequest request) {
-        this(token, autoMerge, request, Set.of());
+        this(token, autoMerge, request, ConcurrencyListener.NONE);
     }
 
-    private FormVersion(VerifiedToken token, boolean autoMerge, HttpServletRequest request, Set<String> blankAsValue) {
+    /**
+     * @param token the verified token
+     * @param autoMerge whether {@link #update} merges disjoint edits
+     * @param request the current request, where merge outcomes and overlapping fields are recorded for the views
+     *     (may be {@code null} outside a request)
+     * @param listener told of every merged save ({@link ConcurrencyListener#merged}), for operators' counts
+     */
+    public FormVersion(VerifiedToken token, boolean autoMerge, HttpServletRequest request,
+                       ConcurrencyListener listener) {
+        this(token, autoMerge, request, Set.of(), listener);
+    }
+
+    private FormVersion(VerifiedToken token, boolean autoMerge, HttpServletRequest request, Set<String> blankAsValue,
+                        ConcurrencyListener listener) {
         this.token = Objects.requireNonNull(token, "token");
         this.autoMerge = autoMerge;
         this.request = request;
         this.blankAsValue = blankAsValue;
+        this.listener = Objects.requireNonNull(listener, "listener");
     }
 
     /**
@@ -90,7 +106,7 @@ public final class FormVersion {
     public FormVersion withBlankAsValue(String... fields) {
         Set<String> fieldSet = new LinkedHashSet<>(blankAsValue);
         fieldSet.addAll(Arrays.asList(fields));
-        FormVersion copy = new FormVersion(token, autoMerge, request, Set.copyOf(fieldSet));
+        FormVersion copy = new FormVersion(token, autoMerge, request, Set.copyOf(fieldSet), listener);
         if (request != null && RequestState.formVersion(request) == this) {
             RequestState.formVersion(request, copy);
         }
@@ -179,6 +195,7 @@ public final class FormVersion {
             }
             long version = write.write(current.version(), mine);
             FormSave saved = new FormSave(version, true, cmp.yours(), cmp.theirs());
+            listener.merged(token.table(), token.key());
             if (request != null) {
                 request.setAttribute(FormSave.REQUEST_ATTRIBUTE, saved);
             }

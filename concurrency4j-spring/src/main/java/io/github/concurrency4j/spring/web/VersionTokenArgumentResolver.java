@@ -1,5 +1,6 @@
 package io.github.concurrency4j.spring.web;
 
+import io.github.concurrency4j.ConcurrencyListener;
 import io.github.concurrency4j.spring.internal.RequestState;
 import io.github.concurrency4j.token.VerifiedToken;
 import io.github.concurrency4j.token.VersionTokens;
@@ -24,6 +25,7 @@ public final class VersionTokenArgumentResolver implements HandlerMethodArgument
     private final VersionTokens tokens;
     private final String parameterName;
     private final boolean autoMerge;
+    private final ConcurrencyListener listener;
 
     /**
      * @param tokens the signing secrets
@@ -31,9 +33,21 @@ public final class VersionTokenArgumentResolver implements HandlerMethodArgument
      * @param autoMerge whether {@link FormVersion#update} merges disjoint edits
      */
     public VersionTokenArgumentResolver(VersionTokens tokens, String parameterName, boolean autoMerge) {
+        this(tokens, parameterName, autoMerge, ConcurrencyListener.NONE);
+    }
+
+    /**
+     * @param tokens the signing secrets
+     * @param parameterName the request parameter carrying the token
+     * @param autoMerge whether {@link FormVersion#update} merges disjoint edits
+     * @param listener told of every merged save ({@link ConcurrencyListener#merged})
+     */
+    public VersionTokenArgumentResolver(VersionTokens tokens, String parameterName, boolean autoMerge,
+                                        ConcurrencyListener listener) {
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.parameterName = Objects.requireNonNull(parameterName, "parameterName");
         this.autoMerge = autoMerge;
+        this.listener = Objects.requireNonNull(listener, "listener");
     }
 
     @Override
@@ -51,7 +65,7 @@ public final class VersionTokenArgumentResolver implements HandlerMethodArgument
         String key = keyOf(request, annotation.key());
         VerifiedToken verified = tokens.verify(request.getParameter(parameterName), annotation.purpose(),
                 annotation.table(), key);
-        FormVersion version = new FormVersion(verified, autoMerge, request);
+        FormVersion version = new FormVersion(verified, autoMerge, request, listener);
         RequestState.formVersion(request, version);
         return parameter.getParameterType() == FormVersion.class ? version : verified.version();
     }
