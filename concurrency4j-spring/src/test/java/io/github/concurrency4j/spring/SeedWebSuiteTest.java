@@ -133,4 +133,18 @@ class SeedWebSuiteTest {
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM product WHERE id = 1", Integer.class)).isZero();
         assertThat(row(2)).containsEntry("NAME", "pear").containsEntry("VERSION", 1L);
     }
+
+    /**
+     * Seed: test_admin_actions.py::test_deleteaction: the confirmation page names the row, and confirming deletes
+     * it (its token is good for that delete only).
+     */
+    @Test
+    void theDeleteConfirmationPageNamesTheRowAndConfirmingDeletesIt() throws Exception {
+        String confirm = page("/products/1/delete");
+        assertThat(confirm).contains("Delete <span>apple</span>?");
+        mvc.perform(post("/products/1/delete").param("_c4j_token", WebTestSupport.token(confirm)))
+                .andExpect(status().is3xxRedirection());
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM product WHERE id = 1", Integer.class)).isZero();
+        assertThat(row(2)).containsEntry("NAME", "pear");
+    }
 }
