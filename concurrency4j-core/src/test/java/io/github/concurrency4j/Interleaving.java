@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.concurrency4j.testing.Isolation;
 import io.github.concurrency4j.testing.TestDatabase;
+import io.github.concurrency4j.triggers.TriggerSettings;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -78,16 +79,40 @@ final class Interleaving {
         static final Driver DEFAULT = new Driver("");
     }
 
-    /** One cell: database, driver settings, isolation level, caller's first read, competing commit. */
-    record Cell(TestDatabase db, Driver driver, Isolation level, Prior prior, Competitor competitor) {
+    /**
+     * The version strategy of the table the caller writes: the checked and unchecked tables of {@link Caller} use
+     * it. A {@link #trigger} table carries the database trigger that bumps the version on every update, the
+     * competitor's included.
+     */
+    enum Strategy {
+        autoIncrement(VersionStrategy.autoIncrement()),
+        timestamp(VersionStrategy.timestamp()),
+        trigger(VersionStrategy.trigger()),
+        conditional(VersionStrategy.conditional());
+
+        private final VersionStrategy versionStrategy;
+
+        Strategy(VersionStrategy versionStrategy) {
+            this.versionStrategy = versionStrategy;
+        }
+    }
+
+    /** One cell: database, driver settings, isolation level, caller's first read, competing commit, strategy. */
+    record Cell(TestDatabase db, Driver driver, Isolation level, Prior prior, Competitor competitor,
+                Strategy strategy) {
         Cell(TestDatabase db, Isolation level, Prior prior, Competitor competitor) {
-            this(db, Driver.DEFAULT, level, prior, competitor);
+            this(db, Driver.DEFAULT, level, prior, competitor, Strategy.autoIncrement);
+        }
+
+        Cell(TestDatabase db, Driver driver, Isolation level, Prior prior, Competitor competitor) {
+            this(db, driver, level, prior, competitor, Strategy.autoIncrement);
         }
 
         @Override
         public String toString() {
             String where = driver.urlOptions().isEmpty() ? db.name() : db.name() + " " + driver.urlOptions();
-            return "[" + where + ", " + level + ", " + prior + ", " + competitor + "]";
+            String how = strategy == Strategy.autoIncrement ? "" : ", " + strategy;
+            return "[" + where + how + ", " + level + ", " + prior + ", " + competitor + "]";
         }
     }
 
@@ -114,7 +139,13 @@ final class Interleaving {
         /** Unchecked: it may follow the competitor's commit and overwrite it. */
         NONE,
         /** Read-modify-write of the price (+1), checked: it must build on whatever was committed before it. */
-        CURRENT_PLUS_ONE
+        CURRENT_PLUS_ONE,
+        /**
+         * Checked against version 1 without moving the version ({@code updateWithoutIncrement}): refused if the
+         * competitor committed first; a competitor that committed after it still finds version 1 and may overwrite
+         * it, by design.
+         */
+        FIRST_VERSION_KEPT
     }
 
     /** What the operation says about one row. */
@@ -130,6 +161,17 @@ final class Interleaving {
         static Claim refused(Throwable why) {
             return new Refused(why);
         }
+
+        static Claim checked() {
+            return new Checked();
+        }
+    }
+
+    /**
+     * The row passed a version check at version 1 without being written: no other write to it may have committed
+     * before the check (one committed after it, once the caller's lock is gone, is the other user's right).
+     */
+    record Checked() implements Claim {
     }
 
     record Wrote(long price, long version, Basis basis) implements Claim {
@@ -150,18 +192,22 @@ final class Interleaving {
                            HikariDataSource ownPool) {
     }
 
-    private static Tables tables(TestDatabase db) {
-        return TABLES.computeIfAbsent(db.name(), n -> {
+    private static Tables tables(TestDatabase db, Strategy strategy) {
+        return TABLES.computeIfAbsent(db.name() + " " + strategy, n -> {
             String t = db.createTable("matrix", "id " + db.keyType() + " PRIMARY KEY, price INT NOT NULL, "
                     + "note VARCHAR(20), version BIGINT NOT NULL");
+            if (strategy == Strategy.trigger) {
+                Concurrency.builder(db.dataSource()).table(t, d -> d.version("version", VersionStrategy.trigger()))
+                        .triggers(TriggerSettings.ofDefaults().withAutoCreate(true)).build();
+            }
             String other = db.createTable("matrix_other", "id " + db.keyType() + " PRIMARY KEY, note VARCHAR(20)");
             db.execute("INSERT INTO " + other + " (id, note) VALUES (1, 'unrelated')");
             return new Tables(t, other);
         });
     }
 
-    private static Engines engines(TestDatabase db, Driver driver, Tables tables) {
-        return ENGINES.computeIfAbsent(db.name() + " " + driver.urlOptions(), n -> {
+    private static Engines engines(TestDatabase db, Driver driver, Strategy strategy, Tables tables) {
+        return ENGINES.computeIfAbsent(db.name() + " " + strategy + " " + driver.urlOptions(), n -> {
             HikariDataSource own = null;
             DataSource ds = db.dataSource();
             if (!driver.urlOptions().isEmpty()) {
@@ -174,8 +220,9 @@ final class Interleaving {
                 ds = own = new HikariDataSource(config);
             }
             String t = tables.table();
-            return new Engines(Concurrency.builder(ds).table(t).build(),
-                    Concurrency.builder(ds).versionRequired(false).table(t).build(),
+            VersionStrategy vs = strategy.versionStrategy;
+            return new Engines(Concurrency.builder(ds).table(t, d -> d.version("version", vs)).build(),
+                    Concurrency.builder(ds).versionRequired(false).table(t, d -> d.version("version", vs)).build(),
                     Concurrency.builder(ds).table(t, d -> d.version("version",
                             VersionStrategy.conditional().checkFields("price"))).build(), own);
         });
@@ -189,7 +236,7 @@ final class Interleaving {
         }
         ENGINES.clear();
         for (Map.Entry<String, Tables> e : TABLES.entrySet()) {
-            TestDatabase db = io.github.concurrency4j.testing.TestDatabases.named(e.getKey());
+            TestDatabase db = io.github.concurrency4j.testing.TestDatabases.named(e.getKey().split(" ")[0]);
             db.execute("DROP TABLE IF EXISTS " + e.getValue().table(), "DROP TABLE IF EXISTS " + e.getValue().other());
         }
         TABLES.clear();
@@ -204,14 +251,15 @@ final class Interleaving {
     /** Runs the cell with this operation as the caller's write, and asserts the invariant both ways. */
     static void run(Cell cell, String operation, Operation op) throws Exception {
         TestDatabase db = cell.db();
-        Tables tables = tables(db);
-        Engines engines = engines(db, cell.driver(), tables);
+        Tables tables = tables(db, cell.strategy());
+        Engines engines = engines(db, cell.driver(), cell.strategy(), tables);
         reset(db, tables);
         boolean ownTransaction = cell.prior() != Prior.autoCommit;
         Map<Long, Claim> claims;
         Throwable thrown = null;
         SQLException commitFailure = null;
         Future<Integer> competitor = null;
+        boolean otherFirst = false;
         DataSource callers = engines.ownPool() != null ? engines.ownPool() : db.dataSource();
         try (Connection c = callers.getConnection()) {
             c.setTransactionIsolation(cell.level().jdbcLevel());
@@ -226,6 +274,7 @@ final class Interleaving {
                 } catch (ExecutionException ignored) {
                     // Read again below, after our commit.
                 }
+                otherFirst = competitor.isDone();
                 String t = tables.table();
                 Caller caller = new Caller(c, engines.checked().table(t).using(c),
                         engines.unchecked().table(t).using(c), engines.conditional().table(t).using(c),
@@ -261,8 +310,9 @@ final class Interleaving {
         }
         Map<Long, long[]> stored = read(db, tables.table());
         List<String> violations = new ArrayList<>();
-        String outcome = judge(cell, claims, thrown, commitFailure, otherCount, stored, violations);
-        String where = cell.driver().urlOptions().isEmpty() ? db.name() : db.name() + " " + cell.driver().urlOptions();
+        String outcome = judge(cell, claims, thrown, commitFailure, otherCount, otherFirst, stored, violations);
+        String where = (cell.driver().urlOptions().isEmpty() ? db.name() : db.name() + " " + cell.driver().urlOptions())
+                + (cell.strategy() == Strategy.autoIncrement ? "" : " " + cell.strategy());
         TALLY.computeIfAbsent(where + " " + cell.level() + " " + operation, k -> new ConcurrentHashMap<>())
                 .merge(outcome, 1, Integer::sum);
         if (!violations.isEmpty()) {
@@ -283,7 +333,8 @@ final class Interleaving {
      * @return {@code written}, {@code partly written}, {@code conflict} or {@code aborted}
      */
     private static String judge(Cell cell, Map<Long, Claim> claims, Throwable thrown, SQLException commitFailure,
-                                int otherCount, Map<Long, long[]> stored, List<String> violations) {
+                                int otherCount, boolean otherFirst, Map<Long, long[]> stored,
+                                List<String> violations) {
         boolean otherWrote = otherCount == 1;
         String outcome;
         Map<Long, Claim> effective = new TreeMap<>(claims);
@@ -316,6 +367,21 @@ final class Interleaving {
                     ? (cell.competitor() == Competitor.otherDeleted ? null : new long[] {OTHER_PRICE, 2})
                     : new long[] {key * 10, 1};
             Claim claim = effective.get(key);
+            if (claim instanceof Checked) {
+                if (key == 1 && otherWrote && otherFirst) {
+                    violations.add("row 1 passed a check at version 1 although the other connection's commit had "
+                            + "already replaced version 1");
+                }
+                claim = null;
+            }
+            if (claim instanceof Wrote w && w.basis() == Basis.FIRST_VERSION_KEPT && key == 1 && otherWrote) {
+                if (otherFirst) {
+                    violations.add("row 1 was written on version 1 after the other connection's commit from "
+                            + "version 1 had replaced it: a lost update");
+                }
+                // The competitor came after the caller's commit and still found version 1: its values stand.
+                claim = null;
+            }
             if (claim instanceof Wrote w) {
                 if (row == null || row[0] != w.price() || row[1] != w.version()) {
                     violations.add("acknowledged write of row " + key + " (price " + w.price() + ", version "

@@ -2,6 +2,7 @@ package io.github.concurrency4j;
 
 import io.github.concurrency4j.Interleaving.Competitor;
 import io.github.concurrency4j.Interleaving.Prior;
+import io.github.concurrency4j.Interleaving.Strategy;
 import io.github.concurrency4j.testing.Isolation;
 import io.github.concurrency4j.testing.TestDatabase;
 import io.github.concurrency4j.testing.TestDatabases;
@@ -37,6 +38,54 @@ class IsolationMatrixTest {
     @interface Matrix {
     }
 
+    /**
+     * The cells of {@link Matrix} under the auto-increment version, and each of them once more under one of the
+     * other strategies (timestamp, trigger, conditional) in rotation: every strategy meets every database and
+     * level, a third of the reads and competitors each, deterministically, at a third of the cost of all of them.
+     */
+    @Target(ElementType.METHOD)
+    @Retention(RetentionPolicy.RUNTIME)
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.concurrency4j.IsolationMatrixTest#strategyCells")
+    @interface EveryStrategy {
+    }
+
+    static Stream<Interleaving.Cell> strategyCells() {
+        List<Interleaving.Cell> base = cells().toList();
+        List<Strategy> others = List.of(Strategy.timestamp, Strategy.trigger, Strategy.conditional);
+        List<Interleaving.Cell> cells = new ArrayList<>(base);
+        for (int i = 0; i < base.size(); i++) {
+            Interleaving.Cell c = base.get(i);
+            cells.add(new Interleaving.Cell(c.db(), c.driver(), c.level(), c.prior(), c.competitor(),
+                    others.get(i % others.size())));
+        }
+        return cells.stream();
+    }
+
+    /**
+     * The cells of {@link Matrix}, each once, under the four strategies in rotation (the rotation steps every two
+     * cells as well, so that each strategy meets both competitors): for the paths that do not change the SQL of
+     * the write itself (checks, restore, per-row disable), at a quarter of the cost of every strategy everywhere.
+     */
+    @Target(ElementType.METHOD)
+    @Retention(RetentionPolicy.RUNTIME)
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.concurrency4j.IsolationMatrixTest#rotatingCells")
+    @interface RotatingStrategy {
+    }
+
+    static Stream<Interleaving.Cell> rotatingCells() {
+        List<Interleaving.Cell> base = cells().toList();
+        Strategy[] all = Strategy.values();
+        List<Interleaving.Cell> cells = new ArrayList<>();
+        for (int i = 0; i < base.size(); i++) {
+            Interleaving.Cell c = base.get(i);
+            cells.add(new Interleaving.Cell(c.db(), c.driver(), c.level(), c.prior(), c.competitor(),
+                    all[(i + i / 2) % all.length]));
+        }
+        return cells.stream();
+    }
+
     static Stream<Interleaving.Cell> cells() {
         List<Interleaving.Cell> cells = new ArrayList<>();
         for (TestDatabase db : TestDatabases.all()) {
@@ -62,17 +111,17 @@ class IsolationMatrixTest {
         Interleaving.printTally();
     }
 
-    @Matrix
+    @EveryStrategy
     void update(Interleaving.Cell cell) throws Exception {
         Interleaving.run(cell, "update", WritePaths.UPDATE);
     }
 
-    @Matrix
+    @EveryStrategy
     void delete(Interleaving.Cell cell) throws Exception {
         Interleaving.run(cell, "delete", WritePaths.DELETE);
     }
 
-    @Matrix
+    @EveryStrategy
     void uncheckedUpdate(Interleaving.Cell cell) throws Exception {
         Interleaving.run(cell, "uncheckedUpdate", WritePaths.UNCHECKED_UPDATE);
     }
@@ -82,7 +131,7 @@ class IsolationMatrixTest {
         Interleaving.run(cell, "unchangedUpdate", WritePaths.UNCHANGED_UPDATE);
     }
 
-    @Matrix
+    @EveryStrategy
     void uncheckedDelete(Interleaving.Cell cell) throws Exception {
         Interleaving.run(cell, "uncheckedDelete", WritePaths.UNCHECKED_DELETE);
     }
@@ -112,13 +161,63 @@ class IsolationMatrixTest {
         Interleaving.run(cell, "deleteAll ABORT_ALL", WritePaths.DELETE_ALL_ABORTING_ALL);
     }
 
-    @Matrix
+    @EveryStrategy
     void guard(Interleaving.Cell cell) throws Exception {
         Interleaving.run(cell, "guard", WritePaths.GUARD);
     }
 
-    @Matrix
+    @EveryStrategy
     void retry(Interleaving.Cell cell) throws Exception {
         Interleaving.run(cell, "retry", WritePaths.RETRY);
+    }
+
+    @EveryStrategy
+    void check(Interleaving.Cell cell) throws Exception {
+        Interleaving.run(cell, "check", WritePaths.CHECK);
+    }
+
+    @RotatingStrategy
+    void checkAndLock(Interleaving.Cell cell) throws Exception {
+        Interleaving.run(cell, "checkAndLock", WritePaths.CHECK_AND_LOCK);
+    }
+
+    @RotatingStrategy
+    void updateWithoutIncrement(Interleaving.Cell cell) throws Exception {
+        Interleaving.run(cell, "updateWithoutIncrement", WritePaths.UPDATE_WITHOUT_INCREMENT);
+    }
+
+    @RotatingStrategy
+    void restore(Interleaving.Cell cell) throws Exception {
+        Interleaving.run(cell, "restore", WritePaths.RESTORE);
+    }
+
+    @RotatingStrategy
+    void disableRow(Interleaving.Cell cell) throws Exception {
+        Interleaving.run(cell, "disable(row)", WritePaths.DISABLE_ROW);
+    }
+
+    @RotatingStrategy
+    void recordCheck(Interleaving.Cell cell) throws Exception {
+        Interleaving.run(cell, "record check", WritePaths.RECORD_CHECK);
+    }
+
+    @RotatingStrategy
+    void recordCheckAndLock(Interleaving.Cell cell) throws Exception {
+        Interleaving.run(cell, "record checkAndLock", WritePaths.RECORD_CHECK_AND_LOCK);
+    }
+
+    @RotatingStrategy
+    void recordUpdateWithoutIncrement(Interleaving.Cell cell) throws Exception {
+        Interleaving.run(cell, "record updateWithoutIncrement", WritePaths.RECORD_UPDATE_WITHOUT_INCREMENT);
+    }
+
+    @RotatingStrategy
+    void recordRestore(Interleaving.Cell cell) throws Exception {
+        Interleaving.run(cell, "record restore", WritePaths.RECORD_RESTORE);
+    }
+
+    @RotatingStrategy
+    void recordDisable(Interleaving.Cell cell) throws Exception {
+        Interleaving.run(cell, "record disable(row)", WritePaths.RECORD_DISABLE);
     }
 }

@@ -102,6 +102,111 @@ final class WritePaths {
         return Map.of(1L, Claim.wrote(written[0], written[1], Basis.CURRENT_PLUS_ONE));
     };
 
+    /** The matrix table's rows as records, for the {@link RecordTable} paths. */
+    record Priced(Long id, int price, String note, long version) {
+    }
+
+    /** Row 1 verified at version 1 without a write, then row 2 to price 222: work that rests on row 1 as read. */
+    static final Operation CHECK = caller -> {
+        caller.table().check(1, 1L);
+        long version = caller.table().update(2, 1L, Map.of("price", 222));
+        return Map.of(1L, Claim.checked(), 2L, Claim.wrote(222, version, Basis.FIRST_VERSION));
+    };
+
+    /**
+     * {@link #CHECK} with the row locked until commit; in auto-commit, where the lock would end at once, it must be
+     * refused before anything is written.
+     */
+    static final Operation CHECK_AND_LOCK = caller -> {
+        if (caller.connection().getAutoCommit()) {
+            requireRefusedInAutoCommit(() -> caller.table().checkAndLock(1, 1L));
+            return Map.of();
+        }
+        caller.table().checkAndLock(1, 1L);
+        long version = caller.table().update(2, 1L, Map.of("price", 222));
+        return Map.of(1L, Claim.checked(), 2L, Claim.wrote(222, version, Basis.FIRST_VERSION));
+    };
+
+    /** Row 1 to price 555, checked against version 1, the version left where it is. */
+    static final Operation UPDATE_WITHOUT_INCREMENT = caller -> {
+        long version = caller.table().updateWithoutIncrement(1, 1L, Map.of("price", 555));
+        return Map.of(1L, Claim.wrote(555, version, Basis.FIRST_VERSION_KEPT));
+    };
+
+    /** Row 1 deleted at version 1 and put back (price 121) above every version it had. */
+    static final Operation RESTORE = caller -> {
+        caller.table().delete(1, 1L);
+        Identity restored = caller.table().restore(Map.of("id", 1L, "price", 121, "note", "r"), 1L);
+        return Map.of(1L, Claim.wrote(121, restored.version(), Basis.FIRST_VERSION));
+    };
+
+    /** Checks off for row 1 only: row 1 written with no version (price 666), row 2 still checked (price 222). */
+    static final Operation DISABLE_ROW = caller -> {
+        long first;
+        long second;
+        try (DisableScope off = caller.table().disable(1L)) {
+            first = caller.table().update(1L, null, Map.of("price", 666));
+            second = caller.table().update(2L, 1L, Map.of("price", 222));
+        }
+        return Map.of(1L, Claim.wrote(666, first, Basis.NONE), 2L, Claim.wrote(222, second, Basis.FIRST_VERSION));
+    };
+
+    /** {@link #CHECK} through a {@link RecordTable}. */
+    static final Operation RECORD_CHECK = caller -> {
+        RecordTable<Priced> rows = caller.table().as(Priced.class);
+        rows.check(new Priced(1L, 10, "n", 1));
+        Priced saved = rows.update(new Priced(2L, 222, "n", 1));
+        return Map.of(1L, Claim.checked(), 2L, Claim.wrote(saved.price(), saved.version(), Basis.FIRST_VERSION));
+    };
+
+    /** {@link #CHECK_AND_LOCK} through a {@link RecordTable}. */
+    static final Operation RECORD_CHECK_AND_LOCK = caller -> {
+        RecordTable<Priced> rows = caller.table().as(Priced.class);
+        if (caller.connection().getAutoCommit()) {
+            requireRefusedInAutoCommit(() -> rows.checkAndLock(new Priced(1L, 10, "n", 1)));
+            return Map.of();
+        }
+        rows.checkAndLock(new Priced(1L, 10, "n", 1));
+        Priced saved = rows.update(new Priced(2L, 222, "n", 1));
+        return Map.of(1L, Claim.checked(), 2L, Claim.wrote(saved.price(), saved.version(), Basis.FIRST_VERSION));
+    };
+
+    /** {@link #UPDATE_WITHOUT_INCREMENT} through a {@link RecordTable}. */
+    static final Operation RECORD_UPDATE_WITHOUT_INCREMENT = caller -> {
+        Priced saved = caller.table().as(Priced.class).updateWithoutIncrement(new Priced(1L, 555, "n", 1));
+        return Map.of(1L, Claim.wrote(saved.price(), saved.version(), Basis.FIRST_VERSION_KEPT));
+    };
+
+    /** {@link #RESTORE} through a {@link RecordTable}: the kept record is the row as read, at version 1. */
+    static final Operation RECORD_RESTORE = caller -> {
+        RecordTable<Priced> rows = caller.table().as(Priced.class);
+        rows.delete(new Priced(1L, 10, "n", 1));
+        Priced restored = rows.restore(new Priced(1L, 121, "r", 1));
+        return Map.of(1L, Claim.wrote(restored.price(), restored.version(), Basis.FIRST_VERSION));
+    };
+
+    /** {@link #DISABLE_ROW} through a {@link RecordTable}: row 1's stale record is written, row 2's is checked. */
+    static final Operation RECORD_DISABLE = caller -> {
+        RecordTable<Priced> rows = caller.table().as(Priced.class);
+        Priced first;
+        Priced second;
+        try (DisableScope off = rows.disable(new Priced(1L, 10, "n", 1))) {
+            first = rows.update(new Priced(1L, 666, "n", 1));
+            second = rows.update(new Priced(2L, 222, "n", 1));
+        }
+        return Map.of(1L, Claim.wrote(first.price(), first.version(), Basis.NONE),
+                2L, Claim.wrote(second.price(), second.version(), Basis.FIRST_VERSION));
+    };
+
+    private static void requireRefusedInAutoCommit(Runnable checkAndLock) {
+        try {
+            checkAndLock.run();
+        } catch (IllegalStateException expected) {
+            return;
+        }
+        throw new AssertionError("checkAndLock in auto-commit was not refused: its lock would end at once");
+    }
+
     /** Row 1 to price 111 and row 2 to price 222, both as read at version 1. */
     private static List<RowChange> bothRowsAtFirstVersion() {
         return List.of(RowChange.of(1L, 1, Map.of("price", 111)), RowChange.of(2L, 1, Map.of("price", 222)));

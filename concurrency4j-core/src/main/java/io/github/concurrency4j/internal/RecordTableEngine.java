@@ -130,8 +130,9 @@ final class RecordTableEngine<R extends Record> implements RecordTable<R> {
     @Override
     public R updateWithoutIncrement(R record) {
         Object[] values = values(record);
-        table.updateWithoutIncrement(values[keyIndex], requiredVersion(values),
-                changes(values));
+        // The version stays unless a trigger moved it: the record carries what the row holds.
+        long version = table.updateWithoutIncrement(values[keyIndex], requiredVersion(values), changes(values));
+        values[versionIndex] = convert(version, versionIndex);
         return construct(values);
     }
 
