@@ -29,6 +29,14 @@ final class Failures {
     static ConcurrencyException of(Dialect dialect, String what, Scope scope, SQLException e) {
         Dialect.Abort abort = dialect == null ? null : dialect.abortOf(e);
         if (abort == null) {
+            String state = e.getSQLState();
+            if (scope == Scope.OWN && state != null && state.startsWith("23")) {
+                // SQLSTATE class 23, integrity constraint violation: the database refused the work, also when a
+                // deferred constraint refuses it at commit, and rolled back what it had done.
+                return new StatementFailedException("Could not " + what + ": the database refused it because it "
+                        + "breaks a constraint of the table, so nothing of it was saved; correct the values and "
+                        + "save again", e);
+            }
             return new StatementFailedException("Could not " + what, e);
         }
         return new TransactionAbortedException(aborted(what, abort, scope), abort.transactionRolledBack(), e);

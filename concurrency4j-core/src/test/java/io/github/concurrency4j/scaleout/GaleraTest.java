@@ -8,11 +8,13 @@ import io.github.concurrency4j.BulkPolicy;
 import io.github.concurrency4j.BulkResult;
 import io.github.concurrency4j.Concurrency;
 import io.github.concurrency4j.ConcurrencyException;
+import io.github.concurrency4j.GuardedAction;
 import io.github.concurrency4j.Identity;
 import io.github.concurrency4j.RecordModifiedException;
 import io.github.concurrency4j.RetryPolicy;
 import io.github.concurrency4j.Row;
 import io.github.concurrency4j.RowChange;
+import io.github.concurrency4j.TransactionAbortedException;
 import io.github.concurrency4j.VersionStrategy;
 import io.github.concurrency4j.VersionedTable;
 import io.github.concurrency4j.dialect.MariaDbDialect;
@@ -325,6 +327,49 @@ class GaleraTest {
         }
         assertThat(passedOnStale).as("guards that passed on a row another node had already changed").isZero();
         assertThat(wrongOutcomes).as("refusals that were not a BulkConflictException naming row 1").isEmpty();
+    }
+
+    @Test
+    void aCertificationFailureAtTheGuardsOwnCommitIsAnAbortWithNothingSavedAndRetryRunsItAgain() throws Exception {
+        // Issue 14: the guard's transaction is the library's; its selected row stays current, but the row its
+        // action writes is saved on node 1 meanwhile, so node 0's COMMIT fails certification. That is an abort
+        // (not a conflict: nothing selected moved), nothing of the action is saved, and retry runs it again.
+        String t = counterTable(2);
+        Concurrency node0 = engine(0, "", t);
+        VersionedTable onNode0 = node0.table(t);
+        VersionedTable onNode1 = engine(1, "", t).table(t);
+        List<Identity> selected = List.of(onNode0.find(1L).orElseThrow().identity());
+        AtomicLong attempts = new AtomicLong();
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            GuardedAction<Integer> action = c -> {
+                int n;
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + t + " SET hits = hits + 10 WHERE id = 2")) {
+                    n = ps.executeUpdate();
+                }
+                if (attempts.incrementAndGet() == 1) {
+                    try {
+                        other.submit(() -> onNode1.update(2L, 1L, Map.of("hits", 100))).get(20, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException("node 1's save failed", e);
+                    }
+                }
+                return n;
+            };
+            Throwable first = catchThrowable(() -> onNode0.guard(selected, action));
+            assertThat(first).as("node 0's commit after node 1 saved the row its action wrote")
+                    .isInstanceOf(TransactionAbortedException.class);
+            assertThat(first.getMessage()).contains("commit").contains("nothing of it was saved");
+            assertThat(hitsAfterSync(t)).as("only node 1's save is in the table").containsEntry(2L, 100L)
+                    .containsEntry(1L, 0L);
+
+            RetryPolicy quick = RetryPolicy.custom().maxAttempts(3).sleeper(millis -> { }).build();
+            assertThat(node0.retry(quick, () -> onNode0.guard(selected, action))).isEqualTo(1);
+            assertThat(attempts).hasValue(2);
+            assertThat(hitsAfterSync(t)).as("the retried action built on node 1's save").containsEntry(2L, 110L);
+        } finally {
+            other.shutdownNow();
+        }
     }
 
     @Test
