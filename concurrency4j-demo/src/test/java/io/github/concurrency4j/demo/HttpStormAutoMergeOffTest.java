@@ -22,6 +22,7 @@ class HttpStormAutoMergeOffTest {
 
     @Test
     void productEditFormsLoseNoAcknowledgedEditWithAutoMergeOff() throws Exception {
-        HttpStormTest.productFormStorm(port, new DemoTestData(productRepository, jdbc), jdbc);
+        HttpStormTest.productFormStorm(port, new DemoTestData(productRepository, jdbc), jdbc,
+                HttpStormTest.DURATION);
     }
 }

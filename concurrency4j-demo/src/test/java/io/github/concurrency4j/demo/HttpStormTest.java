@@ -54,14 +54,15 @@ class HttpStormTest {
 
     @Test
     void productEditFormsLoseNoAcknowledgedEdit() throws Exception {
-        productFormStorm(port, data, jdbc);
+        productFormStorm(port, data, jdbc, DURATION);
     }
 
     /** Stock counted by half the clients, price (whole units) by the other half, through the JPA-backed form. */
-    static void productFormStorm(int port, DemoTestData data, JdbcTemplate jdbc) throws Exception {
+    static void productFormStorm(int port, DemoTestData data, JdbcTemplate jdbc, Duration duration)
+            throws Exception {
         long id = data.product("Storm shelf", "1.00", 0);
         String path = "/products/" + id + "/edit";
-        Storm.Result result = Storm.run(port, CLIENTS, DURATION, (client, index) -> {
+        Storm.Result result = Storm.run(port, CLIENTS, duration, (client, index) -> {
             Map<String, String> form = form(client.get(path), "sku", "name", "description", "price", "stock");
             if (index % 2 == 0) {
                 form.put("stock", String.valueOf(Integer.parseInt(form.get("stock")) + 1));
@@ -83,10 +84,15 @@ class HttpStormTest {
 
     @Test
     void supplierEditFormsLoseNoAcknowledgedEditAndLeaveNullAlone() throws Exception {
-        long id = insert("INSERT INTO supplier (name, contact_name, phone, rating, version) "
+        supplierFormStorm(port, jdbc, DURATION);
+    }
+
+    /** Rating counted by half the clients, the contact's number by the other half (a trigger-versioned table). */
+    static void supplierFormStorm(int port, JdbcTemplate jdbc, Duration duration) throws Exception {
+        long id = insert(jdbc, "INSERT INTO supplier (name, contact_name, phone, rating, version) "
                 + "VALUES ('Storm supplier', 'Buyer 0', NULL, 0, 1)", "supplier");
         String path = "/suppliers/" + id + "/edit";
-        Storm.Result result = Storm.run(port, CLIENTS, DURATION, (client, index) -> {
+        Storm.Result result = Storm.run(port, CLIENTS, duration, (client, index) -> {
             Map<String, String> form = form(client.get(path), "name", "contact_name", "phone", "rating");
             if (index % 2 == 0) {
                 form.put("rating", String.valueOf(Integer.parseInt(form.get("rating")) + 1));
@@ -106,11 +112,16 @@ class HttpStormTest {
 
     @Test
     void customerEditFormsLoseNoAcknowledgedEditAndLeaveNullAlone() throws Exception {
+        customerFormStorm(port, jdbc, DURATION);
+    }
+
+    /** Name counted by half the clients, e-mail by the other half (a conditionally versioned table). */
+    static void customerFormStorm(int port, JdbcTemplate jdbc, Duration duration) throws Exception {
         // name and email are the customer table's tracked fields: edits of them are the ones that conflict.
-        long id = insert("INSERT INTO customer (name, email, phone, notes, version) "
+        long id = insert(jdbc, "INSERT INTO customer (name, email, phone, notes, version) "
                 + "VALUES ('Storm customer 0', 'n0@storm.example', NULL, NULL, 1)", "customer");
         String path = "/customers/" + id + "/edit";
-        Storm.Result result = Storm.run(port, CLIENTS, DURATION, (client, index) -> {
+        Storm.Result result = Storm.run(port, CLIENTS, duration, (client, index) -> {
             Map<String, String> form = form(client.get(path), "name", "email", "phone", "notes");
             if (index % 2 == 0) {
                 form.put("name", "Storm customer " + (trailingNumber(form.get("name")) + 1));
@@ -132,9 +143,14 @@ class HttpStormTest {
 
     @Test
     void restPatchesWithIfMatchLoseNoAcknowledgedEdit() throws Exception {
+        restPatchStorm(port, data, DURATION);
+    }
+
+    /** Stock counted through the REST API, each PATCH conditional on the ETag its GET returned. */
+    static void restPatchStorm(int port, DemoTestData data, Duration duration) throws Exception {
         long id = data.product("Storm REST mug", "1.00", 0);
         String path = "/api/products/" + id;
-        Storm.Result result = Storm.run(port, CLIENTS, DURATION, (client, index) -> {
+        Storm.Result result = Storm.run(port, CLIENTS, duration, (client, index) -> {
             HttpResponse<String> get = client.get(path, "Accept", "application/json");
             Matcher stock = STOCK.matcher(get.body());
             if (get.statusCode() != 200 || !stock.find()) {
@@ -160,8 +176,13 @@ class HttpStormTest {
 
     @Test
     void gridSavesLoseNoAcknowledgedEdit() throws Exception {
+        gridStorm(port, data, DURATION);
+    }
+
+    /** Stock counted through the list-editable grid, one row per save. */
+    static void gridStorm(int port, DemoTestData data, Duration duration) throws Exception {
         long id = data.product("Storm grid lamp", "1.00", 0);
-        Storm.Result result = Storm.run(port, CLIENTS, DURATION, (client, index) -> {
+        Storm.Result result = Storm.run(port, CLIENTS, duration, (client, index) -> {
             HttpResponse<String> list = client.get("/products");
             expect(list, 200);
             String row = Html.row(list.body(), id);
@@ -225,7 +246,7 @@ class HttpStormTest {
         return Integer.parseInt(m.group(1));
     }
 
-    private long insert(String sql, String table) {
+    private static long insert(JdbcTemplate jdbc, String sql, String table) {
         jdbc.update(sql);
         return jdbc.queryForObject("SELECT MAX(id) FROM " + table, Long.class);
     }

@@ -32,20 +32,38 @@ class ServerDatabaseTest {
 
     @Test
     void runsOnPostgresql() throws Exception {
-        String admin = env("C4J_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/concurrency4j_test");
-        String user = env("C4J_POSTGRES_USER", "postgres");
-        String password = env("C4J_POSTGRES_PASSWORD", "");
-        run(admin, user, password, "CREATE DATABASE " + DATABASE, "DROP DATABASE IF EXISTS " + DATABASE
-                + " WITH (FORCE)", () -> exercise("postgresql", withDatabase(admin, DATABASE), user, password));
+        onPostgresql(DATABASE, (url, user, password) -> exercise("postgresql", url, user, password));
     }
 
     @Test
     void runsOnMariadb() throws Exception {
+        onMariadb(DATABASE, (url, user, password) -> exercise("mariadb", url, user, password));
+    }
+
+    /** Work on a database server, given the JDBC URL of a database made for it and the credentials. */
+    interface OnDatabase {
+        void run(String url, String user, String password) throws Exception;
+    }
+
+    /**
+     * Creates {@code database} afresh on the PostgreSQL server of {@code C4J_POSTGRES_URL}, runs the work on it and
+     * drops it in any case. Skipped when the server is unreachable, unless CI=true.
+     */
+    static void onPostgresql(String database, OnDatabase work) throws Exception {
+        String admin = env("C4J_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/concurrency4j_test");
+        String user = env("C4J_POSTGRES_USER", "postgres");
+        String password = env("C4J_POSTGRES_PASSWORD", "");
+        run(admin, user, password, "CREATE DATABASE " + database, "DROP DATABASE IF EXISTS " + database
+                + " WITH (FORCE)", () -> work.run(withDatabase(admin, database), user, password));
+    }
+
+    /** {@link #onPostgresql} on the MariaDB server of {@code C4J_MARIADB_URL}. */
+    static void onMariadb(String database, OnDatabase work) throws Exception {
         String admin = env("C4J_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/concurrency4j_test");
         String user = env("C4J_MARIADB_USER", "root");
         String password = env("C4J_MARIADB_PASSWORD", "");
-        run(admin, user, password, "CREATE DATABASE " + DATABASE, "DROP DATABASE IF EXISTS " + DATABASE,
-                () -> exercise("mariadb", withDatabase(admin, DATABASE), user, password));
+        run(admin, user, password, "CREATE DATABASE " + database, "DROP DATABASE IF EXISTS " + database,
+                () -> work.run(withDatabase(admin, database), user, password));
     }
 
     /** The same server and options as {@code url}, another database: the last path segment replaced. */
