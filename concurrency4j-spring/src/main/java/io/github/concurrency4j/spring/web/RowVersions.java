@@ -90,9 +90,15 @@ public final class RowVersions {
      * blank cell shown as {@code NULL} is unchanged), and a row with none is left out, so that saving a grid does
      * not bump the versions of rows nobody touched nor write old copies of cells nobody touched.
      *
-     * @param parameters the request parameters, such as {@code request.getParameterMap()}
+     * <p>Text is compared as text: a {@code DECIMAL} shown as {@code 1.20} and sent back as the text {@code "1.20"}
+     * is not the stored number (whose digest is of {@code 1.2}), so it would count as changed. Convert numeric cells
+     * to the column's type first (with the application's form class, or {@link DecimalInput}) and pass the
+     * converted values: they are compared by value, and written as they are.
+     *
+     * @param parameters the request parameters, such as {@code request.getParameterMap()}, or the cells already
+     *     converted to the columns' types, under the same {@code field[key]} names
      * @param fields the editable fields
-     * @return changes by key (as text), in submitted order
+     * @return changes by key (as text), in submitted order, with the values as given
      * @throws InvalidTokenException when a row's field was submitted more than once; nothing was written
      */
     public Map<String, Map<String, Object>> changesFrom(Map<String, ?> parameters, String... fields) {
@@ -105,7 +111,7 @@ public final class RowVersions {
                 if (raw == null) {
                     continue;
                 }
-                String value = only(raw, f, t.key());
+                Object value = only(raw, f, t.key());
                 // Only what the user changed (the forms' rule): an untouched cell is not written with its old copy.
                 if (FieldComparison.isChanged(t, f, value, Set.of())) {
                     changes.put(f, value);
@@ -221,12 +227,14 @@ public final class RowVersions {
                 + String.join(", ", keys);
     }
 
-    private String only(Object raw, String field, String key) {
-        List<?> values = raw instanceof String[] a ? java.util.Arrays.asList(a) : raw instanceof List<?> l ? l : List.of(raw);
+    private Object only(Object raw, String field, String key) {
+        List<?> values = raw instanceof Object[] a ? java.util.Arrays.asList(a) : raw instanceof List<?> l ? l : List.of(raw);
         if (values.size() > 1) {
             throw InvalidTokenException.duplicate(table, key, values.size() + " values of " + field);
         }
-        return values.isEmpty() ? "" : String.valueOf(values.get(0));
+        // Text stays text; a value the application already converted to the column's type (a BigDecimal for a
+        // DECIMAL) is kept as it is, so it compares by value: "1.20" typed back is text, 1.20 is the stored number.
+        return values.isEmpty() ? "" : values.get(0);
     }
 
     @Override
