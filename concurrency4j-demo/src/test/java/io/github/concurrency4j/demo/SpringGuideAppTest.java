@@ -235,16 +235,18 @@ class SpringGuideAppTest {
         FormSession other = new FormSession(base);
         String original = editToken(user.get("/products/30/edit").body());
 
+        // Someone else changes the price while the user is typing.
+        String theirs = editToken(other.get("/products/30/edit").body());
+        assertThat(post(other, "/products/30/edit", "name=Kiwi&price=7.00&_c4j_token=" + enc(theirs)).statusCode())
+                .isEqualTo(302);
+        assertThat(stored(30)).isEqualTo(new Stored("Kiwi", new BigDecimal("7.00"), 2));
+
+        // The user's input is invalid: the form comes back with the error, what they typed, and the token it was
+        // opened with (version 1), not one for the row as stored now (version 2).
         HttpResponse<String> invalid = post(user, "/products/30/edit", "name=Kiwi&price=-1&_c4j_token=" + enc(original));
         assertThat(invalid.statusCode()).isEqualTo(200);
         assertThat(invalid.body()).contains("The price cannot be negative.", "value=\"-1\"");
         assertThat(editToken(invalid.body())).as("the re-shown form keeps the token it was opened with").isEqualTo(original);
-        assertThat(stored(30)).isEqualTo(new Stored("Kiwi", new BigDecimal("2.00"), 1));
-
-        // Someone else changes the price while the user corrects the input.
-        String theirs = editToken(other.get("/products/30/edit").body());
-        assertThat(post(other, "/products/30/edit", "name=Kiwi&price=7.00&_c4j_token=" + enc(theirs)).statusCode())
-                .isEqualTo(302);
         assertThat(stored(30)).isEqualTo(new Stored("Kiwi", new BigDecimal("7.00"), 2));
 
         HttpResponse<String> resubmitted = post(user, "/products/30/edit",
@@ -255,20 +257,24 @@ class SpringGuideAppTest {
     }
 
     @Test
-    void aValidationErrorThenASaveOfAnotherFieldMeanwhileMergesBothEdits() throws Exception {
+    void aValidationErrorAfterASaveOfAnotherFieldMeanwhileStillMergesBothEdits() throws Exception {
         insert(31, "Lime", "2.00");
         FormSession user = new FormSession(base);
         FormSession other = new FormSession(base);
         String original = editToken(user.get("/products/31/edit").body());
-        HttpResponse<String> invalid = post(user, "/products/31/edit", "name=Lime&price=abc&_c4j_token=" + enc(original));
-        assertThat(invalid.statusCode()).isEqualTo(200);
-        assertThat(invalid.body()).contains("price");
-        assertThat(editToken(invalid.body())).isEqualTo(original);
 
         String theirs = editToken(other.get("/products/31/edit").body());
         assertThat(post(other, "/products/31/edit", "name=Key+lime&price=2.00&_c4j_token=" + enc(theirs)).statusCode())
                 .isEqualTo(302);
 
+        HttpResponse<String> invalid = post(user, "/products/31/edit", "name=Lime&price=abc&_c4j_token=" + enc(original));
+        assertThat(invalid.statusCode()).isEqualTo(200);
+        assertThat(invalid.body()).contains("value=\"Lime\"", "value=\"abc\"", "price");
+        assertThat(editToken(invalid.body())).isEqualTo(original);
+
+        // The user left the name as they saw it ("Lime"): with the original token that is no change, so the
+        // other's "Key lime" stays and the price is merged on top. A token for the stored row would have taken
+        // "Lime" for a change and written it over "Key lime".
         HttpResponse<String> merged = post(user, "/products/31/edit",
                 "name=Lime&price=2.50&_c4j_token=" + enc(editToken(invalid.body())));
         assertThat(merged.statusCode()).isEqualTo(302);
