@@ -126,6 +126,10 @@ class SpringGuideAppTest {
         ClassLoader original = thread.getContextClassLoader();
         thread.setContextClassLoader(appLoader);
         try {
+            // The JVM's URL stream handler factory can be set once; the first Tomcat started in this test JVM (the
+            // demo's, in the other tests) has set it, so this app's own copy of Tomcat must not try again.
+            appLoader.loadClass("org.apache.catalina.webresources.TomcatURLStreamHandlerFactory").getMethod("disable")
+                    .invoke(null);
             Class<?> application = appLoader.loadClass("com.example.shop.ShopApplication");
             Method run = appLoader.loadClass("org.springframework.boot.SpringApplication")
                     .getMethod("run", Class.class, String[].class);
