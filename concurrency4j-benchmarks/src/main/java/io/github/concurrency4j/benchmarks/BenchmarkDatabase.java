@@ -37,7 +37,9 @@ public enum BenchmarkDatabase {
     POSTGRESQL {
         @Override
         String url() {
-            return env("C4J_BENCH_PG_URL", "jdbc:postgresql://127.0.0.1:5432/concurrency4j_test");
+            // The test database's variable as a fallback, so that BenchmarkBodiesTest runs on the same server (and
+            // database) as every other test of the build.
+            return env("C4J_BENCH_PG_URL", env("C4J_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/concurrency4j_test"));
         }
 
         @Override

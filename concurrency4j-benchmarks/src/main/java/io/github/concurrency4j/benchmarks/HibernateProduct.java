@@ -20,6 +20,14 @@ public class HibernateProduct {
     protected HibernateProduct() {
     }
 
+    /** A detached row as the user read it, with the values to save: what {@code merge} takes. */
+    public HibernateProduct(long id, String name, int price, long version) {
+        this.id = id;
+        this.name = name;
+        this.price = price;
+        this.version = version;
+    }
+
     public long getId() {
         return id;
     }

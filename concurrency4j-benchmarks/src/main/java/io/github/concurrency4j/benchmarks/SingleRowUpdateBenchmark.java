@@ -6,7 +6,9 @@ import io.github.concurrency4j.VersionStrategy;
 import io.github.concurrency4j.VersionedTable;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
+import org.hibernate.StaleObjectStateException;
 import org.hibernate.Transaction;
+import org.jooq.DSLContext;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -30,7 +32,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One optimistic write of one row, the happy path, five ways:
+ * One optimistic write of one row, the happy path, eight ways:
  *
  * <ul>
  *   <li>{@link #jdbcUpdate} — the baseline: the hand-written {@code UPDATE ... WHERE id = ? AND version = ?}, one
@@ -38,7 +40,13 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link #engineUpdate} — {@code VersionedTable.update} with {@code autoIncrement()};</li>
  *   <li>{@link #engineConditionalUpdate} — the same with {@code conditional()}: the bump is decided inside the
  *       UPDATE ({@code CASE WHEN ... IS DISTINCT FROM}) and the new version comes back through RETURNING;</li>
- *   <li>{@link #hibernateUpdate} — Hibernate 6: load, modify, flush on commit, {@code @Version} check;</li>
+ *   <li>{@link #hibernateUpdate} — Hibernate 6: load, compare the loaded version with the user's, modify, flush on
+ *       commit ({@code @Version} check in the UPDATE);</li>
+ *   <li>{@link #hibernateMerge} — Hibernate 6: {@code merge} of the detached row the user edited (Hibernate loads the
+ *       row, refuses a stale version, flushes the UPDATE on commit);</li>
+ *   <li>{@link #jooqStore} — jOOQ: an {@code UpdatableRecord} with a record version field and optimistic locking on,
+ *       {@code store()};</li>
+ *   <li>{@link #springDataSave} — Spring Data JDBC: {@code save} of an aggregate with {@code @Version};</li>
  *   <li>{@link #selectForUpdateThenUpdate} — the pessimistic way: lock the row, compare its version, update,
  *       commit.</li>
  * </ul>
@@ -129,6 +137,35 @@ public class SingleRowUpdateBenchmark {
         }
     }
 
+    /** jOOQ on the fixture's pool; set up only for the benchmark that uses it. */
+    @State(Scope.Benchmark)
+    public static class JooqFixture {
+        DSLContext dsl;
+        JooqProducts.ProductTable table;
+
+        @Setup(Level.Trial)
+        public void setUp(Fixture fixture) {
+            dsl = JooqProducts.dsl(fixture.pool, BenchmarkDatabase.named(fixture.db));
+            table = new JooqProducts.ProductTable(TABLE);
+        }
+    }
+
+    /** A Spring Data JDBC context on the fixture's pool; started only for the benchmark that uses it. */
+    @State(Scope.Benchmark)
+    public static class SpringDataFixture {
+        SpringDataProducts spring;
+
+        @Setup(Level.Trial)
+        public void setUp(Fixture fixture) {
+            spring = SpringDataProducts.on(fixture.pool, TABLE);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            spring.close();
+        }
+    }
+
     RowCursor cursor;
 
     @Setup(Level.Trial)
@@ -180,13 +217,64 @@ public class SingleRowUpdateBenchmark {
         RowCursor row = cursor.advance();
         try (Session session = fixture.sessions.openSession()) {
             Transaction tx = session.beginTransaction();
-            HibernateProduct product = session.get(HibernateProduct.class, row.id());
-            product.setName(row.name());
-            product.setPrice(row.price());
-            tx.commit();
-            row.saved(product.getVersion());
-            return product.getVersion();
+            try {
+                HibernateProduct product = session.get(HibernateProduct.class, row.id());
+                // The @Version check in the UPDATE only covers the time between this load and the flush; the
+                // version the user read is compared here, as JPA applications do.
+                if (product.getVersion() != row.version()) {
+                    throw new StaleObjectStateException(HibernateProduct.class.getName(), row.id());
+                }
+                product.setName(row.name());
+                product.setPrice(row.price());
+                tx.commit();
+                row.saved(product.getVersion());
+                return product.getVersion();
+            } finally {
+                if (tx.isActive()) {
+                    tx.rollback();
+                }
+            }
         }
+    }
+
+    @Benchmark
+    public long hibernateMerge(HibernateFixture fixture) {
+        RowCursor row = cursor.advance();
+        try (Session session = fixture.sessions.openSession()) {
+            Transaction tx = session.beginTransaction();
+            try {
+                HibernateProduct merged = session.merge(
+                        new HibernateProduct(row.id(), row.name(), row.price(), row.version()));
+                tx.commit();
+                row.saved(merged.getVersion());
+                return merged.getVersion();
+            } finally {
+                if (tx.isActive()) {
+                    tx.rollback();
+                }
+            }
+        }
+    }
+
+    @Benchmark
+    public long jooqStore(JooqFixture fixture) {
+        RowCursor row = cursor.advance();
+        JooqProducts.ProductRecord record = fixture.table.row(fixture.dsl, row.id(), row.version());
+        record.set(fixture.table.name, row.name());
+        record.set(fixture.table.price, row.price());
+        record.store();
+        long next = record.version();
+        row.saved(next);
+        return next;
+    }
+
+    @Benchmark
+    public long springDataSave(SpringDataFixture fixture) {
+        RowCursor row = cursor.advance();
+        SpringDataProduct saved = fixture.spring.repository.save(
+                new SpringDataProduct(row.id(), row.name(), row.price(), row.version()));
+        row.saved(saved.getVersion());
+        return saved.getVersion();
     }
 
     @Benchmark

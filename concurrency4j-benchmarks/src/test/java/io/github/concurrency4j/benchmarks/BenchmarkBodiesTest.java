@@ -1,23 +1,38 @@
 package io.github.concurrency4j.benchmarks;
 
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.concurrency4j.BulkConflictException;
+import io.github.concurrency4j.RecordModifiedException;
+import jakarta.persistence.OptimisticLockException;
+import org.hibernate.StaleObjectStateException;
+import org.jooq.exception.DataChangedException;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.dao.OptimisticLockingFailureException;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Checks that each contender does the work it claims, once, on H2: a benchmark that silently wrote nothing (or
- * the wrong rows) would report a flattering number. This runs the benchmark methods as plain calls, not through
+ * Checks that each contender does the work it claims, on H2 and on a real PostgreSQL: a benchmark that silently
+ * wrote nothing, wrote the wrong rows, or skipped the version check would report a flattering number. Every write
+ * contender proves a checked write: its rows change and their versions are bumped (read back from the database),
+ * and a stale version is refused, not silently written. This runs the benchmark methods as plain calls, not through
  * JMH: no timing, no forks; the benchmarks themselves run only from {@code scripts/bench}.
  */
 class BenchmarkBodiesTest {
@@ -25,72 +40,112 @@ class BenchmarkBodiesTest {
     private static final int ROWS = 10;
     private static final int WRITES = 25;
 
-    @Test
-    void everySingleRowContenderBumpsOneVersionPerCall() throws Exception {
+    /**
+     * Every single-row contender, run as the benchmark runs it, really writes: each call bumps one row's version and
+     * writes its values. Then another writer changes every row behind its back, and the contender's next write,
+     * based on the version it last saw, must be refused with its own kind of conflict error and change nothing.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"h2", "postgresql"})
+    void everySingleRowContenderWritesCheckedAndRefusesAStaleVersion(String db) throws Exception {
+        requireReachable(db);
         List<SingleRowContender> contenders = List.of(
-                (b, f, h) -> b.jdbcUpdate(f),
-                (b, f, h) -> b.engineUpdate(f),
-                (b, f, h) -> b.hibernateUpdate(h),
-                (b, f, h) -> b.selectForUpdateThenUpdate(f));
+                single("jdbcUpdate", IllegalStateException.class, (b, f) -> b.jdbcUpdate(f.fixture)),
+                single("engineUpdate", RecordModifiedException.class, (b, f) -> b.engineUpdate(f.fixture)),
+                single("engineConditionalUpdate", RecordModifiedException.class,
+                        (b, f) -> b.engineConditionalUpdate(f.conditional())),
+                single("hibernateUpdate", StaleObjectStateException.class, (b, f) -> b.hibernateUpdate(f.hibernate())),
+                single("hibernateMerge", OptimisticLockException.class, (b, f) -> b.hibernateMerge(f.hibernate())),
+                single("jooqStore", DataChangedException.class, (b, f) -> b.jooqStore(f.jooq())),
+                single("springDataSave", OptimisticLockingFailureException.class,
+                        (b, f) -> b.springDataSave(f.spring())),
+                single("selectForUpdateThenUpdate", IllegalStateException.class,
+                        (b, f) -> b.selectForUpdateThenUpdate(f.fixture)));
         for (SingleRowContender contender : contenders) {
-            SingleRowUpdateBenchmark.Fixture fixture = fixture();
-            SingleRowUpdateBenchmark.HibernateFixture hibernate = new SingleRowUpdateBenchmark.HibernateFixture();
-            hibernate.setUp(fixture);
-            try {
-                SingleRowUpdateBenchmark benchmark = new SingleRowUpdateBenchmark();
-                benchmark.start(fixture, 0, 1);
-                for (int i = 0; i < WRITES; i++) {
-                    contender.write(benchmark, fixture, hibernate);
+            try (SingleRowStates states = new SingleRowStates(db)) {
+                String table = contender.name().equals("engineConditionalUpdate")
+                        ? SingleRowUpdateBenchmark.CONDITIONAL_TABLE : SingleRowUpdateBenchmark.TABLE;
+                if (table.equals(SingleRowUpdateBenchmark.CONDITIONAL_TABLE)) {
+                    states.conditional();
                 }
-                // Every row started at version 1, and each call bumped exactly one of them.
-                assertThat(sum(fixture, "SELECT SUM(version) FROM " + SingleRowUpdateBenchmark.TABLE))
-                        .isEqualTo(ROWS + WRITES);
-                assertThat(sum(fixture, "SELECT COUNT(*) FROM " + SingleRowUpdateBenchmark.TABLE + " WHERE price <> 100"))
-                        .isEqualTo(ROWS);
-            } finally {
-                hibernate.tearDown();
-                fixture.tearDown();
+                SingleRowUpdateBenchmark benchmark = new SingleRowUpdateBenchmark();
+                benchmark.start(states.fixture, 0, 1);
+                for (int i = 0; i < WRITES; i++) {
+                    contender.body().write(benchmark, states);
+                }
+                // Every row started at version 1 and price 100; each call bumped exactly one of them, and wrote.
+                assertThat(sum(states.fixture.pool, "SELECT SUM(version) FROM " + table))
+                        .as(contender.name()).isEqualTo(ROWS + WRITES);
+                assertThat(sum(states.fixture.pool, "SELECT COUNT(*) FROM " + table + " WHERE price <> 100"))
+                        .as(contender.name()).isEqualTo(ROWS);
+
+                execute(states.fixture.pool, "UPDATE " + table + " SET version = version + 1, price = -1");
+                assertThatThrownBy(() -> contender.body().write(benchmark, states))
+                        .as(contender.name() + " refuses a stale version")
+                        .satisfies(e -> assertThat(causes(e)).hasAtLeastOneElementOfType(contender.conflict()));
+                assertThat(sum(states.fixture.pool, "SELECT SUM(version) FROM " + table))
+                        .as(contender.name() + " wrote nothing when refused").isEqualTo(ROWS + WRITES + ROWS);
+                assertThat(sum(states.fixture.pool, "SELECT COUNT(*) FROM " + table + " WHERE price = -1"))
+                        .as(contender.name() + " kept the other writer's values").isEqualTo(ROWS);
             }
         }
     }
 
-    @Test
-    void conditionalContenderBumpsBecauseEveryWriteChangesATrackedValue() throws Exception {
-        SingleRowUpdateBenchmark.Fixture fixture = fixture();
-        try {
-            SingleRowUpdateBenchmark.ConditionalFixture conditional = new SingleRowUpdateBenchmark.ConditionalFixture();
-            conditional.setUp(fixture);
-            SingleRowUpdateBenchmark benchmark = new SingleRowUpdateBenchmark();
-            benchmark.start(fixture, 0, 1);
-            for (int i = 0; i < WRITES; i++) {
-                benchmark.engineConditionalUpdate(conditional);
-            }
-            assertThat(sum(fixture, "SELECT SUM(version) FROM " + SingleRowUpdateBenchmark.CONDITIONAL_TABLE))
-                    .isEqualTo(ROWS + WRITES);
-        } finally {
-            fixture.tearDown();
-        }
-    }
+    /**
+     * Every bulk contender saves every row in one call, checked, and its next call starts from the versions it got
+     * back. Then another writer changes one row, and the next save is refused: the all-or-nothing contenders write
+     * no row at all, and 1,000 separate updates keep exactly the rows they reported saved. Either way the other
+     * writer's row keeps its values.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"h2", "postgresql"})
+    void everyBulkContenderWritesEveryRowCheckedAndAllOrNothing(String db) throws Exception {
+        requireReachable(db);
+        List<BulkContender> contenders = List.of(
+                bulk("updateEach", RecordModifiedException.class, false, (b, s) -> b.updateEach()),
+                bulk("updateAll", BulkConflictException.class, true, (b, s) -> b.updateAll()),
+                bulk("jdbcBatch", IllegalStateException.class, true, (b, s) -> b.jdbcBatch()),
+                bulk("unnestFloor", IllegalStateException.class, true, (b, s) -> b.unnestFloor()),
+                bulk("valuesFloor", IllegalStateException.class, true, (b, s) -> b.valuesFloor()),
+                bulk("jooqBatchStore", IllegalStateException.class, true, (b, s) -> b.jooqBatchStore(s.jooq())),
+                bulk("springDataSaveAll", OptimisticLockingFailureException.class, true,
+                        (b, s) -> b.springDataSaveAll(s.spring())),
+                bulk("hibernateBatch", OptimisticLockException.class, true, (b, s) -> b.hibernateBatch(s.hibernate())));
+        for (BulkContender contender : contenders) {
+            try (BulkStates states = new BulkStates(db)) {
+                BulkUpdateBenchmark bench = states.bench;
+                for (int write = 1; write <= 2; write++) {
+                    contender.body().write(bench, states);
+                    long version = 1 + write;
+                    assertThat(bench.versions).as(contender.name()).containsOnly(version);
+                    assertThat(sum(bench.pool, "SELECT COUNT(*) FROM " + BulkUpdateBenchmark.TABLE
+                            + " WHERE version = " + version + " AND price = " + write))
+                            .as(contender.name() + " wrote every row, save " + write).isEqualTo(ROWS);
+                }
 
-    @Test
-    void bulkContendersEachWriteEveryRowOnce() throws Exception {
-        BulkUpdateBenchmark bulk = new BulkUpdateBenchmark();
-        bulk.db = "h2";
-        bulk.rows = ROWS;
-        bulk.pgSyncCommit = "off";
-        bulk.setUp();
-        try {
-            bulk.updateEach();
-            bulk.updateAll();
-            bulk.jdbcBatch();
-            try (Connection c = bulk.pool.getConnection(); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT MIN(version), MAX(version) FROM " + BulkUpdateBenchmark.TABLE)) {
-                rs.next();
-                assertThat(rs.getLong(1)).isEqualTo(4);
-                assertThat(rs.getLong(2)).isEqualTo(4);
+                long staleId = 3;
+                execute(bench.pool, "UPDATE " + BulkUpdateBenchmark.TABLE + " SET version = version + 1, price = -1"
+                        + " WHERE id = " + staleId);
+                assertThatThrownBy(() -> contender.body().write(bench, states))
+                        .as(contender.name() + " refuses a stale row")
+                        .satisfies(e -> assertThat(causes(e)).hasAtLeastOneElementOfType(contender.conflict()));
+                if (contender.allOrNothing()) {
+                    assertThat(bench.versions).as(contender.name() + " reported nothing saved").containsOnly(3L);
+                }
+                // What the contender reports saved is in the table; nothing else of its third save is.
+                Map<Long, long[]> table = rows(bench.pool);
+                for (int i = 0; i < ROWS; i++) {
+                    long id = i + 1;
+                    if (id == staleId) {
+                        assertThat(table.get(id)).as(contender.name() + " kept the other writer's row")
+                                .containsExactly(4, -1);
+                    } else {
+                        long reported = bench.versions[i];
+                        assertThat(table.get(id)).as(contender.name() + ", row " + id)
+                                .containsExactly(reported, reported == 4 ? 3 : 2);
+                    }
+                }
             }
-        } finally {
-            bulk.tearDown();
         }
     }
 
@@ -159,22 +214,183 @@ class BenchmarkBodiesTest {
     }
 
     /** One single-row benchmark method, given the states JMH would inject. */
-    private interface SingleRowContender {
-        long write(SingleRowUpdateBenchmark benchmark, SingleRowUpdateBenchmark.Fixture fixture,
-                   SingleRowUpdateBenchmark.HibernateFixture hibernate) throws SQLException;
+    private interface SingleRowBody {
+        long write(SingleRowUpdateBenchmark benchmark, SingleRowStates states) throws Exception;
     }
 
-    private static SingleRowUpdateBenchmark.Fixture fixture() throws SQLException {
-        SingleRowUpdateBenchmark.Fixture fixture = new SingleRowUpdateBenchmark.Fixture();
-        fixture.db = "h2";
-        fixture.rows = ROWS;
-        fixture.pgSyncCommit = "off";
-        fixture.setUp();
-        return fixture;
+    private record SingleRowContender(String name, Class<? extends Throwable> conflict, SingleRowBody body) {
     }
 
-    private static long sum(SingleRowUpdateBenchmark.Fixture fixture, String sql) throws SQLException {
-        return sum(fixture.pool, sql);
+    private static SingleRowContender single(String name, Class<? extends Throwable> conflict, SingleRowBody body) {
+        return new SingleRowContender(name, conflict, body);
+    }
+
+    /** One bulk benchmark method, given the states JMH would inject. */
+    private interface BulkBody {
+        long write(BulkUpdateBenchmark benchmark, BulkStates states) throws Exception;
+    }
+
+    private record BulkContender(String name, Class<? extends Throwable> conflict, boolean allOrNothing,
+                                 BulkBody body) {
+    }
+
+    private static BulkContender bulk(String name, Class<? extends Throwable> conflict, boolean allOrNothing,
+                                      BulkBody body) {
+        return new BulkContender(name, conflict, allOrNothing, body);
+    }
+
+    /** The single-row benchmark's states on a fresh table; the optional ones made on first use, as JMH does. */
+    private static final class SingleRowStates implements AutoCloseable {
+        final SingleRowUpdateBenchmark.Fixture fixture = new SingleRowUpdateBenchmark.Fixture();
+        private SingleRowUpdateBenchmark.ConditionalFixture conditional;
+        private SingleRowUpdateBenchmark.HibernateFixture hibernate;
+        private SingleRowUpdateBenchmark.JooqFixture jooq;
+        private SingleRowUpdateBenchmark.SpringDataFixture spring;
+
+        SingleRowStates(String db) throws SQLException {
+            fixture.db = db;
+            fixture.rows = ROWS;
+            fixture.pgSyncCommit = "off";
+            fixture.setUp();
+        }
+
+        SingleRowUpdateBenchmark.ConditionalFixture conditional() throws SQLException {
+            if (conditional == null) {
+                conditional = new SingleRowUpdateBenchmark.ConditionalFixture();
+                conditional.setUp(fixture);
+            }
+            return conditional;
+        }
+
+        SingleRowUpdateBenchmark.HibernateFixture hibernate() {
+            if (hibernate == null) {
+                hibernate = new SingleRowUpdateBenchmark.HibernateFixture();
+                hibernate.setUp(fixture);
+            }
+            return hibernate;
+        }
+
+        SingleRowUpdateBenchmark.JooqFixture jooq() {
+            if (jooq == null) {
+                jooq = new SingleRowUpdateBenchmark.JooqFixture();
+                jooq.setUp(fixture);
+            }
+            return jooq;
+        }
+
+        SingleRowUpdateBenchmark.SpringDataFixture spring() {
+            if (spring == null) {
+                spring = new SingleRowUpdateBenchmark.SpringDataFixture();
+                spring.setUp(fixture);
+            }
+            return spring;
+        }
+
+        @Override
+        public void close() {
+            if (hibernate != null) {
+                hibernate.tearDown();
+            }
+            if (spring != null) {
+                spring.tearDown();
+            }
+            fixture.tearDown();
+        }
+    }
+
+    /** The bulk benchmark's states on a fresh table of {@link #ROWS} rows. */
+    private static final class BulkStates implements AutoCloseable {
+        final BulkUpdateBenchmark bench = new BulkUpdateBenchmark();
+        private BulkUpdateBenchmark.HibernateFixture hibernate;
+        private BulkUpdateBenchmark.JooqFixture jooq;
+        private BulkUpdateBenchmark.SpringDataFixture spring;
+
+        BulkStates(String db) throws SQLException {
+            bench.db = db;
+            bench.rows = ROWS;
+            bench.pgSyncCommit = "off";
+            bench.setUp();
+        }
+
+        BulkUpdateBenchmark.HibernateFixture hibernate() {
+            if (hibernate == null) {
+                hibernate = new BulkUpdateBenchmark.HibernateFixture();
+                hibernate.setUp(bench);
+            }
+            return hibernate;
+        }
+
+        BulkUpdateBenchmark.JooqFixture jooq() {
+            if (jooq == null) {
+                jooq = new BulkUpdateBenchmark.JooqFixture();
+                jooq.setUp(bench);
+            }
+            return jooq;
+        }
+
+        BulkUpdateBenchmark.SpringDataFixture spring() {
+            if (spring == null) {
+                spring = new BulkUpdateBenchmark.SpringDataFixture();
+                spring.setUp(bench);
+            }
+            return spring;
+        }
+
+        @Override
+        public void close() {
+            if (hibernate != null) {
+                hibernate.tearDown();
+            }
+            if (spring != null) {
+                spring.tearDown();
+            }
+            bench.tearDown();
+        }
+    }
+
+    /**
+     * PostgreSQL is mandatory in CI (as in every module's tests); elsewhere a machine without it runs the H2 cases
+     * only.
+     */
+    private static void requireReachable(String db) {
+        if (!db.equals("postgresql")) {
+            return;
+        }
+        try (HikariDataSource pool = BenchmarkDatabase.POSTGRESQL.pool(); Connection c = pool.getConnection()) {
+            assertThat(c.isValid(5)).isTrue();
+        } catch (RuntimeException | SQLException e) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new IllegalStateException("PostgreSQL is required in CI (C4J_POSTGRES_URL or the default"
+                        + " 127.0.0.1:5432/concurrency4j_test) but could not be reached", e);
+            }
+            Assumptions.abort("PostgreSQL not reachable: " + e.getMessage());
+        }
+    }
+
+    private static List<Throwable> causes(Throwable e) {
+        List<Throwable> chain = new ArrayList<>();
+        for (Throwable t = e; t != null && !chain.contains(t); t = t.getCause()) {
+            chain.add(t);
+        }
+        return chain;
+    }
+
+    private static void execute(javax.sql.DataSource pool, String sql) throws SQLException {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate(sql);
+        }
+    }
+
+    /** id → (version, price) of every row of the bulk table. */
+    private static Map<Long, long[]> rows(javax.sql.DataSource pool) throws SQLException {
+        Map<Long, long[]> rows = new HashMap<>();
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id, version, price FROM " + BulkUpdateBenchmark.TABLE)) {
+            while (rs.next()) {
+                rows.put(rs.getLong(1), new long[] {rs.getLong(2), rs.getLong(3)});
+            }
+        }
+        return rows;
     }
 
     private static long sum(javax.sql.DataSource pool, String sql) throws SQLException {

@@ -104,6 +104,15 @@ public abstract class Dialect {
     }
 
     /**
+     * The form in which this database writes a bulk update or delete with one statement per chunk of rows, or
+     * {@code null} where the engine sends one statement per row in a JDBC batch. A dialect adds its own form by
+     * returning it here; see {@link BulkStatements} for the evidence it must hand back.
+     */
+    public BulkStatements bulkStatements() {
+        return null;
+    }
+
+    /**
      * Whether an UPDATE wrapped to return values ({@link #updateReturning}) changes nothing when it fails. H2 2.3's
      * {@code SELECT ... FROM FINAL TABLE (UPDATE ...)} that fails on a constraint (UNIQUE, CHECK, NOT NULL, foreign
      * key) deletes the row it was updating, in auto-commit and in an open transaction alike. Where this is false the

@@ -13,6 +13,12 @@ public final class PostgresDialect extends Dialect {
         super("postgresql", VersionReadBack.RETURNING, true, 63, 32_767);
     }
 
+    /** {@code UPDATE ... FROM unnest(...) ... RETURNING}: see {@link PostgresBulkStatements}. */
+    @Override
+    public BulkStatements bulkStatements() {
+        return PostgresBulkStatements.INSTANCE;
+    }
+
     @Override
     public String isDistinctFromParameter(String quotedColumn) {
         return quotedColumn + " IS DISTINCT FROM ?";

@@ -12,6 +12,7 @@ import io.github.concurrency4j.RowNotFoundException;
 import io.github.concurrency4j.StatementFailedException;
 import io.github.concurrency4j.TransactionAbortedException;
 import io.github.concurrency4j.VersionStrategy;
+import io.github.concurrency4j.dialect.BulkStatements;
 import io.github.concurrency4j.dialect.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,12 +22,14 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -53,6 +56,8 @@ final class BulkOperations {
     private final TableModel model;
     private final Dialect dialect;
     private final String selectColumns;
+    /** The dialect's one-statement-per-chunk form, or {@code null} where bulk writes run as JDBC batches. */
+    private final BulkStatements statements;
     /** Set once a batch came back with counts that prove nothing: later bulk writes lock first. */
     private volatile boolean lockFirst;
     /**
@@ -67,6 +72,7 @@ final class BulkOperations {
         this.model = table.model();
         this.dialect = table.engine().dialect();
         this.selectColumns = selectColumns;
+        this.statements = dialect.bulkStatements();
     }
 
     private enum Op {
@@ -89,6 +95,9 @@ final class BulkOperations {
         final Map<String, ?> changes;
         final long now;
         int count;
+        /** Whether the statement handed this row back as written, with {@link #returnedVersion}. */
+        boolean returned;
+        long returnedVersion;
 
         Item(Object key, boolean check, long expected, TableEngine.UpdatePlan plan, Object[] values,
              Map<String, ?> changes, long now) {
@@ -194,13 +203,17 @@ final class BulkOperations {
                                   boolean oneByOne) throws SQLException {
         if (oneByOne) {
             executeOneByOne(c, op, ordered);
+        } else if (carried(op, ordered)) {
+            if (!executeStatements(c, op, ordered)) {
+                return null;
+            }
         } else {
             executeBatches(c, op, ordered);
         }
         List<Object> toRead = new ArrayList<>();
         for (Item it : ordered) {
             if (it.count == 1) {
-                if (op == Op.UPDATE && it.plan.readBack != TableEngine.ReadBack.KNOWN) {
+                if (op == Op.UPDATE && !it.returned && it.plan.readBack != TableEngine.ReadBack.KNOWN) {
                     toRead.add(it.key);
                 }
             } else if (it.count == 0) {
@@ -222,6 +235,8 @@ final class BulkOperations {
             if (it.count == 1) {
                 if (op == Op.DELETE) {
                     saved.add(new Identity(it.key, it.expected));
+                } else if (it.returned) {
+                    saved.add(new Identity(it.key, it.returnedVersion));
                 } else if (it.plan.readBack == TableEngine.ReadBack.KNOWN) {
                     saved.add(new Identity(it.key, it.plan.knownVersion(it.expected, it.now)));
                 } else if (current != null) {
@@ -340,6 +355,154 @@ final class BulkOperations {
     private RuntimeException handled(BulkConflictException e) {
         RuntimeException replacement = table.engine().conflictHandler().onConflict(e);
         return replacement == null ? e : replacement;
+    }
+
+    /**
+     * Whether the dialect's one-statement form can carry every row: each key and new value is of a type it carries
+     * exactly. Otherwise the rows go as a batch.
+     */
+    private boolean carried(Op op, List<Item> items) {
+        if (statements == null || model.key().sqlType() == null) {
+            return false;
+        }
+        List<Column> columns = model.columns();
+        for (Item it : items) {
+            if (!statements.canCarry(it.key, model.key().sqlType())) {
+                return false;
+            }
+            if (op == Op.UPDATE) {
+                for (int idx : it.plan.set) {
+                    String type = columns.get(idx).sqlType();
+                    Object value = it.values[idx];
+                    if (type == null || (value != null && !statements.canCarry(value, type))) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Runs the items with the dialect's one-statement form: one statement per chunk of rows of the same shape
+     * (checked or not, version may rise or not). A row counts 1 only when the statement handed it back.
+     *
+     * @return false when the statement handed back a row that is not one of the items, or one twice (a key column
+     *     that is not unique): its answer then proves nothing, and the caller undoes it
+     */
+    private boolean executeStatements(Connection c, Op op, List<Item> ordered) throws SQLException {
+        List<List<Item>> shapes = new ArrayList<>(3);
+        for (int s = 0; s < 3; s++) {
+            shapes.add(new ArrayList<>());
+        }
+        for (Item it : ordered) {
+            it.count = 0;
+            it.returned = false;
+            // Unchecked rows that may bump are kept apart: only they leave a row at the largest version alone.
+            boolean mayIncrement = op == Op.UPDATE && it.plan.mayIncrement;
+            shapes.get(it.check ? 2 : mayIncrement ? 1 : 0).add(it);
+        }
+        int chunk = Math.max(1, statements.maxRowsPerStatement());
+        BulkStatements.Column key = new BulkStatements.Column(model.key().sql(), model.key().sqlType(), false);
+        for (List<Item> shape : shapes) {
+            for (int from = 0; from < shape.size(); from += chunk) {
+                List<Item> part = shape.subList(from, Math.min(shape.size(), from + chunk));
+                Map<Object, Item> byKey = new HashMap<>(part.size() * 2);
+                Object[] keys = new Object[part.size()];
+                long[] expected = part.get(0).check ? new long[part.size()] : null;
+                for (int r = 0; r < part.size(); r++) {
+                    Item it = part.get(r);
+                    byKey.put(it.key, it);
+                    keys[r] = it.key;
+                    if (expected != null) {
+                        expected[r] = it.expected;
+                    }
+                }
+                boolean[] unproven = new boolean[1];
+                BulkStatements.WrittenRows written = (k, version) -> {
+                    Item it = byKey.get(table.key(k));
+                    if (it == null || it.returned) {
+                        unproven[0] = true;
+                        return;
+                    }
+                    it.returned = true;
+                    it.count = 1;
+                    it.returnedVersion = version;
+                };
+                if (op == Op.DELETE) {
+                    statements.delete(c, new BulkStatements.Delete(model.sqlName(), key, model.version().sql(),
+                            expected != null, keys, expected), written);
+                } else {
+                    statements.update(c, update(part, key, keys, expected), written);
+                }
+                if (unproven[0]) {
+                    LOG.debug("The bulk statement for {} handed back a row twice or one it was not given; "
+                            + "verifying with locked rows instead", model.name());
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** One chunk of rows of one shape, as the dialect's bulk update: the union of their columns, one array each. */
+    private BulkStatements.Update update(List<Item> part, BulkStatements.Column key, Object[] keys, long[] expected) {
+        List<Column> all = model.columns();
+        BitSet union = new BitSet(all.size());
+        for (Item it : part) {
+            for (int idx : it.plan.set) {
+                union.set(idx);
+            }
+        }
+        int n = part.size();
+        List<BulkStatements.Column> columns = new ArrayList<>(union.cardinality());
+        Object[][] values = new Object[union.cardinality()][];
+        boolean[][] written = new boolean[values.length][];
+        int c = 0;
+        for (int idx = union.nextSetBit(0); idx >= 0; idx = union.nextSetBit(idx + 1), c++) {
+            Column col = all.get(idx);
+            columns.add(new BulkStatements.Column(col.sql(), col.sqlType(),
+                    model.tracked().contains(col.name().toLowerCase(Locale.ROOT))));
+            Object[] column = new Object[n];
+            boolean[] writes = new boolean[n];
+            boolean everyRow = true;
+            for (int r = 0; r < n; r++) {
+                Item it = part.get(r);
+                column[r] = it.values[idx];
+                writes[r] = contains(it.plan.set, idx);
+                everyRow &= writes[r];
+            }
+            values[c] = column;
+            written[c] = everyRow ? null : writes;
+        }
+        Item first = part.get(0);
+        boolean mayIncrement = false;
+        for (Item it : part) {
+            mayIncrement |= it.plan.mayIncrement;
+        }
+        BulkStatements.VersionChange change;
+        if (model.strategy().kind() == VersionStrategy.Kind.TRIGGER || !mayIncrement) {
+            change = BulkStatements.VersionChange.KEEP;
+        } else if (model.strategy().kind() == VersionStrategy.Kind.AUTO_INCREMENT) {
+            change = BulkStatements.VersionChange.INCREMENT;
+        } else if (model.strategy().kind() == VersionStrategy.Kind.TIMESTAMP) {
+            change = BulkStatements.VersionChange.TIMESTAMP;
+        } else {
+            change = BulkStatements.VersionChange.CONDITIONAL;
+        }
+        long[] now = null;
+        if (change == BulkStatements.VersionChange.TIMESTAMP) {
+            now = new long[n];
+            for (int r = 0; r < n; r++) {
+                now[r] = part.get(r).now;
+            }
+        }
+        return new BulkStatements.Update(model.sqlName(), key, model.version().sql(), columns, change, first.check,
+                !first.check && mayIncrement, keys, expected, values, written, now);
+    }
+
+    private static boolean contains(int[] sorted, int value) {
+        return java.util.Arrays.binarySearch(sorted, value) >= 0;
     }
 
     /** Runs the items as one JDBC batch per distinct statement and records each item's update count. */

@@ -1,6 +1,8 @@
 package io.github.concurrency4j.internal;
 
 import io.github.concurrency4j.DeclarationException;
+import io.github.concurrency4j.DisableScope;
+import io.github.concurrency4j.MissingVersionException;
 import io.github.concurrency4j.Identity;
 import io.github.concurrency4j.RecordTable;
 import io.github.concurrency4j.Row;
@@ -114,13 +116,7 @@ final class RecordTableEngine<R extends Record> implements RecordTable<R> {
     @Override
     public R update(R record) {
         Object[] values = values(record);
-        Map<String, Object> changes = new LinkedHashMap<>();
-        for (int i = 0; i < columns.length; i++) {
-            if (i != versionIndex && i != keyIndex) {
-                changes.put(columns[i].name(), values[i]);
-            }
-        }
-        long next = table.update(values[keyIndex], version(values), changes);
+        long next = table.update(values[keyIndex], version(values), changes(values));
         values[versionIndex] = convert(next, versionIndex);
         return construct(values);
     }
@@ -129,6 +125,82 @@ final class RecordTableEngine<R extends Record> implements RecordTable<R> {
     public void delete(R record) {
         Object[] values = values(record);
         table.delete(values[keyIndex], version(values));
+    }
+
+    @Override
+    public R updateWithoutIncrement(R record) {
+        Object[] values = values(record);
+        table.updateWithoutIncrement(values[keyIndex], requiredVersion(values),
+                changes(values));
+        return construct(values);
+    }
+
+    @Override
+    public boolean isChanged(R record) {
+        Object[] values = values(record);
+        return table.isChanged(values[keyIndex], requiredVersion(values));
+    }
+
+    @Override
+    public void check(R record) {
+        Object[] values = values(record);
+        table.check(values[keyIndex], requiredVersion(values));
+    }
+
+    @Override
+    public void checkAndLock(R record) {
+        Object[] values = values(record);
+        table.checkAndLock(values[keyIndex], requiredVersion(values));
+    }
+
+    @Override
+    public R restore(R kept) {
+        Object[] values = values(kept);
+        if (values[keyIndex] == null) {
+            throw new IllegalArgumentException("restore needs the key of the deleted row, but component "
+                    + components[keyIndex].getName() + " of the " + type.getSimpleName() + " is null.");
+        }
+        if (values[versionIndex] == null) {
+            throw new IllegalArgumentException("restore needs the last version the row had, but component "
+                    + components[versionIndex].getName() + " of the " + type.getSimpleName() + " is null.");
+        }
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < columns.length; i++) {
+            if (i != versionIndex) {
+                map.put(columns[i].name(), values[i]);
+            }
+        }
+        Identity id = table.restore(map, version(values));
+        values[versionIndex] = convert(id.version(), versionIndex);
+        return construct(values);
+    }
+
+    @Override
+    public DisableScope disable(R record) {
+        Object[] values = values(record);
+        if (values[keyIndex] == null) {
+            throw new IllegalArgumentException("disable needs a row, but component " + components[keyIndex].getName()
+                    + " of the " + type.getSimpleName() + " is null (a record not inserted yet).");
+        }
+        return table.disable(values[keyIndex]);
+    }
+
+    private Map<String, Object> changes(Object[] values) {
+        Map<String, Object> changes = new LinkedHashMap<>();
+        for (int i = 0; i < columns.length; i++) {
+            if (i != versionIndex && i != keyIndex) {
+                changes.put(columns[i].name(), values[i]);
+            }
+        }
+        return changes;
+    }
+
+    private long requiredVersion(Object[] values) {
+        Long v = version(values);
+        if (v == null) {
+            throw new MissingVersionException(table.name(), values[keyIndex]);
+        }
+        return v;
     }
 
     private Long version(Object[] values) {

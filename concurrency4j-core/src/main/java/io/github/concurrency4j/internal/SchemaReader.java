@@ -3,6 +3,7 @@ package io.github.concurrency4j.internal;
 import io.github.concurrency4j.DeclarationException;
 import io.github.concurrency4j.TableDeclaration;
 import io.github.concurrency4j.VersionStrategy;
+import io.github.concurrency4j.dialect.BulkStatements;
 import io.github.concurrency4j.dialect.Dialect;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -50,9 +51,11 @@ public final class SchemaReader {
                 && !physical.equals(physical.toLowerCase(Locale.ROOT));
         List<Column> columns = new ArrayList<>();
         Map<String, Column> byName = new LinkedHashMap<>();
+        BulkStatements bulk = dialect.bulkStatements();
+        Map<String, String> sqlTypes = bulk == null ? Map.of() : bulk.columnTypes(connection, dialect.quote(physical));
         for (String[] f : found) {
             String name = foldLower || isUpperCase(f[1]) ? f[1].toLowerCase(Locale.ROOT) : f[1];
-            Column c = new Column(name, f[1], dialect.quote(f[1]), Integer.parseInt(f[2]));
+            Column c = new Column(name, f[1], dialect.quote(f[1]), Integer.parseInt(f[2]), sqlTypes.get(f[1]));
             columns.add(c);
             byName.putIfAbsent(name.toLowerCase(Locale.ROOT), c);
         }

@@ -126,17 +126,58 @@ class BrowserTest {
         type(bob, "price", "2.50");
         save(bob);
 
-        type(alice, "stock_" + a, "11");
-        type(alice, "stock_" + b, "12");
-        type(alice, "stock_" + c, "13");
-        submit(alice.findElement(By.cssSelector("button[name=op][value=save]")));
+        type(alice, cell("stock", a), "11");
+        type(alice, cell("stock", b), "12");
+        type(alice, cell("stock", c), "13");
+        submit(alice.findElement(By.id("save-grid")));
 
-        assertThat(message(alice, "warning")).contains("Grid B (#" + b + ") was changed by someone else and not saved")
+        assertThat(message(alice, "warning"))
+                .contains("Product " + b + " was changed by someone else and was not saved")
                 .contains("2 products saved");
+        assertThat(staleRows(alice)).containsExactly("row-" + b);
         Browsers.screenshot(alice, "grid-one-stale");
         assertThat(data.productRow(a).get("STOCK")).isEqualTo(11);
         assertThat(data.productRow(c).get("STOCK")).isEqualTo(13);
         assertThat(data.productRow(b)).containsEntry("STOCK", 1).containsEntry("PRICE", new BigDecimal("2.50"));
+    }
+
+    /**
+     * Both users have the grid open. Alice saves rows 1 and 2; Bob, whose page still shows the versions from before,
+     * saves rows 1, 2 and 3: his row 3 is saved, rows 1 and 2 are named as stale, and the table holds Alice's values
+     * for 1 and 2 and Bob's for 3. Untouched cells shown as "1.00" are no change, so nobody's price is rewritten.
+     */
+    @Test
+    void twoUsersSaveOverlappingGridRowsAndTheSecondIsToldWhichRowsWereStale() {
+        long r1 = data.product("Overlap 1", "1.00", 1);
+        long r2 = data.product("Overlap 2", "1.00", 1);
+        long r3 = data.product("Overlap 3", "1.00", 1);
+        long v3 = (Long) data.productRow(r3).get("VERSION");
+        open(alice, "/products");
+        open(bob, "/products");
+
+        type(alice, cell("stock", r1), "21");
+        type(alice, cell("price", r2), "22.00");
+        submit(alice.findElement(By.id("save-grid")));
+        assertThat(message(alice, "success")).isEqualTo("2 products saved.");
+
+        type(bob, cell("stock", r1), "31");
+        type(bob, cell("stock", r2), "32");
+        type(bob, cell("stock", r3), "33");
+        submit(bob.findElement(By.id("save-grid")));
+
+        assertThat(message(bob, "warning"))
+                .contains("Products " + r1 + ", " + r2 + " were changed by someone else and were not saved")
+                .contains("1 product saved");
+        assertThat(staleRows(bob)).containsExactly("row-" + r1, "row-" + r2);
+        // The refreshed grid shows Alice's values in the stale rows, for Bob to redo his edit on.
+        assertThat(bob.findElement(By.name(cell("stock", r1))).getAttribute("value")).isEqualTo("21");
+        assertThat(bob.findElement(By.name(cell("price", r2))).getAttribute("value")).isEqualTo("22.00");
+        Browsers.screenshot(bob, "grid-two-users");
+
+        assertThat(data.productRow(r1)).containsEntry("STOCK", 21).containsEntry("PRICE", new BigDecimal("1.00"));
+        assertThat(data.productRow(r2)).containsEntry("STOCK", 1).containsEntry("PRICE", new BigDecimal("22.00"));
+        assertThat(data.productRow(r3)).containsEntry("STOCK", 33).containsEntry("PRICE", new BigDecimal("1.00"))
+                .containsEntry("VERSION", v3 + 1);
     }
 
     @Test
@@ -151,7 +192,7 @@ class BrowserTest {
         type(bob, "stock", "6");
         save(bob);
 
-        submit(alice.findElement(By.cssSelector("button[name=op][value=delete]")));
+        submit(alice.findElement(By.id("delete-selected")));
         assertThat(message(alice, "error")).contains("Nothing was deleted")
                 .contains("Bulk Y (#" + y + ") was changed by someone else");
         Browsers.screenshot(alice, "bulk-delete-refused");
@@ -161,10 +202,58 @@ class BrowserTest {
         // The refreshed page shows the current versions: now the delete goes through.
         select(alice, x);
         select(alice, y);
-        submit(alice.findElement(By.cssSelector("button[name=op][value=delete]")));
+        submit(alice.findElement(By.id("delete-selected")));
         assertThat(message(alice, "success")).contains("Deleted 2 products");
         assertThat(data.productExists(x)).isFalse();
         assertThat(data.productExists(y)).isFalse();
+    }
+
+    @Test
+    void bulkDeleteIsRefusedWhenAnotherUserSavedASelectedRowThroughTheGrid() {
+        long x = data.product("Grid bulk X", "5.00", 5);
+        long y = data.product("Grid bulk Y", "5.00", 5);
+        long z = data.product("Grid bulk Z", "5.00", 5);
+        open(alice, "/products");
+        open(bob, "/products");
+        select(alice, x);
+        select(alice, y);
+        select(alice, z);
+
+        type(bob, cell("price", z), "4.50");
+        submit(bob.findElement(By.id("save-grid")));
+        assertThat(message(bob, "success")).isEqualTo("1 product saved.");
+
+        submit(alice.findElement(By.id("delete-selected")));
+        assertThat(message(alice, "error")).contains("Nothing was deleted")
+                .contains("Grid bulk Z (#" + z + ") was changed by someone else");
+        assertThat(data.productExists(x)).isTrue();
+        assertThat(data.productExists(y)).isTrue();
+        assertThat(data.productRow(z)).containsEntry("PRICE", new BigDecimal("4.50"));
+    }
+
+    @Test
+    void discountOnTheSelectionRunsOnlyWhenNoSelectedRowChanged() {
+        long x = data.product("Discount X", "10.00", 5);
+        long y = data.product("Discount Y", "20.00", 5);
+        open(alice, "/products");
+        select(alice, x);
+        select(alice, y);
+        open(bob, "/products");
+        type(bob, cell("stock", y), "6");
+        submit(bob.findElement(By.id("save-grid")));
+
+        submit(alice.findElement(By.id("bulk-discount")));
+        assertThat(message(alice, "error")).contains("Nothing was changed")
+                .contains("Discount Y (#" + y + ") was changed by someone else");
+        assertThat(data.productRow(x)).containsEntry("PRICE", new BigDecimal("10.00"));
+        assertThat(data.productRow(y)).containsEntry("PRICE", new BigDecimal("20.00")).containsEntry("STOCK", 6);
+
+        select(alice, x);
+        select(alice, y);
+        submit(alice.findElement(By.id("bulk-discount")));
+        assertThat(message(alice, "success")).contains("Applied a 10% discount to 2 products");
+        assertThat(data.productRow(x)).containsEntry("PRICE", new BigDecimal("9.00"));
+        assertThat(data.productRow(y)).containsEntry("PRICE", new BigDecimal("18.00"));
     }
 
     @Test
@@ -286,7 +375,16 @@ class BrowserTest {
     }
 
     private static void select(WebDriver browser, long id) {
-        browser.findElement(By.cssSelector("#row-" + id + " input[name=selected]")).click();
+        browser.findElement(By.cssSelector("#row-" + id + " input[name=_c4j_selected]")).click();
+    }
+
+    /** A grid cell's input name, as docs/spring.md teaches it: {@code stock[7]}. */
+    private static String cell(String column, long id) {
+        return column + "[" + id + "]";
+    }
+
+    private static java.util.List<String> staleRows(WebDriver browser) {
+        return browser.findElements(By.cssSelector("tr.stale")).stream().map(e -> e.getAttribute("id")).toList();
     }
 
     private static String message(WebDriver browser, String kind) {

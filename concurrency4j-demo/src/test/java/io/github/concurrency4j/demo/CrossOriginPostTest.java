@@ -103,11 +103,11 @@ class CrossOriginPostTest {
         long p = data.product("Forgery target product", "10.00", 5);
         // The demo has no users: the attacker loads the list page like anyone and copies a valid row token.
         demo("/products");
-        String token = victim.findElement(By.name("token_" + p)).getAttribute("value");
+        String token = victim.findElement(By.cssSelector("#row-" + p + " input[name=_c4j_rows]")).getAttribute("value");
         Map<String, Object> before = data.productRow(p);
 
-        String status = forge("/products", Map.of("op", "save", "row", String.valueOf(p), "token_" + p, token,
-                "price_" + p, "0.01", "stock_" + p, "999"));
+        String status = forge("/products/grid", Map.of("_c4j_rows", token, "price[" + p + "]", "0.01",
+                "stock[" + p + "]", "999"));
 
         assertThat(status).isEqualTo("403 Forbidden");
         assertThat(data.productRow(p)).isEqualTo(before).containsEntry("PRICE", new BigDecimal("10.00"));

@@ -55,31 +55,62 @@ class GridAndBulkInputTest {
     @Test
     void malformedGridSubmissionsAre400WithAReasonAndWriteNothing() throws Exception {
         String page = get("/products");
-        String token = hidden(page, "token_" + id);
-        String otherToken = hidden(page, "token_" + other);
+        String token = gridToken(page, id);
+        String otherToken = gridToken(page, other);
         jdbc.update("UPDATE product SET version = version + 1 WHERE id = ?", other);
-        String otherTokenLater = hidden(get("/products"), "token_" + other);
+        String otherTokenLater = gridToken(get("/products"), other);
         Map<String, Object> before = data.productRow(id);
         Map<String, Object> otherBefore = data.productRow(other);
 
         List<List<Map.Entry<String, String>>> bad = List.of(
-                grid(Map.entry("row", "abc"), Map.entry("token_abc", token), Map.entry("price_abc", "1.00")),
-                grid(Map.entry("row", "12345678901234567890"), Map.entry("token_12345678901234567890", token),
-                        Map.entry("price_12345678901234567890", "1.00")),
-                grid(Map.entry("row", "" + id), Map.entry("row", "" + id), Map.entry("token_" + id, token),
-                        Map.entry("price_" + id, "1.00"), Map.entry("stock_" + id, "1")),
-                grid(Map.entry("row", "" + other), Map.entry("token_" + other, otherToken),
-                        Map.entry("token_" + other, otherTokenLater), Map.entry("price_" + other, "1.00"),
-                        Map.entry("stock_" + other, "1")),
-                grid(Map.entry("row", "" + id), Map.entry("token_" + id, token), Map.entry("price_" + id, "1.00"),
-                        Map.entry("price_" + id, "2.00"), Map.entry("stock_" + id, "1")));
+                // the same row twice, by the same token
+                List.of(Map.entry("_c4j_rows", token), Map.entry("_c4j_rows", token),
+                        Map.entry("price[" + id + "]", "1.00"), Map.entry("stock[" + id + "]", "1")),
+                // the same row twice, at two versions: which one the user saw cannot be told
+                List.of(Map.entry("_c4j_rows", otherToken), Map.entry("_c4j_rows", otherTokenLater),
+                        Map.entry("price[" + other + "]", "1.00"), Map.entry("stock[" + other + "]", "1")),
+                // one cell with two values
+                List.of(Map.entry("_c4j_rows", token), Map.entry("price[" + id + "]", "1.00"),
+                        Map.entry("price[" + id + "]", "2.00"), Map.entry("stock[" + id + "]", "1")),
+                // a checkbox's token is good for a bulk action, not for saving a grid row
+                List.of(Map.entry("_c4j_rows", checkbox(page, id)), Map.entry("price[" + id + "]", "1.00")));
         for (List<Map.Entry<String, String>> form : bad) {
-            HttpResponse<String> r = post("/products", form);
+            HttpResponse<String> r = post("/products/grid", form);
             assertThat(r.statusCode()).as(form.toString()).isEqualTo(400);
-            assertThat(r.body()).as(form.toString()).containsAnyOf("not a row number", "more than once");
+            assertThat(r.body()).as(form.toString()).containsAnyOf("more than once", "issued for a selection");
         }
         assertThat(data.productRow(id)).isEqualTo(before);
         assertThat(data.productRow(other)).isEqualTo(otherBefore);
+    }
+
+    @Test
+    void aGridCellThatIsNotAValueSavesNoRowOfTheGrid() throws Exception {
+        String page = get("/products");
+        Map<String, Object> before = data.productRow(id);
+        Map<String, Object> otherBefore = data.productRow(other);
+
+        HttpResponse<String> r = post("/products/grid", List.of(
+                Map.entry("_c4j_rows", gridToken(page, id)), Map.entry("price[" + id + "]", "41.00"),
+                Map.entry("stock[" + id + "]", "5"),
+                Map.entry("_c4j_rows", gridToken(page, other)), Map.entry("price[" + other + "]", "-3"),
+                Map.entry("stock[" + other + "]", "2")));
+        assertThat(r.statusCode()).isEqualTo(302);
+        assertThat(get("/products")).contains("Price must not be negative, but was -3. Nothing was saved.");
+        assertThat(data.productRow(id)).isEqualTo(before);
+        assertThat(data.productRow(other)).isEqualTo(otherBefore);
+    }
+
+    @Test
+    void untouchedCellsShownWithTheirScaleAreNotWritten() throws Exception {
+        // The page shows 40.00 and 5; posted back as shown, they are no change: nothing is written, no version moves.
+        String page = get("/products");
+        Map<String, Object> before = data.productRow(id);
+        HttpResponse<String> r = post("/products/grid", List.of(
+                Map.entry("_c4j_rows", gridToken(page, id)), Map.entry("price[" + id + "]", "40.00"),
+                Map.entry("stock[" + id + "]", "5")));
+        assertThat(r.statusCode()).isEqualTo(302);
+        assertThat(get("/products")).contains("No products saved.");
+        assertThat(data.productRow(id)).isEqualTo(before);
     }
 
     @Test
@@ -88,13 +119,12 @@ class GridAndBulkInputTest {
         String box = checkbox(page, id);
         jdbc.update("UPDATE product SET version = version + 1 WHERE id = ?", id);
         String boxLater = checkbox(get("/products"), id);
-        String gridToken = hidden(page, "token_" + other);
+        String gridToken = gridToken(page, other);
 
         for (List<String> selection : List.of(List.of(box, box), List.of(box, boxLater), List.of(gridToken))) {
             List<Map.Entry<String, String>> form = new ArrayList<>();
-            form.add(Map.entry("op", "delete"));
-            selection.forEach(s -> form.add(Map.entry("selected", s)));
-            HttpResponse<String> r = post("/products", form);
+            selection.forEach(s -> form.add(Map.entry("_c4j_selected", s)));
+            HttpResponse<String> r = post("/products/delete-selected", form);
             assertThat(r.statusCode()).as(selection.toString()).isEqualTo(400);
         }
         assertThat(data.productExists(id)).isTrue();
@@ -104,7 +134,7 @@ class GridAndBulkInputTest {
     @Test
     void listPageTokensCannotDeleteThroughTheDeleteForm() throws Exception {
         String page = get("/products");
-        for (String token : List.of(hidden(page, "token_" + id), checkbox(page, id))) {
+        for (String token : List.of(gridToken(page, id), checkbox(page, id))) {
             HttpResponse<String> r = post("/products/" + id + "/delete", List.of(Map.entry("_c4j_token", token)));
             assertThat(r.statusCode()).isEqualTo(400);
             assertThat(r.body()).contains("not for the delete of product " + id);
@@ -116,14 +146,6 @@ class GridAndBulkInputTest {
                 List.of(Map.entry("_c4j_token", hidden(confirm, "_c4j_token"))));
         assertThat(r.statusCode()).isEqualTo(302);
         assertThat(data.productExists(id)).isFalse();
-    }
-
-    @SafeVarargs
-    private static List<Map.Entry<String, String>> grid(Map.Entry<String, String>... fields) {
-        List<Map.Entry<String, String>> form = new ArrayList<>();
-        form.add(Map.entry("op", "save"));
-        form.addAll(List.of(fields));
-        return form;
     }
 
     private String get(String path) throws Exception {
@@ -153,10 +175,21 @@ class GridAndBulkInputTest {
         return m.group(1);
     }
 
+    /** The value of the row's checkbox, rendered by {@code @concurrency4jForms.checkbox}. */
     private static String checkbox(String page, long row) {
-        Matcher m = Pattern.compile("name=\"selected\" value=\"([^\"]+)\" title=\"Select #" + row + "\"")
-                .matcher(page);
-        assertThat(m.find()).as("checkbox of " + row).isTrue();
+        return inRow(page, row, "name=\"_c4j_selected\" value=\"([^\"]+)\"");
+    }
+
+    /** The row's grid token, rendered by {@code @concurrency4jForms.hiddenRow}. */
+    private static String gridToken(String page, long row) {
+        return inRow(page, row, "name=\"_c4j_rows\" value=\"([^\"]+)\"");
+    }
+
+    private static String inRow(String page, long row, String regex) {
+        int start = page.indexOf("id=\"row-" + row + "\"");
+        assertThat(start).as("row " + row).isNotNegative();
+        Matcher m = Pattern.compile(regex).matcher(page.substring(start, page.indexOf("</tr>", start)));
+        assertThat(m.find()).as(regex + " in row " + row).isTrue();
         return m.group(1);
     }
 

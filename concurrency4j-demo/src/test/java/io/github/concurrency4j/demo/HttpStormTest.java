@@ -164,13 +164,12 @@ class HttpStormTest {
         Storm.Result result = Storm.run(port, CLIENTS, DURATION, (client, index) -> {
             HttpResponse<String> list = client.get("/products");
             expect(list, 200);
+            String row = Html.row(list.body(), id);
             Map<String, String> form = new LinkedHashMap<>();
-            form.put("op", "save");
-            form.put("row", String.valueOf(id));
-            form.put("token_" + id, Html.value(list.body(), "token_" + id));
-            form.put("price_" + id, Html.value(list.body(), "price_" + id));
-            form.put("stock_" + id, String.valueOf(Integer.parseInt(Html.value(list.body(), "stock_" + id)) + 1));
-            HttpResponse<String> post = client.postForm("/products", form);
+            form.put("_c4j_rows", Html.value(row, "_c4j_rows"));
+            form.put("price[" + id + "]", Html.value(row, "price[" + id + "]"));
+            form.put("stock[" + id + "]", String.valueOf(Integer.parseInt(Html.value(row, "stock[" + id + "]")) + 1));
+            HttpResponse<String> post = client.postForm("/products/grid", form);
             expect(post, 302);
             // The outcome is the flash message of the page the grid redirects to.
             String page = Html.unescape(client.get("/products").body());

@@ -27,25 +27,54 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class ServerDatabaseTest {
     private static final boolean CI = "true".equals(System.getenv("CI"));
+    /** One database per run (the process id), so that two runs on the same server never share one. */
+    private static final String DATABASE = "c4j_demo_test_" + ProcessHandle.current().pid();
 
     @Test
     void runsOnPostgresql() throws Exception {
-        String admin = "jdbc:postgresql://127.0.0.1:5432/concurrency4j_test";
-        recreate(admin, "postgres", "DROP DATABASE IF EXISTS concurrency4j_demo_test WITH (FORCE)",
-                "CREATE DATABASE concurrency4j_demo_test");
-        exercise("postgresql", "jdbc:postgresql://127.0.0.1:5432/concurrency4j_demo_test", "postgres");
+        String admin = env("C4J_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/concurrency4j_test");
+        String user = env("C4J_POSTGRES_USER", "postgres");
+        String password = env("C4J_POSTGRES_PASSWORD", "");
+        run(admin, user, password, "CREATE DATABASE " + DATABASE, "DROP DATABASE IF EXISTS " + DATABASE
+                + " WITH (FORCE)", () -> exercise("postgresql", withDatabase(admin, DATABASE), user, password));
     }
 
     @Test
     void runsOnMariadb() throws Exception {
-        String admin = "jdbc:mariadb://127.0.0.1:3306/concurrency4j_test";
-        recreate(admin, "root", "DROP DATABASE IF EXISTS concurrency4j_demo_test",
-                "CREATE DATABASE concurrency4j_demo_test");
-        exercise("mariadb", "jdbc:mariadb://127.0.0.1:3306/concurrency4j_demo_test", "root");
+        String admin = env("C4J_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/concurrency4j_test");
+        String user = env("C4J_MARIADB_USER", "root");
+        String password = env("C4J_MARIADB_PASSWORD", "");
+        run(admin, user, password, "CREATE DATABASE " + DATABASE, "DROP DATABASE IF EXISTS " + DATABASE,
+                () -> exercise("mariadb", withDatabase(admin, DATABASE), user, password));
     }
 
-    private static void recreate(String adminUrl, String user, String... statements) {
-        try (Connection c = DriverManager.getConnection(adminUrl, user, "");
+    /** The same server and options as {@code url}, another database: the last path segment replaced. */
+    static String withDatabase(String url, String database) {
+        int query = url.indexOf('?') < 0 ? url.length() : url.indexOf('?');
+        int slash = url.lastIndexOf('/', query - 1);
+        if (slash < 0 || url.indexOf("//") < 0 || slash <= url.indexOf("//") + 1) {
+            throw new IllegalArgumentException("Cannot tell the database of " + url + ": expected jdbc:...//host/db");
+        }
+        return url.substring(0, slash + 1) + database + url.substring(query);
+    }
+
+    private interface Exercise {
+        void run() throws Exception;
+    }
+
+    /** Creates the run's database through the admin URL, exercises the demo on it, and drops it in any case. */
+    private static void run(String adminUrl, String user, String password, String create, String drop,
+                            Exercise exercise) throws Exception {
+        admin(adminUrl, user, password, drop, create);
+        try {
+            exercise.run();
+        } finally {
+            admin(adminUrl, user, password, drop);
+        }
+    }
+
+    private static void admin(String adminUrl, String user, String password, String... statements) {
+        try (Connection c = DriverManager.getConnection(adminUrl, user, password);
              Statement s = c.createStatement()) {
             for (String sql : statements) {
                 s.execute(sql);
@@ -58,11 +87,16 @@ class ServerDatabaseTest {
         }
     }
 
-    private static void exercise(String profile, String url, String user) throws Exception {
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    private static void exercise(String profile, String url, String user, String password) throws Exception {
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(DemoApplication.class)
                 .profiles(profile)
                 .run("--server.port=0", "--spring.datasource.url=" + url, "--spring.datasource.username=" + user,
-                        "--spring.datasource.password=", "--spring.thymeleaf.cache=true")) {
+                        "--spring.datasource.password=" + password, "--spring.thymeleaf.cache=true")) {
             int port = ((WebServerApplicationContext) app).getWebServer().getPort();
             String base = "http://localhost:" + port;
             FormSession http = new FormSession(base, HttpClient.Redirect.NORMAL);
@@ -89,10 +123,10 @@ class ServerDatabaseTest {
 
             // A guarded bulk delete whose selection went stale deletes nothing.
             String list = get(http, "/products");
-            String selected = first(list, "name=\"selected\" value=\"([^\"]+)\"");
+            String selected = first(list, "name=\"_c4j_selected\" value=\"([^\"]+)\"");
             http.post("/outside", "statement=PRODUCT_RECOUNT&id=1");
-            String after = http.post("/products",
-                    "op=delete&selected=" + URLEncoder.encode(selected, StandardCharsets.UTF_8)).body();
+            String after = http.post("/products/delete-selected",
+                    "_c4j_selected=" + URLEncoder.encode(selected, StandardCharsets.UTF_8)).body();
             assertThat(after).contains("Nothing was deleted").contains("id=\"row-1\"");
         }
     }

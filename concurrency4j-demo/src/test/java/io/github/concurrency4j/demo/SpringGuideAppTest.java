@@ -167,6 +167,16 @@ class SpringGuideAppTest {
     @Test
     void theGuidesFilesCompileWithoutAWarningAndThePomNamesWhatTheTestRunsAgainst() throws Exception {
         assertThat(compilerOutput).as("javac -Xlint:all on the guide's code").isEmpty();
+        // Every import is used (javac does not say): what the reader copies is what the code needs.
+        Pattern imports = Pattern.compile("^import ([\\w.]+)\\.(\\w+);$", Pattern.MULTILINE);
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            Matcher i = imports.matcher(f.getValue());
+            String body = f.getValue().replaceAll("(?m)^import .*$", "");
+            while (i.find()) {
+                assertThat(body).as(f.getKey() + " uses its import " + i.group(1) + "." + i.group(2))
+                        .containsPattern("\\b" + i.group(2) + "\\b");
+            }
+        }
 
         String rootPom = Files.readString(Path.of("..", "pom.xml"));
         String pom = files.get("pom.xml");

@@ -180,6 +180,15 @@ final class Storm {
         }
 
         /** The value of the input named {@code name} (a hidden or text input), or of the textarea of that name. */
+        /** The list page's line of one row: {@code <tr id="row-7" ...>...</tr>}. */
+        static String row(String html, long id) {
+            int start = html.indexOf("id=\"row-" + id + "\"");
+            if (start < 0) {
+                throw new UnexpectedAnswer("No row " + id + " on the page");
+            }
+            return html.substring(start, html.indexOf("</tr>", start));
+        }
+
         static String value(String html, String name) {
             Matcher input = Pattern.compile("<input[^>]*\\bname=\"" + Pattern.quote(name) + "\"[^>]*>").matcher(html);
             if (input.find()) {

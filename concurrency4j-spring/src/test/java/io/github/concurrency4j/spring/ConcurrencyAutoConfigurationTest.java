@@ -78,6 +78,49 @@ class ConcurrencyAutoConfigurationTest {
     }
 
     @Test
+    void perTableEnabledAndIncrementBindFromPropertiesAndGovernTheWrites() {
+        plain.withPropertyValues("concurrency4j.tables.item.key=item_id", "concurrency4j.tables.item.version-column=rev",
+                "concurrency4j.tables.item.enabled=false", "concurrency4j.tables.customer.increment=false")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    Concurrency c = context.getBean(Concurrency.class);
+                    JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+                    assertThat(c.table("item").declaration().isEnabled()).isFalse();
+                    assertThat(c.table("item").declaration().isIncrement()).isTrue();
+                    assertThat(c.table("customer").declaration().isEnabled()).isTrue();
+                    assertThat(c.table("customer").declaration().isIncrement()).isFalse();
+                    jdbc.update("INSERT INTO item (item_id, label, rev) VALUES (7, 'one', 3)");
+                    jdbc.update("INSERT INTO customer (id, name, email, version) VALUES (7, 'Ann', 'a@x', 3)");
+
+                    // enabled=false: a stale write and a write without a version go through, and the version rises.
+                    assertThat(c.table("item").update(7, 1L, Map.of("label", "stale but unchecked"))).isEqualTo(4);
+                    assertThat(c.table("item").update(7, null, Map.of("label", "blind"))).isEqualTo(5);
+                    assertThat(jdbc.queryForObject("SELECT label FROM item WHERE item_id = 7", String.class))
+                            .isEqualTo("blind");
+                    assertThat(jdbc.queryForObject("SELECT rev FROM item WHERE item_id = 7", Long.class)).isEqualTo(5);
+
+                    // increment=false: checked, written, version kept; a stale write is refused and not written.
+                    assertThat(c.table("customer").update(7, 3L, Map.of("name", "Bea"))).isEqualTo(3);
+                    assertThatThrownBy(() -> c.table("customer").update(7, 2L, Map.of("name", "stale")))
+                            .isInstanceOf(RecordModifiedException.class);
+                    assertThat(jdbc.queryForObject("SELECT name FROM customer WHERE id = 7", String.class))
+                            .isEqualTo("Bea");
+                    assertThat(jdbc.queryForObject("SELECT version FROM customer WHERE id = 7", Long.class))
+                            .isEqualTo(3);
+                });
+    }
+
+    @Test
+    void incrementOffWithATriggerStrategyRefusesStartupNamingTheTable() {
+        plain.withPropertyValues("concurrency4j.tables.customer.strategy=trigger",
+                "concurrency4j.tables.customer.increment=false", "concurrency4j.triggers.check=off").run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("customer")
+                            .hasMessageContaining("increment(false)");
+                });
+    }
+
+    @Test
     void checkFieldsWithAnotherStrategyFailsNamingTheTable() {
         plain.withPropertyValues("concurrency4j.tables.customer.strategy=trigger",
                 "concurrency4j.tables.customer.check-fields=name").run(context -> {

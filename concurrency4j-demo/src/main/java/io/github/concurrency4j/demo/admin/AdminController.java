@@ -1,15 +1,18 @@
 package io.github.concurrency4j.demo.admin;
 
 import io.github.concurrency4j.BulkConflictException;
+import io.github.concurrency4j.BulkResult;
 import io.github.concurrency4j.RecordModifiedException;
 import io.github.concurrency4j.Row;
 import io.github.concurrency4j.demo.web.Bulk;
 import io.github.concurrency4j.demo.web.Edits;
 import io.github.concurrency4j.spring.web.FormSave;
 import io.github.concurrency4j.spring.web.FormVersion;
+import io.github.concurrency4j.spring.web.RowTokens;
+import io.github.concurrency4j.spring.web.RowVersions;
 import io.github.concurrency4j.spring.web.VersionToken;
 import io.github.concurrency4j.token.TokenPurpose;
-import java.util.ArrayList;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +21,6 @@ import java.util.stream.Collectors;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
-import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -48,63 +50,78 @@ public class AdminController {
     @GetMapping("/{path:products|suppliers|customers}")
     public String list(@PathVariable String path, Model model) {
         AdminTable table = table(path);
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (Row row : table.list()) {
-            Map<String, Object> view = new LinkedHashMap<>();
-            view.put("row", row);
-            view.put("token", edits.gridTokenFor(table, row));
-            view.put("selection", edits.selectionTokenFor(table, row));
-            rows.add(view);
-        }
         model.addAttribute("table", table);
-        model.addAttribute("rows", rows);
+        // Each row's grid token and checkbox are rendered by the starter (list.html): hiddenRow and checkbox.
+        model.addAttribute("rows", table.list());
         model.addAttribute("gridFields", table.fields().stream().filter(Field::inGrid).toList());
+        model.addAttribute("gridColumns", Bulk.gridColumns(table));
         model.addAttribute("otherFields", table.fields().stream().filter(f -> !f.inGrid()
                 && f.kind() != Field.Kind.LONG_TEXT).toList());
         return "list";
     }
 
-    /** One form, three buttons: save the grid, delete the selected rows, or apply a discount to them. */
-    @PostMapping("/{path:products|suppliers|customers}")
-    public String listAction(@PathVariable String path, @RequestParam String op,
-                             @RequestParam(name = "selected", required = false) List<String> selected,
-                             @RequestParam MultiValueMap<String, String> form, RedirectAttributes flash) {
-        AdminTable table = table(path);
-        switch (op) {
-            case "save" -> saveGrid(table, form, flash);
-            case "delete", "discount" -> bulkAction(table, op, selected == null ? List.of() : selected, flash);
-            default -> throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "Unknown action " + op);
-        }
-        return "redirect:/" + path;
+    // The list form's buttons post to these (formaction). One mapping per table: @RowTokens names the table every
+    // row token must have been issued for, and the purpose: a grid row's token, or a checkbox's.
+
+    @PostMapping("/products/grid")
+    public String saveProductGrid(@RowTokens(table = "product") RowVersions rows, HttpServletRequest request,
+                                  RedirectAttributes flash) {
+        return saveGrid(table("products"), rows, request.getParameterMap(), flash);
     }
 
-    private void saveGrid(AdminTable table, MultiValueMap<String, String> form, RedirectAttributes flash) {
-        List<Bulk.GridRow> rows;
+    @PostMapping("/suppliers/grid")
+    public String saveSupplierGrid(@RowTokens(table = "supplier") RowVersions rows, HttpServletRequest request,
+                                   RedirectAttributes flash) {
+        return saveGrid(table("suppliers"), rows, request.getParameterMap(), flash);
+    }
+
+    @PostMapping("/products/delete-selected")
+    public String deleteProducts(@RowTokens(table = "product", purpose = TokenPurpose.SELECTION) RowVersions selected,
+                                 RedirectAttributes flash) {
+        return bulkAction(table("products"), "delete", selected, flash);
+    }
+
+    @PostMapping("/suppliers/delete-selected")
+    public String deleteSuppliers(@RowTokens(table = "supplier", purpose = TokenPurpose.SELECTION) RowVersions selected,
+                                  RedirectAttributes flash) {
+        return bulkAction(table("suppliers"), "delete", selected, flash);
+    }
+
+    @PostMapping("/customers/delete-selected")
+    public String deleteCustomers(@RowTokens(table = "customer", purpose = TokenPurpose.SELECTION) RowVersions selected,
+                                  RedirectAttributes flash) {
+        return bulkAction(table("customers"), "delete", selected, flash);
+    }
+
+    @PostMapping("/products/discount")
+    public String discountProducts(@RowTokens(table = "product", purpose = TokenPurpose.SELECTION) RowVersions selected,
+                                   RedirectAttributes flash) {
+        return bulkAction(table("products"), "discount", selected, flash);
+    }
+
+    private String saveGrid(AdminTable table, RowVersions rows, Map<String, String[]> form, RedirectAttributes flash) {
+        BulkResult result;
         try {
-            rows = Bulk.gridRows(table, form);
+            result = bulk.saveGrid(table, rows, form);
         } catch (InvalidInputException e) {
             flash.addFlashAttribute("error", e.getMessage() + ". Nothing was saved.");
-            return;
+            return "redirect:/" + table.path();
         }
-        Bulk.GridResult result = bulk.saveGrid(table, rows);
-        String saved = result.saved() == 0 ? "No " + plural(table, 2) + " saved."
-                : result.saved() + " " + plural(table, result.saved()) + " saved.";
-        if (result.stale().isEmpty()) {
-            flash.addFlashAttribute("success", saved);
-            return;
+        // "Products 3, 7 were changed by someone else and were not saved. 2 products saved."
+        String report = RowVersions.report(result, table.singular(), plural(table, 2));
+        if (!result.hasConflicts()) {
+            flash.addFlashAttribute("success", report);
+            return "redirect:/" + table.path();
         }
-        List<String> names = result.stale().stream().map(e -> name(table, e)).toList();
-        flash.addFlashAttribute("staleIds", result.stale().stream()
-                .map(e -> ((Number) e.key()).longValue()).toList());
-        flash.addFlashAttribute("warning", String.join(", ", names) + (names.size() == 1 ? " was" : " were")
-                + " changed by someone else and not saved: the grid now shows the current values."
-                + (result.saved() == 0 ? "" : " " + saved));
+        flash.addFlashAttribute("staleIds", result.conflicts().stream().map(e -> String.valueOf(e.key())).toList());
+        flash.addFlashAttribute("warning", report + " The highlighted rows show the current values.");
+        return "redirect:/" + table.path();
     }
 
-    private void bulkAction(AdminTable table, String op, List<String> selected, RedirectAttributes flash) {
+    private String bulkAction(AdminTable table, String op, RowVersions selected, RedirectAttributes flash) {
         if (selected.isEmpty()) {
             flash.addFlashAttribute("warning", "Select at least one " + table.singular() + " first.");
-            return;
+            return "redirect:/" + table.path();
         }
         try {
             int n = op.equals("delete") ? bulk.deleteSelected(table, selected) : bulk.discountSelected(table, selected);
@@ -118,6 +135,7 @@ public class AdminController {
             flash.addFlashAttribute("error", "Nothing was " + (op.equals("delete") ? "deleted" : "changed") + ": "
                     + who + " by someone else since the page was loaded. Check the current values and try again.");
         }
+        return "redirect:/" + table.path();
     }
 
     @GetMapping("/{path:products|suppliers|customers}/{id}/edit")

@@ -17,6 +17,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * concurrency4j.tables.product.version-column=version
  * concurrency4j.tables.customer.strategy=conditional
  * concurrency4j.tables.customer.check-fields=name,email
+ * concurrency4j.tables.audit_log.enabled=false      (writes unchecked, versions still rise)
+ * concurrency4j.tables.counter.increment=false      (checked, version left as it was)
  * concurrency4j.signing.secrets=${C4J_SECRET}
  * concurrency4j.signing.previous-secrets=${C4J_PREVIOUS_SECRET:}
  * concurrency4j.signing.max-age=8h
@@ -152,6 +154,18 @@ public class ConcurrencyProperties {
         /** For a conditional version: the columns whose change does not bump the version. */
         private List<String> ignoreFields = new ArrayList<>();
 
+        /**
+         * Whether writes to this table are checked (the seed's per-model enabled). Off, every write is applied
+         * unchecked and needs no expected version; the version still rises.
+         */
+        private boolean enabled = true;
+
+        /**
+         * Whether writes bump the version (the seed's per-model increment). Off, writes are still checked against
+         * the expected version but leave it as it was. Refused at startup for strategy=trigger.
+         */
+        private boolean increment = true;
+
         public String getKey() {
             return key;
         }
@@ -190,6 +204,22 @@ public class ConcurrencyProperties {
 
         public void setIgnoreFields(List<String> ignoreFields) {
             this.ignoreFields = ignoreFields;
+        }
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public boolean isIncrement() {
+            return increment;
+        }
+
+        public void setIncrement(boolean increment) {
+            this.increment = increment;
         }
     }
 

@@ -85,40 +85,79 @@ public final class RowVersions {
     }
 
     /**
+     * Turns the text a grid cell was submitted with into the value it stands for, before it is compared with the
+     * value the row showed and written: {@code "10.00"} into the {@code BigDecimal} 10.00 a DECIMAL(10, 2) column
+     * holds. Throw to refuse a cell (a number that is not one, a value out of range): the exception leaves
+     * {@link #changesFrom(Map, CellParser, String...)} as it is, and nothing has been written.
+     */
+    @FunctionalInterface
+    public interface CellParser {
+        /**
+         * @param field the field of the cell, one of those passed to {@code changesFrom}
+         * @param text the submitted text, never {@code null} (an empty input is {@code ""})
+         * @return the value, or {@code null} for SQL {@code NULL}
+         */
+        Object parse(String field, String text);
+    }
+
+    /**
      * The edited rows' changes from a list-editable form whose inputs are named {@code field[key]}, such as
-     * {@code name[7]}. Only the cells the user changed are included (as {@link FormVersion#changes} judges them: a
-     * blank cell shown as {@code NULL} is unchanged), and a row with none is left out, so that saving a grid does
-     * not bump the versions of rows nobody touched nor write old copies of cells nobody touched.
+     * {@code name[7]}, with the cells kept as the submitted text. Only the cells the user changed are included (as
+     * {@link FormVersion#changes} judges them: a blank cell shown as {@code NULL} is unchanged), and a row with none
+     * is left out, so that saving a grid does not bump the versions of rows nobody touched nor write old copies of
+     * cells nobody touched.
      *
-     * <p>Text is compared as text: a {@code DECIMAL} shown as {@code 1.20} and sent back as the text {@code "1.20"}
-     * is not the stored number (whose digest is of {@code 1.2}), so it would count as changed. Convert numeric cells
-     * to the column's type first (with the application's form class, or {@link DecimalInput}) and pass the
-     * converted values: they are compared by value, and written as they are.
+     * <p>Text is compared with the value the row showed as tokens compare values: a number by its value's text
+     * ({@code 10} for a DECIMAL 10.00), anything else by {@code toString()}. A column whose shown text differs from
+     * that (a DECIMAL shown with its scale, "10.00") needs {@link #changesFrom(Map, CellParser, String...)}, else
+     * every untouched cell of it counts as changed.
      *
-     * @param parameters the request parameters, such as {@code request.getParameterMap()}, or the cells already
-     *     converted to the columns' types, under the same {@code field[key]} names
+     * @param parameters the request parameters, such as {@code request.getParameterMap()}
      * @param fields the editable fields
-     * @return changes by key (as text), in submitted order, with the values as given
+     * @return changes by key (as text), in submitted order
      * @throws InvalidTokenException when a row's field was submitted more than once; nothing was written
      */
     public Map<String, Map<String, Object>> changesFrom(Map<String, ?> parameters, String... fields) {
+        return changesFrom(parameters, (field, text) -> text, fields);
+    }
+
+    /**
+     * The edited rows' changes from a list-editable form whose inputs are named {@code field[key]}, each cell
+     * parsed first: the parsed value is what is compared with the value the row showed (so {@code "10.00"} parsed
+     * to a {@code BigDecimal} is no change for a row that showed 10.00) and what the change carries. Only the cells
+     * the user changed are included (a blank or {@code null} value for a cell shown as {@code NULL} is unchanged),
+     * and a row with none is left out. Every cell of every row is parsed, so one bad cell refuses the whole save.
+     *
+     * <pre>{@code
+     * Map<String, Map<String, Object>> changes = rows.changesFrom(request.getParameterMap(),
+     *         (field, text) -> DecimalInput.parse(field, text, 8, 2), "price");
+     * }</pre>
+     *
+     * @param parameters the request parameters, such as {@code request.getParameterMap()}
+     * @param parser turns a cell's text into its value; what it throws is passed on, with nothing written
+     * @param fields the editable fields
+     * @return changes by key (as text), in submitted order
+     * @throws InvalidTokenException when a row's field was submitted more than once; nothing was written
+     */
+    public Map<String, Map<String, Object>> changesFrom(Map<String, ?> parameters, CellParser parser,
+                                                        String... fields) {
+        Objects.requireNonNull(parameters, "parameters");
+        Objects.requireNonNull(parser, "parser");
         Map<String, Map<String, Object>> byKey = new LinkedHashMap<>();
         for (VerifiedToken t : tokens) {
             Map<String, Object> changes = new LinkedHashMap<>();
-            boolean edited = false;
             for (String f : fields) {
                 Object raw = parameters.get(f + "[" + t.key() + "]");
                 if (raw == null) {
                     continue;
                 }
-                Object value = only(raw, f, t.key());
+                Object value = parser.parse(f, only(raw, f, t.key()));
                 // Only what the user changed (the forms' rule): an untouched cell is not written with its old copy.
                 if (FieldComparison.isChanged(t, f, value, Set.of())) {
                     changes.put(f, value);
-                    edited = true;
                 }
             }
-            if (edited) {
+            if (!changes.isEmpty()) {
                 byKey.put(t.key(), changes);
             }
         }
@@ -227,14 +266,12 @@ public final class RowVersions {
                 + String.join(", ", keys);
     }
 
-    private Object only(Object raw, String field, String key) {
-        List<?> values = raw instanceof Object[] a ? java.util.Arrays.asList(a) : raw instanceof List<?> l ? l : List.of(raw);
+    private String only(Object raw, String field, String key) {
+        List<?> values = raw instanceof String[] a ? java.util.Arrays.asList(a) : raw instanceof List<?> l ? l : List.of(raw);
         if (values.size() > 1) {
             throw InvalidTokenException.duplicate(table, key, values.size() + " values of " + field);
         }
-        // Text stays text; a value the application already converted to the column's type (a BigDecimal for a
-        // DECIMAL) is kept as it is, so it compares by value: "1.20" typed back is text, 1.20 is the stored number.
-        return values.isEmpty() ? "" : values.get(0);
+        return values.isEmpty() ? "" : String.valueOf(values.get(0));
     }
 
     @Override

@@ -7,7 +7,6 @@ import io.github.concurrency4j.token.InvalidTokenException;
 import io.github.concurrency4j.token.TokenPurpose;
 import io.github.concurrency4j.token.VerifiedToken;
 import io.github.concurrency4j.token.VersionTokens;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +14,6 @@ import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -126,27 +124,5 @@ class RowTokensBindingProperties {
         assertThat(e).isNotNull();
         assertThat(e.reason()).isEqualTo(InvalidTokenException.Reason.DUPLICATE);
         assertThat(e.getMessage()).contains("2 values of price");
-    }
-
-    @Example
-    void cellsConvertedToTheColumnTypeCompareByValueSoAnUntouchedDecimalIsNoChange() {
-        Map<String, Object> original = new LinkedHashMap<>();
-        original.put("name", "Apple");
-        original.put("price", new BigDecimal("1.20"));   // as JDBC reads DECIMAL(10, 2)
-        VerifiedToken token = TOKENS.verify(TOKENS.sign(TokenPurpose.GRID_ROW, "product", 1, 3, original),
-                TokenPurpose.GRID_ROW, "product");
-        RowVersions versions = new RowVersions("product", List.of(token), false);
-
-        // The page shows 1.20 and the browser sends the text "1.20" back; converted by the application's form
-        // class it is the stored value again: no change, the row is not written.
-        Map<String, Object> untouched = new LinkedHashMap<>();
-        untouched.put("name[1]", "Apple");
-        untouched.put("price[1]", new BigDecimal("1.20"));
-        assertThat(versions.changesFrom(untouched, FIELDS)).isEmpty();
-
-        Map<String, Object> edited = new LinkedHashMap<>();
-        edited.put("name[1]", "Apple");
-        edited.put("price[1]", new BigDecimal("1.25"));
-        assertThat(versions.changesFrom(edited, FIELDS)).isEqualTo(Map.of("1", Map.of("price", new BigDecimal("1.25"))));
     }
 }

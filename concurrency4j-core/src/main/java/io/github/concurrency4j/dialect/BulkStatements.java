@@ -1,0 +1,127 @@
+package io.github.concurrency4j.dialect;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a database writes the rows of a bulk update or delete with one statement per chunk of rows, instead of one
+ * statement per row in a JDBC batch. A dialect that has such a form returns it from {@link Dialect#bulkStatements()};
+ * the engine describes each chunk ({@link Update}, {@link Delete}) and the dialect renders, binds and runs it.
+ *
+ * <p>The contract is the evidence rule of every write: the statement hands back the rows it wrote, each with its
+ * version as stored after the write (what a trigger set included), and a row it does not hand back was not written.
+ * The engine reports a row saved only when it comes back; the others are read once, as conflicts or missing rows.
+ */
+public interface BulkStatements {
+
+    /** How many rows one statement carries at most; larger bulk writes run one statement per chunk of this size. */
+    int maxRowsPerStatement();
+
+    /**
+     * The database's name of each column's type, as a cast can spell it, by column name as stored; a column left out
+     * (or mapped to {@code null}) cannot be carried by this form, and bulk writes that touch it run as a batch.
+     *
+     * @param quotedTable the table's quoted name, resolved as the engine's statements resolve it
+     * @throws SQLException when the catalog cannot be read
+     */
+    Map<String, String> columnTypes(Connection connection, String quotedTable) throws SQLException;
+
+    /**
+     * Whether a value can be carried to a column of this type and lands as the single-row statement would store it
+     * (the same value, the same time zone rules). The engine writes a bulk change with a value this refuses as a
+     * JDBC batch instead.
+     *
+     * @param value the new value, not {@code null} ({@code null} always can)
+     * @param sqlType the column's type as {@link #columnTypes} named it
+     */
+    boolean canCarry(Object value, String sqlType);
+
+    /**
+     * Runs one chunk of a bulk update.
+     *
+     * @param written receives each row the statement wrote, with its version after the write
+     * @throws SQLException as the database raised it; what the statement did is then undone by the caller
+     */
+    void update(Connection connection, Update update, WrittenRows written) throws SQLException;
+
+    /**
+     * Runs one chunk of a bulk delete.
+     *
+     * @param written receives each row the statement deleted, with the version it had
+     * @throws SQLException as the database raised it; what the statement did is then undone by the caller
+     */
+    void delete(Connection connection, Delete delete, WrittenRows written) throws SQLException;
+
+    /** Receives the rows a statement wrote. */
+    @FunctionalInterface
+    interface WrittenRows {
+        /**
+         * One written row.
+         *
+         * @param key the key as the driver returned it
+         * @param version the row's version after the write (for a delete: before it)
+         */
+        void row(Object key, long version) throws SQLException;
+    }
+
+    /**
+     * A column of a bulk write.
+     *
+     * @param sql the quoted column name
+     * @param sqlType the column's type as {@link #columnTypes} named it
+     * @param tracked whether a change of this column bumps a conditional version
+     */
+    record Column(String sql, String sqlType, boolean tracked) {
+    }
+
+    /** What a bulk update does to the version column, beyond the check. */
+    enum VersionChange {
+        /** Leaves it as it is (increment disabled, or a trigger sets it). */
+        KEEP,
+        /** Old version plus one. */
+        INCREMENT,
+        /** The larger of old version plus one and the row's {@link Update#now()} value. */
+        TIMESTAMP,
+        /** Old version plus one when a tracked column written for the row changes its value, otherwise kept. */
+        CONDITIONAL
+    }
+
+    /**
+     * One chunk of a bulk update: row {@code i} sets {@code values[c][i]} in column {@code c} where
+     * {@code written[c]} is {@code null} or {@code written[c][i]} is true, and leaves the column alone otherwise.
+     * A {@code null} value writes NULL.
+     *
+     * @param table the quoted table name
+     * @param key the key column
+     * @param version the quoted version column
+     * @param columns the columns some row of the chunk writes
+     * @param versionChange what happens to the version
+     * @param checked whether each row is written only at its {@code expected} version; otherwise whatever its
+     *     version is
+     * @param guardOverflow whether a row at {@link Long#MAX_VALUE} is left alone (unchecked writes that may bump)
+     * @param keys the rows' keys
+     * @param expected the versions the rows must be at, when {@code checked}
+     * @param values the new values, per column then per row
+     * @param written per column, which rows write it; {@code null} where every row does
+     * @param now per row, the timestamp floor of {@link VersionChange#TIMESTAMP}; otherwise {@code null}
+     */
+    record Update(String table, Column key, String version, List<Column> columns, VersionChange versionChange,
+                  boolean checked, boolean guardOverflow, Object[] keys, long[] expected, Object[][] values,
+                  boolean[][] written, long[] now) {
+    }
+
+    /**
+     * One chunk of a bulk delete.
+     *
+     * @param table the quoted table name
+     * @param key the key column
+     * @param version the quoted version column
+     * @param checked whether each row is deleted only at its {@code expected} version
+     * @param keys the rows' keys
+     * @param expected the versions the rows must be at, when {@code checked}
+     */
+    record Delete(String table, Column key, String version, boolean checked, Object[] keys, long[] expected) {
+    }
+}
