@@ -46,6 +46,7 @@ final class PostgresBulkStatements implements BulkStatements {
     private static final int MAX_ROWS = 5_000;
 
     private static final String BYTEA = "\"pg_catalog\".\"bytea\"";
+    private static final String NUMERIC = "\"pg_catalog\".\"numeric\"";
     private static final String FLOAT8 = "\"pg_catalog\".\"float8\"";
     private static final String FLOAT4 = "\"pg_catalog\".\"float4\"";
     private static final String TIMESTAMPTZ = "\"pg_catalog\".\"timestamptz\"";
@@ -92,6 +93,11 @@ final class PostgresBulkStatements implements BulkStatements {
         if (value instanceof Float) {
             return FLOAT4.equals(sqlType);
         }
+        if (value instanceof BigDecimal) {
+            // The driver binds it as numeric, which an integer column rounds and a text column spells without an
+            // exponent; its text form ("7.0", "1E+3") is read as the driver's value only by numeric and floats.
+            return NUMERIC.equals(sqlType) || FLOAT8.equals(sqlType) || FLOAT4.equals(sqlType);
+        }
         if (value instanceof OffsetDateTime o) {
             // Bound as timestamptz, a timestamp column takes it in the session's zone; its text's offset is ignored.
             return TIMESTAMPTZ.equals(sqlType) && inTextRange(o.getYear());
@@ -129,8 +135,10 @@ final class PostgresBulkStatements implements BulkStatements {
         }
         if (value instanceof Timestamp t) {
             // As the driver binds a Timestamp: the wall-clock time in the JVM's zone, with that zone's offset.
+            // The offset is the one at the instant: in the hour a DST change repeats, the wall-clock time alone
+            // names two instants.
             LocalDateTime local = t.toLocalDateTime();
-            return local + ZoneId.systemDefault().getRules().getOffset(local).getId().replace("Z", "+00:00");
+            return local + ZoneId.systemDefault().getRules().getOffset(t.toInstant()).getId().replace("Z", "+00:00");
         }
         if (value instanceof java.sql.Date d) {
             return d.toLocalDate().toString();
