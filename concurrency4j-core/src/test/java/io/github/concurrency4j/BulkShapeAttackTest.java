@@ -2,6 +2,7 @@ package io.github.concurrency4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.concurrency4j.testing.MariadbOnly;
 import io.github.concurrency4j.testing.PostgresqlOnly;
 import io.github.concurrency4j.testing.ServerDatabases;
 import io.github.concurrency4j.testing.TestDatabase;
@@ -126,6 +127,39 @@ class BulkShapeAttackTest {
         for (int i = 0; i < amounts.size(); i++) {
             BigDecimal stored = (BigDecimal) db.queryValue("SELECT amount FROM " + t + " WHERE id = " + (i + 1));
             assertThat(stored).as("row %d", i + 1).isEqualByComparingTo(amounts.get(i));
+        }
+    }
+
+    /**
+     * MariaDB compares keys without case and trailing blanks (its default collations): "abc", "ABC" and "abc " are
+     * one row to it, three to Java. The one joined statement matches that row once; the row reported saved must be
+     * the one whose value the table holds, the others refused.
+     */
+    @MariadbOnly
+    void keysEqualOnlyUnderTheColumnsCollationReportTheValueTheTableHolds(TestDatabase db) {
+        String t = db.createTable("cikey", "id VARCHAR(20) PRIMARY KEY, price INT, version BIGINT NOT NULL");
+        db.execute("INSERT INTO " + t + " (id, price, version) VALUES ('abc', 0, 1), ('other', 0, 1)");
+        VersionedTable rows = Concurrency.builder(db.dataSource())
+                .table(t, d -> d.key("id").version("version", VersionStrategy.autoIncrement())).build().table(t);
+        List<String> keys = List.of("abc", "ABC", "abc ");
+        for (int shift = 0; shift < keys.size(); shift++) {
+            db.execute("UPDATE " + t + " SET price = 0, version = 1");
+            List<RowChange> changes = new ArrayList<>();
+            for (int i = 0; i < keys.size(); i++) {
+                String key = keys.get((i + shift) % keys.size());
+                changes.add(RowChange.of(key, 1L, Map.of("price", 10 + keys.indexOf(key))));
+            }
+            changes.add(RowChange.of("other", 1L, Map.of("price", 5)));
+
+            BulkResult r = rows.updateAll(changes, BulkPolicy.SKIP_CONFLICTS);
+
+            long price = db.queryLong("SELECT price FROM " + t + " WHERE id = 'abc'");
+            List<Object> savedAbc = r.saved().stream().map(Identity::key).filter(k -> !"other".equals(k)).toList();
+            assertThat(savedAbc).as("shift %d: %s", shift, r).hasSize(1);
+            assertThat(price).as("shift %d: saved %s", shift, savedAbc).isEqualTo(10 + keys.indexOf(savedAbc.get(0)));
+            assertThat(r.conflicts()).hasSize(2);
+            assertThat(db.queryLong("SELECT version FROM " + t + " WHERE id = 'abc'")).isEqualTo(2);
+            assertThat(db.queryLong("SELECT price FROM " + t + " WHERE id = 'other'")).isEqualTo(5);
         }
     }
 }
