@@ -56,6 +56,10 @@ class BulkStormTest {
                 for (Mode mode : Mode.values()) {
                     String label = strategy + "/" + level + "/" + mode;
                     Outcome o = storm(db, strategy, level, mode, broken, label);
+                    if (db.name().equals("postgresql") && level == Isolation.READ_COMMITTED && o.aborted != 0) {
+                        // Bulk writes lock their rows in key order: at READ COMMITTED nothing else aborts them.
+                        broken.add(label + ": " + o.aborted + " calls aborted (deadlocks)");
+                    }
                     summary.add(label + ": saved " + o.saved + ", refused " + o.refused + ", aborted " + o.aborted);
                 }
             }
