@@ -7,6 +7,7 @@ import io.github.concurrency4j.testing.PostgresqlOnly;
 import io.github.concurrency4j.testing.ServerDatabases;
 import io.github.concurrency4j.testing.TestDatabase;
 import java.math.BigDecimal;
+import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -161,5 +162,36 @@ class BulkShapeAttackTest {
             assertThat(db.queryLong("SELECT version FROM " + t + " WHERE id = 'abc'")).isEqualTo(2);
             assertThat(db.queryLong("SELECT price FROM " + t + " WHERE id = 'other'")).isEqualTo(5);
         }
+    }
+
+    /**
+     * Spring-style: in one transaction the caller updates a row, then bulk-updates it with the version its own write
+     * gave, together with other rows; then it deletes in bulk what it just wrote. Its own uncommitted writes are the
+     * current rows for the bulk calls, and everything reported saved is in the table after the commit.
+     */
+    @ServerDatabases
+    void aBulkWriteInTheCallersTransactionBuildsOnTheCallersOwnWrites(TestDatabase db) throws Exception {
+        String t = BulkFixtures.itemTable(db, 10);
+        VersionedTable items = BulkFixtures.table(db.dataSource(), t, VersionStrategy.autoIncrement());
+        try (Connection caller = db.rawConnection()) {
+            caller.setAutoCommit(false);
+            VersionedTable mine = items.using(caller);
+            long v5 = mine.update(5, 1L, Map.of("price", 50));
+            BulkResult r = mine.updateAll(List.of(RowChange.of(5, v5, Map.of("price", 51)),
+                    RowChange.of(6, 1L, Map.of("price", 60)), RowChange.of(7, 9L, Map.of("price", 70))),
+                    BulkPolicy.SKIP_CONFLICTS);
+            assertThat(r.savedVersions()).containsOnly(Map.entry(5L, 3L), Map.entry(6L, 2L));
+            assertThat(r.conflictKeys()).containsExactly(7L);
+            BulkResult d = mine.deleteAll(List.of(Identity.of(6, 2L), Identity.of(8, 1L), Identity.of(9, 2L)),
+                    BulkPolicy.SKIP_CONFLICTS);
+            assertThat(d.saved()).extracting(Identity::key).containsExactlyInAnyOrder(6L, 8L);
+            assertThat(d.conflictKeys()).containsExactly(9L);
+            caller.commit();
+        }
+        assertThat(BulkFixtures.price(db, t, 5)).isEqualTo(51);
+        assertThat(BulkFixtures.version(db, t, 5)).isEqualTo(3);
+        assertThat(BulkFixtures.price(db, t, 7)).isEqualTo(7);
+        assertThat(db.queryLong("SELECT COUNT(*) FROM " + t + " WHERE id IN (6, 8)")).isZero();
+        assertThat(BulkFixtures.count(db, t)).isEqualTo(8);
     }
 }
