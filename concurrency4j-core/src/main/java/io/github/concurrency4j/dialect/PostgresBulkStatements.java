@@ -21,8 +21,8 @@ import java.util.UUID;
 
 /**
  * PostgreSQL's bulk form: one statement joining the table with {@code unnest} of one array parameter per column,
- * {@code RETURNING} the key and version of every row it wrote. The number of parameters is fixed whatever the row
- * count, so there is no parameter limit and one plan serves every chunk of the same shape.
+ * {@code RETURNING} the input row's key and the version of every row it wrote. The number of parameters is fixed
+ * whatever the row count, so there is no parameter limit and one plan serves every chunk of the same shape.
  *
  * <p>The key array is bound twice: {@code t.key = ANY(keys)} lets the planner fetch only those rows by the key's
  * index (measured: without it PostgreSQL 15 hash-joins a 100,000-row table by scanning all of it, 50 ms for 1,000
@@ -225,7 +225,9 @@ final class PostgresBulkStatements implements BulkStatements {
         } else if (u.guardOverflow()) {
             sql.append(" AND t.").append(v).append(" < ").append(Long.MAX_VALUE);
         }
-        sql.append(" RETURNING t.").append(u.key().sql()).append(", t.").append(v);
+        // The input row's key (v.k), not the table's: two keys the column holds equal (numeric 1 and 1.0) join the
+        // same row, PostgreSQL applies one of them, and only v.k says which.
+        sql.append(" RETURNING v.k, t.").append(v);
         try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
             int i = 1;
             Array keys = textArray(connection, arrays, u.keys());
@@ -263,7 +265,7 @@ final class PostgresBulkStatements implements BulkStatements {
                 + (d.checked() ? ", ?::int8[]) AS v(k, e)" : ") AS v(k)") + " WHERE t." + d.key().sql() + " = v.k"
                 + (d.checked() ? " AND t." + d.version() + " = v.e" : "")
                 + " AND t." + d.key().sql() + " = ANY(" + lockedInKeyOrder(d.table(), d.key()) + ")"
-                + " RETURNING t." + d.key().sql() + ", t." + d.version();
+                + " RETURNING v.k, t." + d.version();
         List<Array> arrays = new ArrayList<>(2);
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             Array keys = textArray(connection, arrays, d.keys());
