@@ -145,7 +145,8 @@ class BulkAttackTest {
         String t = db.createTable("checked", "id BIGINT PRIMARY KEY, price INT CHECK (price >= 0), "
                 + "version BIGINT NOT NULL");
         db.execute("INSERT INTO " + t + " (id, price, version) SELECT x, 1, 1 FROM "
-                + (db.name().equals("postgresql") ? "generate_series(1, 1000) AS g(x)" : "(SELECT seq AS x FROM seq_1_to_1000) AS g"));
+                + (db.name().equals("postgresql") ? "generate_series(1, 1000) AS g(x)"
+                        : "(SELECT seq AS x FROM seq_1_to_1000) AS g"));
         VersionedTable rows = Concurrency.builder(db.dataSource())
                 .table(t, d -> d.key("id").version("version", VersionStrategy.autoIncrement())).build().table(t);
         List<RowChange> changes = new ArrayList<>();
