@@ -20,7 +20,8 @@ class BulkHostileKeyTest {
         List<String> keys = List.of("NULL", "null", "\"", "'", "\\", "{a,b}", "{", "}", ",", "a b", "(1,2)",
                 "😀", "x\ty", "ARRAY[1]", "\\N");
         String t = db.createTable("hkeys", "id VARCHAR(40) " + (db.name().equals("mariadb")
-                ? "CHARACTER SET utf8mb4 COLLATE utf8mb4_bin " : "") + "PRIMARY KEY, price INT, version BIGINT NOT NULL");
+                ? "CHARACTER SET utf8mb4 COLLATE utf8mb4_bin " : "")
+                + "PRIMARY KEY, price INT, version BIGINT NOT NULL");
         try (Connection c = db.rawConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO " + t
                      + " (id, price, version) VALUES (?, 0, 1)")) {
