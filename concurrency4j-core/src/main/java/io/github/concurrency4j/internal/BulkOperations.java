@@ -407,20 +407,18 @@ final class BulkOperations {
         for (List<Item> shape : shapes) {
             for (int from = 0; from < shape.size(); from += chunk) {
                 List<Item> part = shape.subList(from, Math.min(shape.size(), from + chunk));
-                Map<Object, Item> byKey = new HashMap<>(part.size() * 2);
                 Object[] keys = new Object[part.size()];
                 long[] expected = part.get(0).check ? new long[part.size()] : null;
                 for (int r = 0; r < part.size(); r++) {
                     Item it = part.get(r);
-                    byKey.put(it.key, it);
                     keys[r] = it.key;
                     if (expected != null) {
                         expected[r] = it.expected;
                     }
                 }
                 boolean[] unproven = new boolean[1];
-                BulkStatements.WrittenRows written = (k, version) -> {
-                    Item it = byKey.get(table.key(k));
+                BulkStatements.WrittenRows written = (index, version) -> {
+                    Item it = index >= 0 && index < part.size() ? part.get(index) : null;
                     if (it == null || it.returned) {
                         unproven[0] = true;
                         return;
