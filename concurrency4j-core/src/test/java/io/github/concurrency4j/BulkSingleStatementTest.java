@@ -3,6 +3,7 @@ package io.github.concurrency4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.concurrency4j.testing.AllDatabases;
 import io.github.concurrency4j.testing.CountingDataSource;
 import io.github.concurrency4j.testing.PostgresqlOnly;
 import io.github.concurrency4j.testing.TestDatabase;
@@ -370,5 +371,24 @@ class BulkSingleStatementTest {
             assertThat(counting.executed()).as(keyType).hasSize(1).first().asString().contains("unnest");
             assertThat(BulkFixtures.count(db, t)).isZero();
         }
+    }
+
+    /**
+     * Duplicates are found after the rows are sorted by key, and the pair reported is still the one a reader finds
+     * first: key 3 at 1 and 3, before key 5 at 0 and 4. Nothing is written.
+     */
+    @AllDatabases
+    void theFirstRepeatedKeyInTheCallersOrderIsReportedAndNothingIsWritten(TestDatabase db) {
+        String t = BulkFixtures.itemTable(db, 10);
+        VersionedTable items = BulkFixtures.table(db.dataSource(), t, VersionStrategy.autoIncrement());
+        List<RowChange> changes = List.of(5, 3, 9, 3, 5).stream()
+                .map(id -> RowChange.of(id, 1L, Map.of("price", 0))).toList();
+
+        assertThatThrownBy(() -> items.updateAll(changes, BulkPolicy.SKIP_CONFLICTS))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Key 3 of " + t + " appears twice in one updateAll (at 1 and 3)");
+        assertThatThrownBy(() -> items.deleteAll(List.of(Identity.of(7, 1), Identity.of("7", 1)),
+                BulkPolicy.SKIP_CONFLICTS)).hasMessageContaining("Key 7 of " + t + " appears twice in one deleteAll (at 0 and 1)");
+        assertThat(db.queryLong("SELECT COUNT(*) FROM " + t + " WHERE version = 1 AND price = id")).isEqualTo(10);
     }
 }

@@ -287,7 +287,8 @@ final class PostgresBulkStatements implements BulkStatements {
             cast = INT8.equals(sqlType) ? "?::int8[]" : "?::int8[]::" + sqlType + "[]";
             Long[] longs = new Long[values.length];
             for (int i = 0; i < values.length; i++) {
-                longs[i] = values[i] == null ? null : ((Number) values[i]).longValue();
+                Object v = values[i];
+                longs[i] = v == null || v instanceof Long ? (Long) v : Long.valueOf(((Number) v).longValue());
             }
             array = c.createArrayOf("int8", longs);
         } else {
