@@ -114,6 +114,30 @@ class GridAndBulkInputTest {
     }
 
     @Test
+    void eachTablesGridTakesOnlyItsOwnTablesRowTokens() throws Exception {
+        long supplier = data.supplier("Grid timber");
+        String suppliers = get("/suppliers");
+        String products = get("/products");
+        Map<String, Object> supplierBefore = jdbc.queryForMap("SELECT * FROM supplier WHERE id = ?", supplier);
+
+        // A product row's token posted to the supplier grid: 400, nothing written.
+        HttpResponse<String> foreign = post("/suppliers/grid", List.of(
+                Map.entry("_c4j_rows", gridToken(products, id)), Map.entry("rating[" + id + "]", "1")));
+        assertThat(foreign.statusCode()).isEqualTo(400);
+        assertThat(foreign.body()).contains("issued for another record");
+        assertThat(jdbc.queryForMap("SELECT * FROM supplier WHERE id = ?", supplier)).isEqualTo(supplierBefore);
+
+        // The supplier's own token saves its rating; the trigger moves the version.
+        long version = jdbc.queryForObject("SELECT version FROM supplier WHERE id = ?", Long.class, supplier);
+        HttpResponse<String> own = post("/suppliers/grid", List.of(
+                Map.entry("_c4j_rows", gridToken(suppliers, supplier)), Map.entry("rating[" + supplier + "]", "5")));
+        assertThat(own.statusCode()).isEqualTo(302);
+        assertThat(get("/suppliers")).contains("1 supplier saved.");
+        assertThat(jdbc.queryForMap("SELECT rating, version FROM supplier WHERE id = ?", supplier))
+                .containsEntry("RATING", 5).containsEntry("VERSION", version + 1);
+    }
+
+    @Test
     void malformedSelectionsAre400WithAReasonAndDeleteNothing() throws Exception {
         String page = get("/products");
         String box = checkbox(page, id);
