@@ -576,7 +576,7 @@ def render(runs, machine):
     out.append("```")
     out.append("")
     out.append("PostgreSQL is expected on 127.0.0.1:5432, database `concurrency4j_test`, user `postgres` "
-               "(override with `C4J_BENCH_PG_URL`, `C4J_BENCH_PG_USER`, `C4J_BENCH_PG_PASSWORD`); when it is not "
+               "(override with `C4J_BENCH_PG_URL`, else the tests' `C4J_POSTGRES_URL`, and `C4J_BENCH_PG_USER`, `C4J_BENCH_PG_PASSWORD`); when it is not "
                "reachable the script runs H2 only and says so here. A single benchmark, by hand:")
     out.append("")
     out.append("```")

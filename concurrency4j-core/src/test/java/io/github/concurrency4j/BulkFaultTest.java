@@ -56,8 +56,9 @@ class BulkFaultTest {
     private static long waitingSession(Connection c, String table) throws Exception {
         String pg = "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE \""
                 + table + "\" %'";
-        String maria = "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'UPDATE `" + table
-                + "` %' AND ID <> CONNECTION_ID()";
+        // MariaDB's bulk statement joins the table after the rows: UPDATE (WITH v ...) STRAIGHT_JOIN `table` ...
+        String maria = "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'UPDATE %`" + table
+                + "`%' AND ID <> CONNECTION_ID()";
         boolean postgres = c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {

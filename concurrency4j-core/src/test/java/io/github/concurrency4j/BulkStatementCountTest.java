@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
 
-/** A bulk write is one batch (on PostgreSQL one statement), plus at most one read; a guard is one query per chunk of keys, never one per row. */
+/** A bulk write is one batch (on PostgreSQL and MariaDB one statement), plus at most one read; a guard is one query per chunk of keys, never one per row. */
 class BulkStatementCountTest {
 
     private static long selects(CountingDataSource counting) {
@@ -43,8 +43,16 @@ class BulkStatementCountTest {
         List<RowChange> changes = LongStream.rangeClosed(1, 500)
                 .mapToObj(id -> RowChange.of(id, 2L, Map.of("price", id))).toList();
         assertThat(items.updateAll(changes, BulkPolicy.SKIP_CONFLICTS).conflictKeys()).containsExactly(9L, 99L);
-        assertThat(counting.executed()).hasSize(2);
-        assertThat(counting.executed().get(1)).startsWith("SELECT");
+        if (db.name().equals("mariadb")) {
+            // MariaDB's statement counts rows, not which: it is undone, the rows are locked and checked with one
+            // query, the current ones written again; then the conflicts are read for the report.
+            assertThat(counting.executed()).hasSize(4);
+            assertThat(counting.executed()).map(s -> s.substring(0, 6))
+                    .containsExactly("UPDATE", "SELECT", "UPDATE", "SELECT");
+        } else {
+            assertThat(counting.executed()).hasSize(2);
+            assertThat(counting.executed().get(1)).startsWith("SELECT");
+        }
 
         // Every row is at version 3 now: the 498 just saved, and 9 and 99 saved by the single updates.
         counting.reset();
@@ -64,8 +72,9 @@ class BulkStatementCountTest {
 
         assertThat(result.savedVersions().values()).containsOnly(2L);
         assertThat(counting.executed().get(0)).startsWith("UPDATE").contains("CASE WHEN");
-        if (oneStatementPerChunk(db)) {
-            // UPDATE ... RETURNING hands every new version back: nothing to read.
+        if (oneStatementPerChunk(db) && !db.name().equals("mariadb")) {
+            // UPDATE ... RETURNING hands every new version back: nothing to read. MariaDB has no RETURNING on an
+            // UPDATE, so it reads the new versions of the rows it holds locked, as after a batch.
             assertThat(counting.executed()).hasSize(1);
         } else {
             assertThat(counting.executed()).hasSize(2);

@@ -29,6 +29,14 @@ public interface BulkStatements {
     Map<String, String> columnTypes(Connection connection, String quotedTable) throws SQLException;
 
     /**
+     * Whether this form can find a table's rows by a key column of this type (as {@link #columnTypes} named it).
+     * Where it cannot, every bulk write on the table runs as a JDBC batch. By default it can.
+     */
+    default boolean canFindRowsBy(String keySqlType) {
+        return true;
+    }
+
+    /**
      * Whether a value can be carried to a column of this type and lands as the single-row statement would store it
      * (the same value, the same time zone rules). The engine writes a bulk change with a value this refuses as a
      * JDBC batch instead.

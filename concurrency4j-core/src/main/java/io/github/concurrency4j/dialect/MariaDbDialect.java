@@ -63,6 +63,16 @@ public final class MariaDbDialect extends Dialect {
         return galera ? List.of("SET @@SESSION.wsrep_sync_wait = @concurrency4j_sync_wait") : List.of();
     }
 
+    /**
+     * A multi-table {@code UPDATE}/{@code DELETE} joined with the rows as a table value constructor, one per chunk:
+     * see {@link MariaDbBulkStatements}. Not on Galera, where bulk writes run statement by statement (a lock there
+     * does not hold on the other nodes, and every count must be the database's own).
+     */
+    @Override
+    public BulkStatements bulkStatements() {
+        return galera ? null : MariaDbBulkStatements.INSTANCE;
+    }
+
     /** Connector/J with {@code useAffectedRows=true} counts a matched row whose values did not change as 0. */
     @Override
     public boolean updateCountMayOmitUnchangedRows() {

@@ -408,7 +408,8 @@ final class BulkOperations {
      * exactly. Otherwise the rows go as a batch.
      */
     private boolean carried(Op op, List<Item> items) {
-        if (statements == null || model.key().sqlType() == null) {
+        String keyType = model.key().sqlType();
+        if (statements == null || keyType == null || !statements.canFindRowsBy(keyType)) {
             return false;
         }
         List<Column> columns = model.columns();
