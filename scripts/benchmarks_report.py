@@ -38,16 +38,17 @@ WHY_MISSED = {
     "bulk-vs-each": (
         "updateAll writes all rows in one transaction; 1,000 update() calls pay 1,000 pool borrows, round-trips "
         "and commits. With commits that skip the disk flush, a round-trip on the loopback and a commit cost little "
-        "more than the UPDATE's own execution on the server: when updateAll sends a JDBC batch of 1,000 UPDATEs, "
-        "the server executes 1,000 statements as well and the speed-up stays at several times; only a single "
-        "statement for all rows (see the floor) saves the per-statement work too. With durable commits (the "
-        "*durable commits* row) each of the 1,000 calls also waits for a disk flush."),
+        "more than the UPDATE's own execution on the server, so the speed-up depends on updateAll also saving the "
+        "server's per-statement work: one statement for all rows (PostgreSQL's unnest form) does, a JDBC batch of "
+        "1,000 UPDATEs (the fallback, and the other databases) does not, and then stays at several times. With "
+        "durable commits (the *durable commits* row) each of the 1,000 calls also waits for a disk flush."),
     "bulk-vs-unnest": (
-        "The floor is one hand-written statement that returns the new versions and nothing else. updateAll adds its "
-        "Java work per row (validating and copying each RowChange, ordering rows by key against deadlocks, "
-        "building the result), and on PostgreSQL, until it sends the rows as arrays in one statement itself, it "
-        "sends a JDBC batch of 1,000 UPDATEs: the server then plans and executes 1,000 statements where the floor "
-        "executes one."),
+        "The floor is one hand-written statement with three typed arrays that returns the new versions and nothing "
+        "else. updateAll on PostgreSQL sends one such statement per chunk of rows too; what it adds is its Java "
+        "work per row (validating and copying each RowChange, ordering rows by key against deadlocks, building the "
+        "result) and a more general statement: values travel as text[] cast to each column's type, and the key "
+        "array is bound a second time (key = ANY(...)) so that large tables are read by index. A value the "
+        "statement cannot carry exactly makes updateAll fall back to a JDBC batch, 1,000 statements on the server."),
     "bulk-vs-unnest-durable": (
         "With durable commits both sides pay one disk flush per save, the same constant on both; what is left is "
         "the difference of the no-flush case (see the row above), diluted by the flush, plus the flush's own "

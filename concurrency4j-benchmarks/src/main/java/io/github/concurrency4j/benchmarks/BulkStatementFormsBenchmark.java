@@ -42,7 +42,8 @@ import java.util.concurrent.TimeUnit;
  * column in one transaction:
  *
  * <ul>
- *   <li>{@link #engineUpdateAll} — {@code updateAll(changes, ABORT_ALL)} as the engine runs it now;</li>
+ *   <li>{@link #engineUpdateAll} — {@code updateAll(changes, ABORT_ALL)} as the engine runs it (the batch until
+ *       issue 14; since then on MariaDB the one-statement form below, so compare against {@link #jdbcBatch});</li>
  *   <li>{@link #jdbcBatch} — the hand-written JDBC batch of {@code UPDATE ... WHERE id = ? AND version = ?};</li>
  *   <li>{@link #oneStatement} — one statement for all rows, in the database's best form, with its own per-row
  *       evidence: SQLite {@code UPDATE ... FROM (VALUES ...) RETURNING}; H2 {@code SELECT ... FROM FINAL TABLE
@@ -53,7 +54,9 @@ import java.util.concurrent.TimeUnit;
  *       or an unchecked write).</li>
  * </ul>
  *
- * The databases are set up here rather than in {@link BenchmarkDatabase}, which knows H2 and PostgreSQL only.
+ * <p>The interleaved runner ({@link #main}) also compares deletes: pass {@code delete} as the third argument.
+ *
+ * <p>The databases are set up here rather than in {@link BenchmarkDatabase}, which knows H2 and PostgreSQL only.
  * MariaDB: {@code C4J_BENCH_MARIADB_URL} (default {@code jdbc:mariadb://127.0.0.1:3306/concurrency4j_test}, user
  * root). Scores are per grid save (all rows).
  */
@@ -77,6 +80,7 @@ public class BulkStatementFormsBenchmark {
     long[] versions;
     int writes;
     String oneStatementSql;
+    String range;
     Path sqliteFile;
 
     @Setup(Level.Trial)
@@ -84,7 +88,6 @@ public class BulkStatementFormsBenchmark {
         HikariConfig config = new HikariConfig();
         config.setMaximumPoolSize(2);
         config.setAutoCommit(true);
-        String range;
         switch (db) {
             case "h2":
                 config.setJdbcUrl("jdbc:h2:mem:bulkforms;DB_CLOSE_DELAY=-1");
@@ -327,7 +330,8 @@ public class BulkStatementFormsBenchmark {
 
     /**
      * The contenders interleaved: each round runs every contender once, in a rotating order, so that all of them
-     * share the machine's load at that moment; the ratio to {@link #engineUpdateAll} is taken within each round.
+     * share the machine's load at that moment; the ratio to the first contender (the engine) is taken within each
+     * round.
      * On a shared, loaded machine this gives steadier ratios than JMH's one-benchmark-after-another runs.
      *
      * <pre>java -cp benchmarks.jar io.github.concurrency4j.benchmarks.BulkStatementFormsBenchmark [db] [rounds]</pre>
@@ -335,7 +339,10 @@ public class BulkStatementFormsBenchmark {
     public static void main(String[] args) throws Exception {
         String[] dbs = args.length > 0 ? args[0].split(",") : new String[] {"h2", "sqlite", "mariadb"};
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 200;
-        String[] names = {"engineUpdateAll", "jdbcBatch", "oneStatement", "oneStatementReadBack", "oneStatementJson"};
+        boolean deletes = args.length > 2 && args[2].equals("delete");
+        String[] names = deletes ? new String[] {"engineDeleteAll", "jdbcBatchDelete", "oneStatementDelete"}
+                : new String[] {"engineUpdateAll", "jdbcBatch", "oneStatement", "oneStatementReadBack",
+                    "oneStatementJson"};
         for (String db : dbs) {
             BulkStatementFormsBenchmark b = new BulkStatementFormsBenchmark();
             b.db = db;
@@ -347,6 +354,9 @@ public class BulkStatementFormsBenchmark {
                 for (int r = -warmup; r < rounds; r++) {
                     for (int j = 0; j < names.length; j++) {
                         int n = Math.floorMod(r + j, names.length);
+                        if (deletes) {
+                            b.refill();
+                        }
                         long start = System.nanoTime();
                         b.run(names[n]);
                         long took = System.nanoTime() - start;
@@ -356,7 +366,7 @@ public class BulkStatementFormsBenchmark {
                     }
                 }
                 System.out.println("== " + db + ", " + b.rows + " rows, " + rounds + " interleaved rounds after "
-                        + warmup + " warm-up rounds (ms per save: median [p25, p75]; ratio to engineUpdateAll"
+                        + warmup + " warm-up rounds (ms per save: median [p25, p75]; ratio to " + names[0]
                         + " within a round: median [p25, p75])");
                 for (int n = 0; n < names.length; n++) {
                     double[] ms = new double[rounds];
@@ -384,7 +394,83 @@ public class BulkStatementFormsBenchmark {
             case "oneStatement" -> oneStatement();
             case "oneStatementReadBack" -> oneStatementReadBack();
             case "oneStatementJson" -> oneStatementJson();
+            case "engineDeleteAll" -> engineDeleteAll();
+            case "jdbcBatchDelete" -> jdbcBatchDelete();
+            case "oneStatementDelete" -> oneStatementDelete();
             default -> throw new IllegalArgumentException(contender);
+        }
+    }
+
+    /** Puts every row back at version 1 after a delete contender (not timed). */
+    private void refill() throws SQLException {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM " + TABLE);
+            s.executeUpdate("INSERT INTO " + TABLE + " (id, name, price, version) " + range);
+        }
+        Arrays.fill(versions, 1L);
+    }
+
+    private void engineDeleteAll() {
+        List<Identity> rowsShown = new ArrayList<>(rows);
+        for (int i = 0; i < rows; i++) {
+            rowsShown.add(Identity.of(i + 1L, versions[i]));
+        }
+        if (grid.deleteAll(rowsShown, BulkPolicy.ABORT_ALL).saved().size() != rows) {
+            throw new IllegalStateException("not every row deleted");
+        }
+    }
+
+    private void jdbcBatchDelete() throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + TABLE + " WHERE id = ? AND version = ?")) {
+                for (int i = 0; i < rows; i++) {
+                    ps.setLong(1, i + 1L);
+                    ps.setLong(2, versions[i]);
+                    ps.addBatch();
+                }
+                for (int count : ps.executeBatch()) {
+                    if (count != 1) {
+                        throw new IllegalStateException("a row was not deleted");
+                    }
+                }
+                c.commit();
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /**
+     * MariaDB's multi-table delete joined with the rows, its count as the evidence. Elsewhere the batch: H2 and
+     * SQLite keep it for deletes as for updates.
+     */
+    private void oneStatementDelete() throws SQLException {
+        if (!"mariadb".equals(db)) {
+            jdbcBatchDelete();
+            return;
+        }
+        StringBuilder values = new StringBuilder(rows * 8);
+        for (int i = 0; i < rows; i++) {
+            values.append(i == 0 ? "" : ", ").append("(?, ?)");
+        }
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("DELETE t FROM (WITH v (k, e) AS (VALUES " + values
+                    + ") SELECT * FROM v) AS v STRAIGHT_JOIN " + TABLE + " AS t FORCE INDEX (PRIMARY)"
+                    + " ON t.id = v.k AND t.version = v.e")) {
+                int p = 1;
+                for (int i = 0; i < rows; i++) {
+                    ps.setLong(p++, i + 1L);
+                    ps.setLong(p++, versions[i]);
+                }
+                if (ps.executeUpdate() != rows) {
+                    throw new IllegalStateException("not every row deleted");
+                }
+                c.commit();
+            } finally {
+                c.setAutoCommit(true);
+            }
         }
     }
 

@@ -94,6 +94,7 @@ public class BulkUpdateBenchmark {
     /** The names the grid shows (as loaded): what an ORM that saves whole rows writes back. */
     String[] names;
     Long[] ids;
+    String unnestStatement;
     String valuesStatement;
     int writes;
 
@@ -114,6 +115,7 @@ public class BulkUpdateBenchmark {
             names[i] = "name " + (i + 1);
             ids[i] = i + 1L;
         }
+        unnestStatement = unnestStatement();
         valuesStatement = valuesStatement(rows);
     }
 
@@ -234,16 +236,9 @@ public class BulkUpdateBenchmark {
             expected[i] = versions[i];
             prices[i] = price;
         }
-        String sql = database == BenchmarkDatabase.H2
-                ? "MERGE INTO " + TABLE + " g USING (SELECT * FROM UNNEST(?, ?, ?)) AS u(id, version, price)"
-                        + " ON g.id = u.id AND g.version = u.version"
-                        + " WHEN MATCHED THEN UPDATE SET price = u.price, version = g.version + 1"
-                : "UPDATE " + TABLE + " AS g SET price = u.price, version = g.version + 1"
-                        + " FROM unnest(?::bigint[], ?::bigint[], ?::int[]) AS u(id, version, price)"
-                        + " WHERE g.id = u.id AND g.version = u.version RETURNING g.id, g.version";
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
+            try (PreparedStatement ps = c.prepareStatement(unnestStatement)) {
                 ps.setArray(1, c.createArrayOf("bigint", ids));
                 ps.setArray(2, c.createArrayOf("bigint", expected));
                 ps.setArray(3, c.createArrayOf("integer", prices));
@@ -380,6 +375,16 @@ public class BulkUpdateBenchmark {
             throw new IllegalStateException((rows - written) + " rows are not at the version their user read");
         }
         System.arraycopy(next, 0, versions, 0, rows);
+    }
+
+    private String unnestStatement() {
+        return database == BenchmarkDatabase.H2
+                ? "MERGE INTO " + TABLE + " g USING (SELECT * FROM UNNEST(?, ?, ?)) AS u(id, version, price)"
+                        + " ON g.id = u.id AND g.version = u.version"
+                        + " WHEN MATCHED THEN UPDATE SET price = u.price, version = g.version + 1"
+                : "UPDATE " + TABLE + " AS g SET price = u.price, version = g.version + 1"
+                        + " FROM unnest(?::bigint[], ?::bigint[], ?::int[]) AS u(id, version, price)"
+                        + " WHERE g.id = u.id AND g.version = u.version RETURNING g.id, g.version";
     }
 
     private String valuesStatement(int count) {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WrapsDriver;
@@ -369,9 +370,12 @@ class BrowserTest {
 
     /** Clicks a button that loads a new page, and waits until the old page is gone. */
     private static void submit(WebElement button) {
+        WebDriver browser = ((WrapsDriver) button).getWrappedDriver();
         button.click();
-        new WebDriverWait(((WrapsDriver) button).getWrappedDriver(), Duration.ofSeconds(15))
-                .until(ExpectedConditions.stalenessOf(button));
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        wait.until(ExpectedConditions.stalenessOf(button));
+        // The old page is gone; on a loaded machine the new one may still be parsing.
+        wait.until(d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
     }
 
     private static void select(WebDriver browser, long id) {
@@ -388,6 +392,8 @@ class BrowserTest {
     }
 
     private static String message(WebDriver browser, String kind) {
-        return browser.findElement(By.cssSelector(".msg." + kind)).getText();
+        return new WebDriverWait(browser, Duration.ofSeconds(15))
+                .ignoring(StaleElementReferenceException.class)
+                .until(d -> d.findElement(By.cssSelector(".msg." + kind)).getText());
     }
 }
