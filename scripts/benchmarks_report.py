@@ -206,6 +206,9 @@ COMPARISONS = [
      "updateAll vs 1,000 update calls, every commit flushed to disk"),
     ("bulk-vs-batch", "3. Bulk update of 1,000 rows", "bulk", "BulkUpdateBenchmark.updateAll",
      "BulkUpdateBenchmark.jdbcBatch", None, {}, "(context) updateAll vs hand-written JDBC batch"),
+    ("bulk-vs-locked-unnest", "3. Bulk update of 1,000 rows", "bulk", "BulkUpdateBenchmark.updateAll",
+     "BulkUpdateBenchmark.lockedUnnestFloor", None, {},
+     "(context) updateAll vs the unnest floor locking its rows in key order first"),
     ("bulk-vs-values", "3. Bulk update of 1,000 rows", "bulk", "BulkUpdateBenchmark.updateAll",
      "BulkUpdateBenchmark.valuesFloor", None, {}, "(context) updateAll vs the VALUES floor"),
     ("guard", "4. Guarded action over 1,000 rows", "bulk", "GuardBenchmark.guard", "GuardBenchmark.perRowCheck", None,
@@ -305,6 +308,8 @@ BULK_PEERS = [
     ("updateAll", "concurrency4j `updateAll(changes, ABORT_ALL)`"),
     ("unnestFloor", "floor: one statement, `UPDATE ... FROM unnest(?::bigint[], ...) RETURNING` "
                     "(H2: `MERGE ... USING UNNEST`)"),
+    ("lockedUnnestFloor", "the unnest floor with its rows locked in key order first "
+                          "(`id = ANY(ARRAY(SELECT ... ORDER BY id FOR UPDATE))`), safe from deadlocks"),
     ("valuesFloor", "floor: one statement, `UPDATE ... FROM (VALUES (?, ?, ?), ...) RETURNING` "
                     "(H2: `MERGE ... USING (VALUES ...)`)"),
     ("jdbcBatch", "hand-written JDBC batch of 1,000 checked UPDATEs"),

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One row's part of a bulk update: which row, the version its values were read at, and the column values to set.
@@ -15,11 +16,16 @@ import java.util.Objects;
  */
 public record RowChange(Object key, Long expectedVersion, Map<String, ?> changes) {
 
+    /** The classes of {@link Map#of} and {@link Map#copyOf} maps: they cannot change, so they need no copy. */
+    private static final Set<Class<?>> IMMUTABLE_MAPS = Set.of(Map.of().getClass(), Map.of("", "").getClass());
+
     /** Checks the arguments and keeps an unmodifiable copy of the changes (which may hold {@code null} values). */
     public RowChange {
         Objects.requireNonNull(key, "key must not be null: a RowChange names the row it changes");
         Objects.requireNonNull(changes, "changes must not be null; pass an empty map to only check and bump the row");
-        changes = Collections.unmodifiableMap(new LinkedHashMap<>(changes));
+        // A grid of 1,000 rows builds 1,000 of these: a map that cannot change is kept as it is.
+        changes = IMMUTABLE_MAPS.contains(changes.getClass()) ? changes
+                : Collections.unmodifiableMap(new LinkedHashMap<>(changes));
     }
 
     /** The change of the row with this key, based on this version. */

@@ -2,7 +2,7 @@ package io.github.concurrency4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.concurrency4j.testing.ServerDatabases;
+import io.github.concurrency4j.testing.AllDatabases;
 import io.github.concurrency4j.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 class BulkDeleteStormTest {
     private static final int ROWS = 1_000;
 
-    @ServerDatabases
+    @AllDatabases
     void deletesInAStormOfUpdatesRemoveExactlyTheRowsReportedDeleted(TestDatabase db) throws Exception {
         String t = BulkFixtures.itemTable(db, ROWS);
         VersionedTable items = BulkFixtures.table(db.dataSource(), t, VersionStrategy.autoIncrement());

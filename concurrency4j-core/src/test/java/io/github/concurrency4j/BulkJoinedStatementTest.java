@@ -84,7 +84,7 @@ class BulkJoinedStatementTest {
                 }
                 bulk = CompletableFuture.supplyAsync(() -> items.updateAll(BulkFixtures.priceChanges(100, 2), policy),
                         runnable -> new Thread(runnable, "bulk-writer").start());
-                waitUntilBlocked(db, t);
+                waitUntilBlocked(db, t, bulk);
                 other.commit();
             }
             if (policy == BulkPolicy.SKIP_CONFLICTS) {
@@ -102,14 +102,14 @@ class BulkJoinedStatementTest {
         }
     }
 
-    private static void waitUntilBlocked(TestDatabase db, String t) throws Exception {
+    private static void waitUntilBlocked(TestDatabase db, String t, CompletableFuture<?> bulk) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         try (Connection c = db.rawConnection(); Statement s = c.createStatement()) {
             while (System.nanoTime() < deadline) {
-                // INNODB_TRX cuts the statement's text at 1,024 characters, before the table's name.
-                try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM information_schema.INNODB_TRX x"
-                        + " JOIN information_schema.PROCESSLIST p ON p.ID = x.trx_mysql_thread_id"
-                        + " WHERE x.trx_state = 'LOCK WAIT' AND p.INFO LIKE 'UPDATE (WITH v%`" + t + "`%'")) {
+                // The statement is running, and row 60 is held: it waits there (or is about to, which ends the same
+                // way). INNODB_TRX is no help: on a busy server it missed the waiting transaction.
+                try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM information_schema.PROCESSLIST"
+                        + " WHERE INFO LIKE 'UPDATE (WITH v%`" + t + "`%' AND ID <> CONNECTION_ID()")) {
                     rs.next();
                     if (rs.getLong(1) > 0) {
                         return;
@@ -128,7 +128,9 @@ class BulkJoinedStatementTest {
                         .append(' ').append(rs.getString(4)).append(' ').append(rs.getString(5)).append('\n');
             }
         }
-        throw new AssertionError("The bulk statement never waited on the locked row:\n" + seen);
+        String outcome = bulk.isDone() ? "the bulk write ended: " + bulk.handle((r, e) -> e == null ? r : e).get()
+                : "the bulk write is still running";
+        throw new AssertionError("The bulk statement never waited on the locked row (" + outcome + "):\n" + seen);
     }
 
     /**
@@ -411,6 +413,49 @@ class BulkJoinedStatementTest {
                 .isEqualTo(db.queryValue("SELECT " + columns + " FROM " + t + " WHERE id = 4"));
         assertThat((String) db.queryValue("SELECT " + columns + " FROM " + t + " WHERE id = 1"))
                 .contains("12345678901234567890.0123456789");
+    }
+
+    /**
+     * A chunk is split where one statement would pass MariaDB's 65,535 placeholders (1,000 rows of 70 columns) or
+     * grow past a few MiB of text (values of 1.5 million characters): more statements, each with its own evidence,
+     * and every row lands.
+     */
+    @MariadbOnly
+    void chunksAreSplitUnderThePlaceholderLimitAndTheStatementSize(TestDatabase db) {
+        StringBuilder columns = new StringBuilder("id BIGINT PRIMARY KEY, version BIGINT NOT NULL, txt LONGTEXT");
+        for (int c = 0; c < 70; c++) {
+            columns.append(", c").append(c).append(" INT");
+        }
+        String t = db.createTable("wide", columns.toString());
+        db.execute("INSERT INTO " + t + " (id, version) SELECT seq, 1 FROM seq_1_to_1000");
+        CountingDataSource counting = new CountingDataSource(db.dataSource());
+        VersionedTable wide = BulkFixtures.table(counting, t, VersionStrategy.autoIncrement());
+        List<RowChange> changes = new ArrayList<>();
+        for (long id = 1; id <= 1_000; id++) {
+            Map<String, Object> values = new HashMap<>();
+            for (int c = 0; c < 70; c++) {
+                values.put("c" + c, (int) id + c);
+            }
+            changes.add(RowChange.of(id, 1L, values));
+        }
+
+        counting.reset();
+        assertThat(wide.updateAll(changes, BulkPolicy.ABORT_ALL).saved()).hasSize(1_000);
+        // 72 placeholders a row: 910 rows, then 90.
+        assertThat(writes(counting)).hasSize(2).allMatch(sql -> sql.startsWith("UPDATE (WITH v"));
+        assertThat(db.queryLong("SELECT COUNT(*) FROM " + t + " WHERE version = 2 AND c0 = id AND c69 = id + 69"))
+                .isEqualTo(1_000);
+
+        String big = "x".repeat(1_500_000);
+        counting.reset();
+        BulkResult result = wide.updateAll(List.of(RowChange.of(1, 2L, Map.of("txt", big)),
+                RowChange.of(2, 2L, Map.of("txt", big + "y")), RowChange.of(3, 2L, Map.of("txt", "small"))),
+                BulkPolicy.ABORT_ALL);
+        assertThat(result.saved()).hasSize(3);
+        // Each large value needs a statement of its own; the small one cannot join the second.
+        assertThat(writes(counting)).hasSize(3).allMatch(sql -> sql.startsWith("UPDATE (WITH v"));
+        assertThat(db.queryLong("SELECT LENGTH(txt) FROM " + t + " WHERE id = 2")).isEqualTo(1_500_001);
+        assertThat(db.queryLong("SELECT COUNT(*) FROM " + t + " WHERE version = 3")).isEqualTo(3);
     }
 
     private static List<Object> row(TestDatabase db, String t, long id) {

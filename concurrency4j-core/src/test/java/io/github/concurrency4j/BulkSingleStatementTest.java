@@ -3,6 +3,7 @@ package io.github.concurrency4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.concurrency4j.testing.AllDatabases;
 import io.github.concurrency4j.testing.CountingDataSource;
 import io.github.concurrency4j.testing.PostgresqlOnly;
 import io.github.concurrency4j.testing.TestDatabase;
@@ -337,5 +338,57 @@ class BulkSingleStatementTest {
         assertThat(counting.executed()).hasSize(1).first().asString().doesNotContain("unnest");
         assertThat(db.queryValue("SELECT amount::text FROM " + t + " WHERE id = 2"))
                 .isEqualTo(db.queryValue("SELECT amount::text FROM " + t + " WHERE id = 1"));
+    }
+
+    /** Keys of any type: each returned row is named by its position in the arrays, not by a key read back. */
+    @PostgresqlOnly
+    void uuidTextAndIntKeysAreOneStatementEach(TestDatabase db) {
+        UUID a = UUID.fromString("00000000-0000-0000-0000-00000000000a");
+        UUID b = UUID.fromString("00000000-0000-0000-0000-00000000000b");
+        for (String keyType : List.of("UUID", "VARCHAR(20)", "INT")) {
+            String t = db.createTable("keyed", "id " + keyType + " PRIMARY KEY, name TEXT, version BIGINT NOT NULL");
+            Object k1 = keyType.equals("UUID") ? a : keyType.equals("INT") ? (Object) 1 : "k-1";
+            Object k2 = keyType.equals("UUID") ? b : keyType.equals("INT") ? (Object) 2 : "k-2";
+            db.execute("INSERT INTO " + t + " VALUES ('" + k1 + "', 'one', 1), ('" + k2 + "', 'two', 1)");
+            CountingDataSource counting = new CountingDataSource(db.dataSource());
+            VersionedTable keyed = BulkFixtures.table(counting, t, VersionStrategy.autoIncrement());
+            keyed.update(k2, 1L, Map.of("name", "changed"));
+
+            counting.reset();
+            BulkResult result = keyed.updateAll(List.of(RowChange.of(k1, 1L, Map.of("name", "uno")),
+                    RowChange.of(k2, 1L, Map.of("name", "dos"))), BulkPolicy.SKIP_CONFLICTS);
+
+            assertThat(counting.executed()).as(keyType).hasSize(2).first().asString().contains("unnest");
+            assertThat(result.saved()).as(keyType).hasSize(1);
+            assertThat(result.savedVersions().get(result.saved().get(0).key())).isEqualTo(2L);
+            assertThat(result.conflicts()).hasSize(1);
+            assertThat(db.queryValue("SELECT string_agg(name || version, ',' ORDER BY name) FROM " + t))
+                    .as(keyType).isEqualTo("changed2,uno2");
+
+            counting.reset();
+            assertThat(keyed.deleteAll(List.of(Identity.of(k1, 2L), Identity.of(k2, 2L)), BulkPolicy.ABORT_ALL)
+                    .saved()).hasSize(2);
+            assertThat(counting.executed()).as(keyType).hasSize(1).first().asString().contains("unnest");
+            assertThat(BulkFixtures.count(db, t)).isZero();
+        }
+    }
+
+    /**
+     * Duplicates are found after the rows are sorted by key, and the pair reported is still the one a reader finds
+     * first: key 3 at 1 and 3, before key 5 at 0 and 4. Nothing is written.
+     */
+    @AllDatabases
+    void theFirstRepeatedKeyInTheCallersOrderIsReportedAndNothingIsWritten(TestDatabase db) {
+        String t = BulkFixtures.itemTable(db, 10);
+        VersionedTable items = BulkFixtures.table(db.dataSource(), t, VersionStrategy.autoIncrement());
+        List<RowChange> changes = List.of(5, 3, 9, 3, 5).stream()
+                .map(id -> RowChange.of(id, 1L, Map.of("price", 0))).toList();
+
+        assertThatThrownBy(() -> items.updateAll(changes, BulkPolicy.SKIP_CONFLICTS))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Key 3 of " + t + " appears twice in one updateAll (at 1 and 3)");
+        assertThatThrownBy(() -> items.deleteAll(List.of(Identity.of(7, 1), Identity.of("7", 1)),
+                BulkPolicy.SKIP_CONFLICTS)).hasMessageContaining("Key 7 of " + t + " appears twice in one deleteAll (at 0 and 1)");
+        assertThat(db.queryLong("SELECT COUNT(*) FROM " + t + " WHERE version = 1 AND price = id")).isEqualTo(10);
     }
 }

@@ -3,7 +3,7 @@ package io.github.concurrency4j;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.concurrency4j.testing.Isolation;
-import io.github.concurrency4j.testing.ServerDatabases;
+import io.github.concurrency4j.testing.AllDatabases;
 import io.github.concurrency4j.testing.TestDatabase;
 import io.github.concurrency4j.triggers.TriggerSettings;
 import java.sql.Connection;
@@ -49,7 +49,7 @@ class BulkStormTest {
     private record Outcome(long saved, long refused, long aborted) {
     }
 
-    @ServerDatabases
+    @AllDatabases
     void everySavedWriteIsInTheTableAndNoRefusedOneAtEveryIsolationLevel(TestDatabase db) throws Exception {
         List<String> broken = new ArrayList<>();
         List<String> summary = new ArrayList<>();

@@ -2,7 +2,7 @@ package io.github.concurrency4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.concurrency4j.testing.ServerDatabases;
+import io.github.concurrency4j.testing.AllDatabases;
 import io.github.concurrency4j.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 class BulkUncheckedStormTest {
     private static final int ROWS = 500;
 
-    @ServerDatabases
+    @AllDatabases
     void uncheckedBulkWritesInAStormEachLandOnceAndOnlyTheReportedOnes(TestDatabase db) throws Exception {
         String t = db.createTable("unchecked", "id BIGINT PRIMARY KEY, token VARCHAR(40), version BIGINT NOT NULL");
         StringBuilder insert = new StringBuilder("INSERT INTO " + t + " (id, token, version) VALUES ");

@@ -27,6 +27,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -48,6 +49,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link #unnestFloor} — the floor: one hand-written statement for all rows. On PostgreSQL
  *       {@code UPDATE ... FROM unnest(?::bigint[], ?::bigint[], ?::int[]) ... RETURNING id, version}; on H2, which
  *       has no {@code UPDATE ... FROM}, {@code MERGE ... USING UNNEST(?, ?, ?)} and its update count;</li>
+ *   <li>{@link #lockedUnnestFloor} — the unnest floor with its rows locked in key order first
+ *       ({@code g.id = ANY(ARRAY(SELECT id ... ORDER BY id FOR UPDATE))}), which keeps two concurrent bulk saves over
+ *       overlapping rows from deadlocking: what the floor costs once it is safe under concurrency (H2: the plain
+ *       unnest floor's MERGE, since H2 locks differently);</li>
  *   <li>{@link #valuesFloor} — the same single statement with the rows inline, {@code FROM (VALUES (?, ?, ?), ...)}
  *       (three parameters a row);</li>
  *   <li>{@link #jooqBatchStore} — jOOQ: {@code batchStore} of {@code UpdatableRecord}s with a record version field
@@ -95,6 +100,7 @@ public class BulkUpdateBenchmark {
     String[] names;
     Long[] ids;
     String unnestStatement;
+    String lockedUnnestStatement;
     String valuesStatement;
     int writes;
 
@@ -116,6 +122,9 @@ public class BulkUpdateBenchmark {
             ids[i] = i + 1L;
         }
         unnestStatement = unnestStatement();
+        lockedUnnestStatement = database == BenchmarkDatabase.H2 ? unnestStatement
+                : unnestStatement.replace(" RETURNING", " AND g.id = ANY(ARRAY(SELECT l.id FROM " + TABLE
+                        + " AS l WHERE l.id = ANY(?::bigint[]) ORDER BY l.id FOR UPDATE)) RETURNING");
         valuesStatement = valuesStatement(rows);
     }
 
@@ -229,6 +238,16 @@ public class BulkUpdateBenchmark {
 
     @Benchmark
     public long unnestFloor() throws SQLException {
+        return unnest(unnestStatement, false);
+    }
+
+    @Benchmark
+    public long lockedUnnestFloor() throws SQLException {
+        return unnest(lockedUnnestStatement, database != BenchmarkDatabase.H2);
+    }
+
+    /** @param keysAgain whether the statement takes the key array a second time, for the locking sub-select */
+    private long unnest(String sql, boolean keysAgain) throws SQLException {
         int price = ++writes;
         Long[] expected = new Long[rows];
         Integer[] prices = new Integer[rows];
@@ -238,10 +257,14 @@ public class BulkUpdateBenchmark {
         }
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(unnestStatement)) {
-                ps.setArray(1, c.createArrayOf("bigint", ids));
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                Array keys = c.createArrayOf("bigint", ids);
+                ps.setArray(1, keys);
                 ps.setArray(2, c.createArrayOf("bigint", expected));
                 ps.setArray(3, c.createArrayOf("integer", prices));
+                if (keysAgain) {
+                    ps.setArray(4, keys);
+                }
                 oneStatementForAllRows(ps);
                 c.commit();
             } catch (SQLException | RuntimeException e) {

@@ -106,6 +106,7 @@ class BenchmarkBodiesTest {
                 bulk("updateAll", BulkConflictException.class, true, (b, s) -> b.updateAll()),
                 bulk("jdbcBatch", IllegalStateException.class, true, (b, s) -> b.jdbcBatch()),
                 bulk("unnestFloor", IllegalStateException.class, true, (b, s) -> b.unnestFloor()),
+                bulk("lockedUnnestFloor", IllegalStateException.class, true, (b, s) -> b.lockedUnnestFloor()),
                 bulk("valuesFloor", IllegalStateException.class, true, (b, s) -> b.valuesFloor()),
                 bulk("jooqBatchStore", IllegalStateException.class, true, (b, s) -> b.jooqBatchStore(s.jooq())),
                 bulk("springDataSaveAll", OptimisticLockingFailureException.class, true,

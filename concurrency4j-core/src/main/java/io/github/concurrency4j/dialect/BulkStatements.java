@@ -68,10 +68,10 @@ public interface BulkStatements {
         /**
          * One written row.
          *
-         * @param key the key as the driver returned it
+         * @param index the row's position in the chunk's arrays, from 0 (PostgreSQL: {@code WITH ORDINALITY})
          * @param version the row's version after the write (for a delete: before it)
          */
-        void row(Object key, long version) throws SQLException;
+        void row(int index, long version) throws SQLException;
     }
 
     /**

@@ -250,14 +250,19 @@ final class MariaDbBulkStatements implements BulkStatements {
         if (known) {
             for (int r : rows) {
                 long next = u.expected()[r] + 1;
-                written.row(u.keys()[r], u.versionChange() == VersionChange.TIMESTAMP ? Math.max(next, u.now()[r])
-                        : next);
+                written.row(r, u.versionChange() == VersionChange.TIMESTAMP ? Math.max(next, u.now()[r]) : next);
             }
             return;
         }
         // This transaction holds every written row locked: what a locking read sees is what it wrote.
+        Map<Object, Integer> positions = new HashMap<>(rows.length * 2);
+        for (int r : rows) {
+            positions.put(normalized(u.keys()[r]), r);
+        }
+        // A key that is none of these rows' (it cannot be, read by their keys) is handed on as position -1: the
+        // engine then trusts nothing of this answer.
         select(connection, u.table(), u.key(), u.version(), index, u.keys(), rows,
-                (key, version) -> written.row(key, version));
+                (key, version) -> written.row(positions.getOrDefault(normalized(key), -1), version));
     }
 
     private static int runUpdate(Connection connection, Update u, String index, int[] rows) throws SQLException {
@@ -400,7 +405,7 @@ final class MariaDbBulkStatements implements BulkStatements {
         }
         release(connection, savepoint);
         for (int r : deleted) {
-            written.row(d.keys()[r], d.checked() ? d.expected()[r] : 0L);
+            written.row(r, d.checked() ? d.expected()[r] : 0L);
         }
     }
 

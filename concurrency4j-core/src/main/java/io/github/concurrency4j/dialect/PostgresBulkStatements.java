@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -33,7 +34,9 @@ import java.util.UUID;
  *
  * <p>Values travel as {@code text[]} cast to the column's own type (by its catalog name, without a length, so that
  * a value too long for {@code varchar(n)} fails as it does in a single UPDATE instead of being cut), except
- * {@code bytea}, which travels as {@code bytea[]}. Only values whose text form PostgreSQL reads back as the driver
+ * {@code bytea}, which travels as {@code bytea[]}, and whole numbers into integer and numeric columns, which travel as
+ * {@code int8[]} (no text per value). Each row comes back with its position in the arrays
+ * ({@code WITH ORDINALITY}), so the evidence names the input row itself, whatever type the key has. Only values whose text form PostgreSQL reads back as the driver
  * would have bound them are carried ({@link #canCarry}); the engine writes the others as a batch.
  */
 final class PostgresBulkStatements implements BulkStatements {
@@ -46,7 +49,11 @@ final class PostgresBulkStatements implements BulkStatements {
     private static final int MAX_ROWS = 5_000;
 
     private static final String BYTEA = "\"pg_catalog\".\"bytea\"";
+    private static final String INT8 = "\"pg_catalog\".\"int8\"";
     private static final String NUMERIC = "\"pg_catalog\".\"numeric\"";
+    /** Columns a whole number reaches through an int8 cast exactly as through its text. */
+    private static final Set<String> WHOLE_NUMBER_TARGETS = Set.of(INT8, "\"pg_catalog\".\"int4\"",
+            "\"pg_catalog\".\"int2\"", NUMERIC);
     private static final String FLOAT8 = "\"pg_catalog\".\"float8\"";
     private static final String FLOAT4 = "\"pg_catalog\".\"float4\"";
     private static final String TIMESTAMPTZ = "\"pg_catalog\".\"timestamptz\"";
@@ -59,7 +66,10 @@ final class PostgresBulkStatements implements BulkStatements {
         return MAX_ROWS;
     }
 
-    /** Array columns are left out: an array of arrays is not a type. */
+    /**
+     * Array columns are left out: an array of arrays is not a type. {@code to_regclass} resolves the name as the
+     * engine's statements do (the search path) and answers no rows rather than an error where it finds nothing.
+     */
     @Override
     public Map<String, String> columnTypes(Connection connection, String quotedTable) throws SQLException {
         // Always quoted: a quoted name is the type itself, with no length (bare "bit" and "char" mean length 1).
@@ -67,7 +77,7 @@ final class PostgresBulkStatements implements BulkStatements {
                 + " || replace(t.typname, '\"', '\"\"') || '\"'"
                 + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
                 + " JOIN pg_namespace n ON n.oid = t.typnamespace"
-                + " WHERE a.attrelid = CAST(? AS regclass) AND a.attnum > 0 AND NOT a.attisdropped"
+                + " WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped"
                 + " AND t.typcategory <> 'A'";
         Map<String, String> types = new HashMap<>();
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
@@ -149,109 +159,96 @@ final class PostgresBulkStatements implements BulkStatements {
     @Override
     public void update(Connection connection, Update u, WrittenRows written) throws SQLException {
         List<Array> arrays = new ArrayList<>();
-        StringBuilder unnest = new StringBuilder(" FROM unnest(");
-        StringBuilder names = new StringBuilder(") AS v(k");
-        unnest.append(cast("?", u.key().sqlType()));
-        if (u.checked()) {
-            unnest.append(", ?::int8[]");
-            names.append(", e");
-        }
-        if (u.versionChange() == VersionChange.TIMESTAMP) {
-            unnest.append(", ?::int8[]");
-            names.append(", n");
-        }
-        List<Column> columns = u.columns();
-        for (int c = 0; c < columns.size(); c++) {
-            unnest.append(", ").append(BYTEA.equals(columns.get(c).sqlType()) ? "?::bytea[]"
-                    : cast("?", columns.get(c).sqlType()));
-            names.append(", c").append(c);
-            if (u.written()[c] != null) {
-                unnest.append(", ?::bool[]");
-                names.append(", w").append(c);
-            }
-        }
-        String v = u.version();
-        StringBuilder sql = new StringBuilder(256).append("UPDATE ").append(u.table()).append(" AS t SET ");
-        boolean first = true;
-        switch (u.versionChange()) {
-            case INCREMENT:
-                sql.append(v).append(" = t.").append(v).append(" + 1");
-                first = false;
-                break;
-            case TIMESTAMP:
-                sql.append(v).append(" = GREATEST(t.").append(v).append(" + 1, v.n)");
-                first = false;
-                break;
-            case CONDITIONAL:
-                sql.append(v).append(" = CASE WHEN ");
-                boolean firstTracked = true;
-                for (int c = 0; c < columns.size(); c++) {
-                    Column col = columns.get(c);
-                    if (col.tracked()) {
-                        sql.append(firstTracked ? "" : " OR ").append('(');
-                        if (u.written()[c] != null) {
-                            sql.append("v.w").append(c).append(" AND ");
-                        }
-                        sql.append("t.").append(col.sql()).append(" IS DISTINCT FROM v.c").append(c).append(')');
-                        firstTracked = false;
-                    }
-                }
-                sql.append(" THEN t.").append(v).append(" + 1 ELSE t.").append(v).append(" END");
-                first = false;
-                break;
-            default:
-                break;
-        }
-        for (int c = 0; c < columns.size(); c++) {
-            String col = columns.get(c).sql();
-            sql.append(first ? "" : ", ").append(col).append(" = ");
-            if (u.written()[c] == null) {
-                sql.append("v.c").append(c);
-            } else {
-                sql.append("CASE WHEN v.w").append(c).append(" THEN v.c").append(c).append(" ELSE t.").append(col)
-                        .append(" END");
-            }
-            first = false;
-        }
-        if (first) {
-            // Nothing to set (a trigger table, or increment disabled, and empty changes): a no-op assignment still
-            // fires update triggers, as the single-row statement does.
-            sql.append(u.key().sql()).append(" = t.").append(u.key().sql());
-        }
-        sql.append(unnest).append(names).append(") WHERE t.").append(u.key().sql()).append(" = v.k AND t.")
-                .append(u.key().sql()).append(" = ANY(").append(lockedInKeyOrder(u.table(), u.key())).append(')');
-        if (u.checked()) {
-            sql.append(" AND t.").append(v).append(" = v.e");
-        } else if (u.guardOverflow()) {
-            sql.append(" AND t.").append(v).append(" < ").append(Long.MAX_VALUE);
-        }
-        sql.append(" RETURNING t.").append(u.key().sql()).append(", t.").append(v);
-        try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
-            int i = 1;
-            Array keys = textArray(connection, arrays, u.keys());
-            ps.setArray(i++, keys);
+        try {
+            List<Array> params = new ArrayList<>();
+            StringBuilder unnest = new StringBuilder(" FROM unnest(");
+            StringBuilder names = new StringBuilder(") WITH ORDINALITY AS v(k");
+            String keyCast = column(connection, arrays, u.keys(), u.key().sqlType(), unnest, params);
             if (u.checked()) {
-                ps.setArray(i++, longArray(connection, arrays, u.expected()));
+                unnest.append(", ?::int8[]");
+                params.add(longArray(connection, arrays, u.expected()));
+                names.append(", e");
             }
             if (u.versionChange() == VersionChange.TIMESTAMP) {
-                ps.setArray(i++, longArray(connection, arrays, u.now()));
+                unnest.append(", ?::int8[]");
+                params.add(longArray(connection, arrays, u.now()));
+                names.append(", n");
             }
+            List<Column> columns = u.columns();
             for (int c = 0; c < columns.size(); c++) {
-                Object[] values = u.values()[c];
-                ps.setArray(i++, BYTEA.equals(columns.get(c).sqlType())
-                        ? track(arrays, connection.createArrayOf("bytea", byteArrays(values)))
-                        : textArray(connection, arrays, values));
+                unnest.append(", ");
+                column(connection, arrays, u.values()[c], columns.get(c).sqlType(), unnest, params);
+                names.append(", c").append(c);
                 boolean[] w = u.written()[c];
                 if (w != null) {
                     Boolean[] flags = new Boolean[w.length];
                     for (int r = 0; r < w.length; r++) {
                         flags[r] = w[r];
                     }
-                    ps.setArray(i++, track(arrays, connection.createArrayOf("bool", flags)));
+                    unnest.append(", ?::bool[]");
+                    params.add(track(arrays, connection.createArrayOf("bool", flags)));
+                    names.append(", w").append(c);
                 }
             }
-            ps.setArray(i, keys);
-            returned(ps, written);
+            String v = u.version();
+            StringBuilder sql = new StringBuilder(256).append("UPDATE ").append(u.table()).append(" AS t SET ");
+            boolean first = true;
+            switch (u.versionChange()) {
+                case INCREMENT:
+                    sql.append(v).append(" = t.").append(v).append(" + 1");
+                    first = false;
+                    break;
+                case TIMESTAMP:
+                    sql.append(v).append(" = GREATEST(t.").append(v).append(" + 1, v.n)");
+                    first = false;
+                    break;
+                case CONDITIONAL:
+                    sql.append(v).append(" = CASE WHEN ");
+                    boolean firstTracked = true;
+                    for (int c = 0; c < columns.size(); c++) {
+                        Column col = columns.get(c);
+                        if (col.tracked()) {
+                            sql.append(firstTracked ? "" : " OR ").append('(');
+                            if (u.written()[c] != null) {
+                                sql.append("v.w").append(c).append(" AND ");
+                            }
+                            sql.append("t.").append(col.sql()).append(" IS DISTINCT FROM v.c").append(c).append(')');
+                            firstTracked = false;
+                        }
+                    }
+                    sql.append(" THEN t.").append(v).append(" + 1 ELSE t.").append(v).append(" END");
+                    first = false;
+                    break;
+                default:
+                    break;
+            }
+            for (int c = 0; c < columns.size(); c++) {
+                String col = columns.get(c).sql();
+                sql.append(first ? "" : ", ").append(col).append(" = ");
+                if (u.written()[c] == null) {
+                    sql.append("v.c").append(c);
+                } else {
+                    sql.append("CASE WHEN v.w").append(c).append(" THEN v.c").append(c).append(" ELSE t.").append(col)
+                            .append(" END");
+                }
+                first = false;
+            }
+            if (first) {
+                // Nothing to set (a trigger table, or increment disabled, and empty changes): a no-op assignment
+                // still fires update triggers, as the single-row statement does.
+                sql.append(u.key().sql()).append(" = t.").append(u.key().sql());
+            }
+            sql.append(unnest).append(names).append(", i) WHERE t.").append(u.key().sql()).append(" = v.k AND t.")
+                    .append(u.key().sql()).append(" = ANY(").append(lockedInKeyOrder(u.table(), u.key(), keyCast))
+                    .append(')');
+            params.add(params.get(0));
+            if (u.checked()) {
+                sql.append(" AND t.").append(v).append(" = v.e");
+            } else if (u.guardOverflow()) {
+                sql.append(" AND t.").append(v).append(" < ").append(Long.MAX_VALUE);
+            }
+            sql.append(" RETURNING v.i, t.").append(v);
+            run(connection, sql.toString(), params, written);
         } finally {
             free(arrays);
         }
@@ -259,23 +256,62 @@ final class PostgresBulkStatements implements BulkStatements {
 
     @Override
     public void delete(Connection connection, Delete d, WrittenRows written) throws SQLException {
-        String sql = "DELETE FROM " + d.table() + " AS t USING unnest(" + cast("?", d.key().sqlType())
-                + (d.checked() ? ", ?::int8[]) AS v(k, e)" : ") AS v(k)") + " WHERE t." + d.key().sql() + " = v.k"
-                + (d.checked() ? " AND t." + d.version() + " = v.e" : "")
-                + " AND t." + d.key().sql() + " = ANY(" + lockedInKeyOrder(d.table(), d.key()) + ")"
-                + " RETURNING t." + d.key().sql() + ", t." + d.version();
         List<Array> arrays = new ArrayList<>(2);
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            Array keys = textArray(connection, arrays, d.keys());
-            ps.setArray(1, keys);
+        try {
+            List<Array> params = new ArrayList<>(3);
+            StringBuilder sql = new StringBuilder(160).append("DELETE FROM ").append(d.table())
+                    .append(" AS t USING unnest(");
+            String keyCast = column(connection, arrays, d.keys(), d.key().sqlType(), sql, params);
             if (d.checked()) {
-                ps.setArray(2, longArray(connection, arrays, d.expected()));
+                sql.append(", ?::int8[]");
+                params.add(longArray(connection, arrays, d.expected()));
             }
-            ps.setArray(d.checked() ? 3 : 2, keys);
-            returned(ps, written);
+            sql.append(") WITH ORDINALITY AS v(k").append(d.checked() ? ", e" : "").append(", i) WHERE t.")
+                    .append(d.key().sql()).append(" = v.k");
+            if (d.checked()) {
+                sql.append(" AND t.").append(d.version()).append(" = v.e");
+            }
+            sql.append(" AND t.").append(d.key().sql()).append(" = ANY(")
+                    .append(lockedInKeyOrder(d.table(), d.key(), keyCast)).append(')');
+            params.add(params.get(0));
+            sql.append(" RETURNING v.i, t.").append(d.version());
+            run(connection, sql.toString(), params, written);
         } finally {
             free(arrays);
         }
+    }
+
+    /**
+     * Binds one column's values as one array parameter: {@code bytea[]} for bytes, {@code int8[]} for whole numbers
+     * into an integer or numeric column (no text per value), {@code text[]} for the rest, cast to the column's type.
+     * Appends the parameter's SQL and returns it.
+     */
+    private static String column(Connection c, List<Array> arrays, Object[] values, String sqlType,
+                                 StringBuilder sql, List<Array> params) throws SQLException {
+        String cast;
+        Array array;
+        if (BYTEA.equals(sqlType)) {
+            cast = "?::bytea[]";
+            array = c.createArrayOf("bytea", byteArrays(values));
+        } else if (WHOLE_NUMBER_TARGETS.contains(sqlType) && wholeNumbers(values)) {
+            cast = INT8.equals(sqlType) ? "?::int8[]" : "?::int8[]::" + sqlType + "[]";
+            Long[] longs = new Long[values.length];
+            for (int i = 0; i < values.length; i++) {
+                Object v = values[i];
+                longs[i] = v == null || v instanceof Long ? (Long) v : Long.valueOf(((Number) v).longValue());
+            }
+            array = c.createArrayOf("int8", longs);
+        } else {
+            cast = "?::text[]::" + sqlType + "[]";
+            String[] texts = new String[values.length];
+            for (int i = 0; i < values.length; i++) {
+                texts[i] = text(values[i]);
+            }
+            array = c.createArrayOf("text", texts);
+        }
+        sql.append(cast);
+        params.add(track(arrays, array));
+        return cast;
     }
 
     /**
@@ -283,29 +319,32 @@ final class PostgresBulkStatements implements BulkStatements {
      * itself locks rows in whatever order its plan reads them (a sequential scan: the physical order, which updates
      * keep changing), and two bulk writes over overlapping rows locking in different orders deadlock.
      */
-    private static String lockedInKeyOrder(String table, Column key) {
+    private static String lockedInKeyOrder(String table, Column key, String keyCast) {
         return "ARRAY(SELECT l." + key.sql() + " FROM " + table + " AS l WHERE l." + key.sql() + " = ANY("
-                + cast("?", key.sqlType()) + ") ORDER BY l." + key.sql() + " FOR UPDATE)";
+                + keyCast + ") ORDER BY l." + key.sql() + " FOR UPDATE)";
     }
 
-    private static String cast(String parameter, String sqlType) {
-        return parameter + "::text[]::" + sqlType + "[]";
-    }
-
-    private static void returned(PreparedStatement ps, WrittenRows written) throws SQLException {
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                written.row(rs.getObject(1), rs.getLong(2));
+    private static boolean wholeNumbers(Object[] values) {
+        for (Object v : values) {
+            if (v != null && !(v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte)) {
+                return false;
             }
         }
+        return true;
     }
 
-    private static Array textArray(Connection c, List<Array> arrays, Object[] values) throws SQLException {
-        String[] texts = new String[values.length];
-        for (int i = 0; i < values.length; i++) {
-            texts[i] = text(values[i]);
+    /** Runs the statement; each row it returns is (position in the arrays, from 1; version). */
+    private static void run(Connection c, String sql, List<Array> params, WrittenRows written) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.size(); i++) {
+                ps.setArray(i + 1, params.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    written.row(rs.getInt(1) - 1, rs.getLong(2));
+                }
+            }
         }
-        return track(arrays, c.createArrayOf("text", texts));
     }
 
     private static Array longArray(Connection c, List<Array> arrays, long[] values) throws SQLException {

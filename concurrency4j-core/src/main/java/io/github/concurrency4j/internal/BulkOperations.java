@@ -87,6 +87,8 @@ final class BulkOperations {
 
     /** One row of a bulk write, with what the batch learned about it. */
     private static final class Item {
+        /** The row's position in the caller's list. */
+        final int index;
         final Object key;
         final boolean check;
         final long expected;
@@ -99,8 +101,9 @@ final class BulkOperations {
         boolean returned;
         long returnedVersion;
 
-        Item(Object key, boolean check, long expected, TableEngine.UpdatePlan plan, Object[] values,
+        Item(int index, Object key, boolean check, long expected, TableEngine.UpdatePlan plan, Object[] values,
              Map<String, ?> changes, long now) {
+            this.index = index;
             this.key = key;
             this.check = check;
             this.expected = expected;
@@ -119,7 +122,11 @@ final class BulkOperations {
         boolean bump = table.bumping();
         long now = model.strategy().kind() == VersionStrategy.Kind.TIMESTAMP ? table.engine().nowMicros() : 0L;
         List<Item> items = new ArrayList<>(changes.size());
-        Map<Object, Integer> seen = new HashMap<>(changes.size() * 2);
+        // Rows of a grid mostly change the same columns: the plan of the row before serves without a lookup.
+        BitSet mask = new BitSet(model.columns().size());
+        BitSet lastMask = null;
+        boolean lastCheck = false;
+        TableEngine.UpdatePlan lastPlan = null;
         for (int i = 0; i < changes.size(); i++) {
             RowChange rc = changes.get(i);
             if (rc == null) {
@@ -127,24 +134,31 @@ final class BulkOperations {
                         + " is null: pass one RowChange per row to update. Nothing was written.");
             }
             Object k = table.key(rc.key());
-            requireUnique(seen, k, i, "updateAll", "merge them into one RowChange per row");
-            TableEngine.ChangeSet cs = table.changeSet(k, rc.changes());
+            Object[] values = table.changeValues(k, rc.changes(), mask);
             boolean check = table.checking(k, rc.expectedVersion());
-            TableEngine.UpdatePlan plan = table.plan(cs, check, bump);
+            TableEngine.UpdatePlan plan;
+            if (lastPlan != null && check == lastCheck && mask.equals(lastMask)) {
+                plan = lastPlan;
+            } else {
+                lastMask = (BitSet) mask.clone();
+                lastCheck = check;
+                plan = lastPlan = table.plan(new TableEngine.ChangeSet(values, lastMask), check, bump);
+            }
             if (check && plan.mayIncrement && rc.expectedVersion() == Long.MAX_VALUE) {
                 throw table.versionOverflow(k);
             }
             // Distinct timestamps within one batch keep timestamp versions unique across rows.
-            items.add(new Item(k, check, check ? rc.expectedVersion() : 0L, plan, cs.values(), rc.changes(), now + i));
+            items.add(new Item(i, k, check, check ? rc.expectedVersion() : 0L, plan, values, rc.changes(), now + i));
         }
-        return items.isEmpty() ? new BulkResult(model.name(), List.of(), List.of()) : run(Op.UPDATE, items, policy);
+        return items.isEmpty() ? new BulkResult(model.name(), List.of(), List.of())
+                : run(Op.UPDATE, items, uniqueInKeyOrder(items, "updateAll", "merge them into one RowChange per row"),
+                        policy);
     }
 
     BulkResult deleteAll(List<Identity> rows, BulkPolicy policy) {
         Objects.requireNonNull(rows, "rows must not be null; pass an empty list to delete nothing");
         Objects.requireNonNull(policy, "policy must not be null: BulkPolicy.SKIP_CONFLICTS or BulkPolicy.ABORT_ALL");
         List<Item> items = new ArrayList<>(rows.size());
-        Map<Object, Integer> seen = new HashMap<>(rows.size() * 2);
         for (int i = 0; i < rows.size(); i++) {
             Identity id = rows.get(i);
             if (id == null) {
@@ -152,24 +166,56 @@ final class BulkOperations {
                         + " is null: pass one (key, version) Identity per row to delete. Nothing was written.");
             }
             Object k = table.key(id.key());
-            requireUnique(seen, k, i, "deleteAll", "name each row once");
-            items.add(new Item(k, table.checking(k, id.version()), id.version(), null, null, Map.of(), 0L));
+            items.add(new Item(i, k, table.checking(k, id.version()), id.version(), null, null, Map.of(), 0L));
         }
-        return items.isEmpty() ? new BulkResult(model.name(), List.of(), List.of()) : run(Op.DELETE, items, policy);
+        return items.isEmpty() ? new BulkResult(model.name(), List.of(), List.of())
+                : run(Op.DELETE, items, uniqueInKeyOrder(items, "deleteAll", "name each row once"), policy);
     }
 
-    private void requireUnique(Map<Object, Integer> seen, Object key, int index, String operation, String fix) {
-        Integer before = seen.putIfAbsent(key, index);
-        if (before != null) {
-            throw new IllegalArgumentException("Key " + key + " of " + model.name() + " appears twice in one "
-                    + operation + " (at " + before + " and " + index + "): " + fix + ". Nothing was written.");
+    /**
+     * The items in key order (see {@link #inKeyOrder}), refusing a key that appears twice. Where the order proves
+     * equality (keys of one class whose {@code compareTo} agrees with {@code equals}), duplicates are neighbours
+     * after sorting; otherwise a hash set finds them. Either way the pair reported is the one whose second
+     * occurrence comes first in the caller's list.
+     *
+     * @throws IllegalArgumentException naming the key and both positions; nothing has been written
+     */
+    private List<Item> uniqueInKeyOrder(List<Item> items, String operation, String fix) {
+        List<Item> ordered = inKeyOrder(items);
+        Item first = null;
+        Item second = null;
+        Class<?> type = items.get(0).key.getClass();
+        if (ordered != items && (type == Long.class || type == String.class || type == java.util.UUID.class)) {
+            for (int i = 1; i < ordered.size(); i++) {
+                Item a = ordered.get(i - 1);
+                Item b = ordered.get(i);
+                if (a.key.equals(b.key) && (second == null || b.index < second.index)) {
+                    first = a;
+                    second = b;
+                }
+            }
+        } else {
+            Map<Object, Item> seen = new HashMap<>(items.size() * 2);
+            for (Item it : items) {
+                Item before = seen.putIfAbsent(it.key, it);
+                if (before != null) {
+                    first = before;
+                    second = it;
+                    break;
+                }
+            }
         }
+        if (second != null) {
+            throw new IllegalArgumentException("Key " + second.key + " of " + model.name() + " appears twice in one "
+                    + operation + " (at " + first.index + " and " + second.index + "): " + fix
+                    + ". Nothing was written.");
+        }
+        return ordered;
     }
 
-    private BulkResult run(Op op, List<Item> items, BulkPolicy policy) {
+    private BulkResult run(Op op, List<Item> items, List<Item> ordered, BulkPolicy policy) {
         String what = op.verb + " " + items.size() + (items.size() == 1 ? " row of " : " rows of ") + model.name()
                 + " (" + policy + ")";
-        List<Item> ordered = inKeyOrder(items);
         BulkResult result = transaction(what, "the batch", tx -> {
             if (!lockFirst) {
                 BulkResult r = optimistic(tx.connection, op, items, ordered, policy, oneByOne);
@@ -392,36 +438,44 @@ final class BulkOperations {
      *     that is not unique): its answer then proves nothing, and the caller undoes it
      */
     private boolean executeStatements(Connection c, Op op, List<Item> ordered) throws SQLException {
-        List<List<Item>> shapes = new ArrayList<>(3);
-        for (int s = 0; s < 3; s++) {
-            shapes.add(new ArrayList<>());
-        }
+        int[] counts = new int[3];
         for (Item it : ordered) {
             it.count = 0;
             it.returned = false;
-            // Unchecked rows that may bump are kept apart: only they leave a row at the largest version alone.
-            boolean mayIncrement = op == Op.UPDATE && it.plan.mayIncrement;
-            shapes.get(it.check ? 2 : mayIncrement ? 1 : 0).add(it);
+            counts[shape(op, it)]++;
+        }
+        List<List<Item>> shapes = new ArrayList<>(3);
+        for (int s = 0; s < 3; s++) {
+            if (counts[s] == ordered.size()) {
+                // One shape, as for nearly every grid: the rows as they are, no copy.
+                shapes = List.of(ordered);
+                break;
+            }
+            List<Item> shape = new ArrayList<>(counts[s]);
+            for (Item it : ordered) {
+                if (shape(op, it) == s) {
+                    shape.add(it);
+                }
+            }
+            shapes.add(shape);
         }
         int chunk = Math.max(1, statements.maxRowsPerStatement());
         BulkStatements.Column key = new BulkStatements.Column(model.key().sql(), model.key().sqlType(), false);
         for (List<Item> shape : shapes) {
             for (int from = 0; from < shape.size(); from += chunk) {
                 List<Item> part = shape.subList(from, Math.min(shape.size(), from + chunk));
-                Map<Object, Item> byKey = new HashMap<>(part.size() * 2);
                 Object[] keys = new Object[part.size()];
                 long[] expected = part.get(0).check ? new long[part.size()] : null;
                 for (int r = 0; r < part.size(); r++) {
                     Item it = part.get(r);
-                    byKey.put(it.key, it);
                     keys[r] = it.key;
                     if (expected != null) {
                         expected[r] = it.expected;
                     }
                 }
                 boolean[] unproven = new boolean[1];
-                BulkStatements.WrittenRows written = (k, version) -> {
-                    Item it = byKey.get(table.key(k));
+                BulkStatements.WrittenRows written = (index, version) -> {
+                    Item it = index >= 0 && index < part.size() ? part.get(index) : null;
                     if (it == null || it.returned) {
                         unproven[0] = true;
                         return;
@@ -444,6 +498,14 @@ final class BulkOperations {
             }
         }
         return true;
+    }
+
+    /**
+     * Which statement a row goes in: checked rows (2), unchecked rows that may bump (1, kept apart because only
+     * they leave a row at the largest version alone), other unchecked rows (0).
+     */
+    private static int shape(Op op, Item it) {
+        return it.check ? 2 : op == Op.UPDATE && it.plan.mayIncrement ? 1 : 0;
     }
 
     /** One chunk of rows of one shape, as the dialect's bulk update: the union of their columns, one array each. */

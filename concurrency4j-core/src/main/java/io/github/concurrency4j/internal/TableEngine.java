@@ -384,9 +384,18 @@ public final class TableEngine implements VersionedTable {
      * @throws IllegalArgumentException naming the bad column; nothing has been written
      */
     ChangeSet changeSet(Object key, Map<String, ?> changes) {
+        BitSet mask = new BitSet(model.columns().size());
+        return new ChangeSet(changeValues(key, changes, mask), mask);
+    }
+
+    /**
+     * {@link #changeSet} without its allocations, for the bulk path: the values by column position, and which
+     * columns the change writes set in {@code mask} (cleared first, reused from row to row).
+     */
+    Object[] changeValues(Object key, Map<String, ?> changes, BitSet mask) {
         Objects.requireNonNull(changes, "changes");
         Object[] vals = new Object[model.columns().size()];
-        BitSet mask = new BitSet(vals.length);
+        mask.clear();
         for (Map.Entry<String, ?> e : changes.entrySet()) {
             Column col = column(e.getKey());
             if (col == model.key() || col == model.version()) {
@@ -398,7 +407,7 @@ public final class TableEngine implements VersionedTable {
             vals[idx] = e.getValue();
             mask.set(idx);
         }
-        return new ChangeSet(vals, mask);
+        return vals;
     }
 
     /** Whether writes in the current thread bump the version (no {@code disableIncrement} scope is open). */
@@ -408,7 +417,9 @@ public final class TableEngine implements VersionedTable {
 
     /** The statement plan for a change of these columns; plans are built once per column set and cached. */
     UpdatePlan plan(ChangeSet change, boolean check, boolean bump) {
-        return plans.computeIfAbsent(new PlanKey(change.mask(), check, bump), this::plan);
+        PlanKey key = new PlanKey(change.mask(), check, bump);
+        UpdatePlan plan = plans.get(key);
+        return plan != null ? plan : plans.computeIfAbsent(key, this::plan);
     }
 
     /**

@@ -54,7 +54,8 @@ class BulkReplicaAttackTest {
     }
 
     private String counterTable(int rows) throws Exception {
-        String t = pg.createTable("bulkreplica", "id BIGINT PRIMARY KEY, hits BIGINT NOT NULL, version BIGINT NOT NULL");
+        String t = pg.createTable("bulkreplica",
+                "id BIGINT PRIMARY KEY, hits BIGINT NOT NULL, version BIGINT NOT NULL");
         pg.execute(PRIMARY, "INSERT INTO " + t + " (id, hits, version) SELECT x, 0, 1 FROM generate_series(1, "
                 + rows + ") AS g(x)");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
