@@ -44,7 +44,8 @@ public interface ConcurrencyListener {
 
     /**
      * A form save found that someone else had saved the row first, with edits to other fields than this user's,
-     * and wrote this user's changes on top of theirs (the Spring module's auto-merge).
+     * and wrote this user's changes on top of theirs (the Spring module's auto-merge). When the save runs in a
+     * Spring-managed transaction, this is called after that transaction commits, and not at all if it rolls back.
      *
      * @param table the table of the row
      * @param key the row's key, as the form carried it

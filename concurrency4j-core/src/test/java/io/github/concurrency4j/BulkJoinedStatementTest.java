@@ -106,10 +106,12 @@ class BulkJoinedStatementTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         try (Connection c = db.rawConnection(); Statement s = c.createStatement()) {
             while (System.nanoTime() < deadline) {
-                // The statement is running, and row 60 is held: it waits there (or is about to, which ends the same
-                // way). INNODB_TRX is no help: on a busy server it missed the waiting transaction.
+                // A statement on the table is running, and row 60 is held: it waits there (or is about to, which
+                // ends the same way). The other writer is idle in its transaction (no INFO), so any statement naming
+                // the table, whatever its form, is the bulk writer's. INNODB_TRX is no help: on a busy server it
+                // missed the waiting transaction.
                 try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM information_schema.PROCESSLIST"
-                        + " WHERE INFO LIKE 'UPDATE (WITH v%`" + t + "`%' AND ID <> CONNECTION_ID()")) {
+                        + " WHERE INFO REGEXP '(^|[^a-z0-9_])" + t + "([^a-z0-9_]|$)' AND ID <> CONNECTION_ID()")) {
                     rs.next();
                     if (rs.getLong(1) > 0) {
                         return;

@@ -14,6 +14,8 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The version a form was rendered with, taken from its verified token. Resolved for controller parameters marked
@@ -195,11 +197,31 @@ public final class FormVersion {
             }
             long version = write.write(current.version(), mine);
             FormSave saved = new FormSave(version, true, cmp.yours(), cmp.theirs());
-            listener.merged(token.table(), token.key());
+            announceMerged();
             if (request != null) {
                 request.setAttribute(FormSave.REQUEST_ATTRIBUTE, saved);
             }
             return saved;
+        }
+    }
+
+    /**
+     * Tells the listener about the merge once it is final: after the commit of the Spring-managed transaction the
+     * write ran in (a rolled-back merge saved nothing, so it is not counted), or at once when there is none.
+     */
+    private void announceMerged() {
+        String table = token.table();
+        Object key = token.key();
+        if (TransactionSynchronizationManager.isSynchronizationActive()
+                && TransactionSynchronizationManager.isActualTransactionActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    listener.merged(table, key);
+                }
+            });
+        } else {
+            listener.merged(table, key);
         }
     }
 
