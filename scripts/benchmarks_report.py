@@ -44,11 +44,18 @@ WHY_MISSED = {
         "durable commits (the *durable commits* row) each of the 1,000 calls also waits for a disk flush."),
     "bulk-vs-unnest": (
         "The floor is one hand-written statement with three typed arrays that returns the new versions and nothing "
-        "else. updateAll on PostgreSQL sends one such statement per chunk of rows too; what it adds is its Java "
-        "work per row (validating and copying each RowChange, ordering rows by key against deadlocks, building the "
-        "result) and a more general statement: values travel as text[] cast to each column's type, and the key "
-        "array is bound a second time (key = ANY(...)) so that large tables are read by index. A value the "
-        "statement cannot carry exactly makes updateAll fall back to a JDBC batch, 1,000 statements on the server."),
+        "else, and it is not safe to use as it is: it locks rows in the order its plan reads them (a sequential "
+        "scan reads the physical order, which updates keep changing), so two bulk writes over overlapping rows "
+        "deadlock. BulkStormTest saw 3-12 of 64 calls deadlock that way, each reported only after PostgreSQL's "
+        "deadlock_timeout (1 s). updateAll's statement therefore first locks its rows in key order, inside the "
+        "same statement (key = ANY(ARRAY(SELECT key ... ORDER BY key FOR UPDATE))), which is a second index "
+        "scan of the same keys: the context row *the unnest floor locking its rows in key order first* is that "
+        "deadlock-free floor written by hand, and updateAll's ratio to it is what the library itself adds (its "
+        "Java work per row, and values travelling as text[] cast to each column's type). Meeting this goal "
+        "against the bare floor needs a cheaper way to lock in key order; locking through a CTE and updating by "
+        "ctid is not one (at READ COMMITTED the outer scan would not see a row version committed after the "
+        "statement's snapshot began). A value the statement cannot carry exactly makes updateAll fall back to a JDBC batch, 1,000 "
+        "statements on the server."),
     "bulk-vs-unnest-durable": (
         "With durable commits both sides pay one disk flush per save, the same constant on both; what is left is "
         "the difference of the no-flush case (see the row above), diluted by the flush, plus the flush's own "
