@@ -281,50 +281,6 @@ class BulkJoinedStatementTest {
         assertThat(BulkFixtures.price(db, t, 2)).isEqualTo(4L);
     }
 
-    @MariadbOnly
-    void timestampVersionsAreTheStoredOnes(TestDatabase db) {
-        String t = BulkFixtures.itemTable(db, 200);
-        CountingDataSource counting = new CountingDataSource(db.dataSource());
-        VersionedTable items = BulkFixtures.table(counting, t, VersionStrategy.timestamp());
-
-        counting.reset();
-        BulkResult result = items.updateAll(BulkFixtures.priceChanges(200, 2), BulkPolicy.ABORT_ALL);
-
-        assertThat(counting.executed()).hasSize(1);
-        assertThat(result.savedVersions().values()).doesNotHaveDuplicates().allMatch(v -> v > 1);
-        for (long id = 1; id <= 200; id++) {
-            assertThat(result.savedVersions().get(id)).isEqualTo(BulkFixtures.version(db, t, id));
-        }
-    }
-
-    @MariadbOnly
-    void uncheckedRowsAreOneStatementAndAMissingRowWritesNothing(TestDatabase db) {
-        String t = BulkFixtures.itemTable(db, 100);
-        CountingDataSource counting = new CountingDataSource(db.dataSource());
-        Concurrency concurrency = Concurrency.builder(counting)
-                .table(t, d -> d.key("id").version("version", VersionStrategy.autoIncrement())).build();
-        VersionedTable items = concurrency.table(t);
-        items.update(5, 1L, Map.of("price", 55));
-
-        counting.reset();
-        try (DisableScope off = concurrency.disable(t)) {
-            // Unchecked: row 5 is at version 2, the change names version 1, and it is written anyway.
-            BulkResult result = items.updateAll(BulkFixtures.priceChanges(100, 4), BulkPolicy.ABORT_ALL);
-            assertThat(result.savedVersions().get(5L)).isEqualTo(3L);
-            assertThat(result.savedVersions()).hasSize(100);
-        }
-        assertThat(writes(counting)).hasSize(1).first().asString().startsWith("UPDATE (WITH v");
-        assertThat(db.queryLong("SELECT COUNT(*) FROM " + t + " WHERE price = id * 4")).isEqualTo(100);
-
-        List<RowChange> withMissing = new ArrayList<>(BulkFixtures.priceChanges(100, 5));
-        withMissing.add(RowChange.of(1_000, 1L, Map.of("price", 1)));
-        try (DisableScope off = concurrency.disable(t)) {
-            assertThatThrownBy(() -> items.updateAll(withMissing, BulkPolicy.SKIP_CONFLICTS))
-                    .isInstanceOf(RowNotFoundException.class);
-        }
-        assertThat(db.queryLong("SELECT COUNT(*) FROM " + t + " WHERE price = id * 4")).isEqualTo(100);
-    }
-
     /** A row someone changed and a row someone deleted: exactly those two are refused, the rest deleted. */
     @MariadbOnly
     void deleteAllRefusesExactlyTheChangedAndTheDeletedRows(TestDatabase db) {

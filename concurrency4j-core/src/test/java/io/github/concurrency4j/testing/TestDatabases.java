@@ -44,6 +44,14 @@ public final class TestDatabases {
         return all().stream().filter(db -> db == MARIADB).toList();
     }
 
+    /**
+     * The databases of this run whose dialect writes a chunk of a bulk call as one statement (PostgreSQL, MariaDB):
+     * the source of {@link OneStatementBulkDatabases}.
+     */
+    public static List<TestDatabase> oneStatementBulk() {
+        return all().stream().filter(db -> db == POSTGRESQL || db == MARIADB).toList();
+    }
+
     /** The databases of this run that lock rows (all but SQLite): the source of {@link RowLockDatabases}. */
     public static List<TestDatabase> withRowLocks() {
         return all().stream().filter(db -> db != SQLITE).toList();
