@@ -14,6 +14,13 @@ public final class StatementFailedException extends ConcurrencyException {
         super(message + ": " + cause.getMessage(), cause);
     }
 
+    /**
+     * @param advice what to do about it, on a line of its own after the driver's message; empty for none
+     */
+    public StatementFailedException(String message, SQLException cause, String advice) {
+        super(message + ": " + cause.getMessage() + (advice.isEmpty() ? "" : "\n" + advice), cause);
+    }
+
     /** The driver's exception. */
     @Override
     public synchronized SQLException getCause() {

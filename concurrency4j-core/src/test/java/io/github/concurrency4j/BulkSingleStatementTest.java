@@ -261,15 +261,17 @@ class BulkSingleStatementTest {
         assertThat(printed(db, t, 4).get("vc")).isEqualTo("ab'\"{},");
         assertThat(printed(db, t, 6).values()).containsOnlyNulls();
 
-        // JSON and enum columns take their text (the single-row path needs the driver's PGobject for them).
-        counting.reset();
-        typed.updateAll(List.of(RowChange.of(4, 2L, Map.of("j", "{\"a\": [1, 2, {\"b\": null}]}", "mood", "busy")),
-                RowChange.of(5, 2L, Map.of("j", "\"text\"", "mood", "calm"))), BulkPolicy.ABORT_ALL);
-        assertThat(counting.executed()).hasSize(1).first().asString().contains("unnest");
-        assertThat(db.queryValue("SELECT j::text || ' ' || mood FROM " + t + " WHERE id = 4"))
-                .isEqualTo("{\"a\": [1, 2, {\"b\": null}]} busy");
-        assertThat(db.queryValue("SELECT j::text || ' ' || mood FROM " + t + " WHERE id = 5"))
-                .isEqualTo("\"text\" calm");
+        // A String for a JSON or enum column is refused as the single-row update refuses it (the driver sends it as
+        // varchar), with the same advice and nothing written: no longer stored by the bulk path alone
+        // (PostgresTypeParityTest has every pair).
+        List<RowChange> strings = List.of(RowChange.of(4, 2L, Map.of("j", "{\"a\": [1, 2, {\"b\": null}]}",
+                "mood", "busy")), RowChange.of(5, 2L, Map.of("j", "\"text\"", "mood", "calm")));
+        assertThatThrownBy(() -> typed.update(4, 2L, strings.get(0).changes()))
+                .isInstanceOf(StatementFailedException.class).hasMessageContaining("stringtype=unspecified");
+        assertThatThrownBy(() -> typed.updateAll(strings, BulkPolicy.ABORT_ALL))
+                .isInstanceOf(StatementFailedException.class).hasMessageContaining("stringtype=unspecified");
+        assertThat(db.queryLong("SELECT count(*) FROM " + t + " WHERE id IN (4, 5) AND version = 2 AND j IS NULL "
+                + "AND mood IS NULL")).isEqualTo(2);
     }
 
     private static Map<String, Object> typedValues(int seed) {

@@ -187,6 +187,34 @@ public abstract class Dialect {
     public abstract String isDistinctFromParameter(String quotedColumn);
 
     /**
+     * {@link #isDistinctFromParameter(String)} for a column whose type is known: what a conditional version compares
+     * a tracked column with. A type without an equality operator (PostgreSQL's {@code json}) is compared by another
+     * rule here; by default the type makes no difference.
+     *
+     * @param quotedColumn the quoted column name
+     * @param sqlType the column's type as {@link BulkStatements#columnTypes} named it, or {@code null} where unknown
+     */
+    public String isDistinctFromParameter(String quotedColumn, String sqlType) {
+        return isDistinctFromParameter(quotedColumn);
+    }
+
+    /**
+     * The {@link java.sql.Types} code to bind NULL with in a column the driver describes with this code. By default
+     * the same code.
+     */
+    public int nullBindingType(int jdbcType) {
+        return jdbcType;
+    }
+
+    /**
+     * What to add to the message of a statement that failed, saying what to pass instead, or an empty string. The
+     * single-row and the bulk path both add it, so that the same bad value gets the same advice on either.
+     */
+    public String adviceFor(SQLException failure) {
+        return "";
+    }
+
+    /**
      * Wraps an UPDATE so that it returns the named column of the updated row; only for
      * {@link VersionReadBack#RETURNING} and {@link VersionReadBack#FINAL_TABLE}.
      */

@@ -57,8 +57,25 @@ final class PostgresBulkStatements implements BulkStatements {
     private static final String FLOAT8 = "\"pg_catalog\".\"float8\"";
     private static final String FLOAT4 = "\"pg_catalog\".\"float4\"";
     private static final String TIMESTAMPTZ = "\"pg_catalog\".\"timestamptz\"";
+    private static final String TIMESTAMP = catalog("timestamp");
+    private static final String DATE = catalog("date");
+    private static final String TIME = catalog("time");
+    private static final String BOOL = catalog("bool");
+    private static final String UUID_TYPE = catalog("uuid");
+    private static final String JSON = catalog("json");
+    private static final String JSONB = catalog("jsonb");
+    /** Text columns: the only ones that take the driver's {@code varchar}. */
+    private static final Set<String> TEXTS = Set.of(catalog("text"), catalog("varchar"), catalog("bpchar"));
+    /** Columns that take the driver's int2, int4, int8 and numeric by an assignment cast. */
+    private static final Set<String> NUMBERS = Set.of(INT8, catalog("int4"), catalog("int2"), NUMERIC, FLOAT8,
+            FLOAT4);
 
     private PostgresBulkStatements() {
+    }
+
+    /** A type of the catalog, quoted as {@link #columnTypes} names it. */
+    private static String catalog(String name) {
+        return "\"pg_catalog\".\"" + name + "\"";
     }
 
     @Override
@@ -91,10 +108,32 @@ final class PostgresBulkStatements implements BulkStatements {
         return types;
     }
 
+    /**
+     * Carried are only the (value, column type) pairs proven to land as the single-row {@code update} stores them
+     * (PostgresTypeParityTest runs every pair through both): there the driver binds the value with
+     * {@code setObject} in its own type, and PostgreSQL assigns it to the column by an assignment cast or refuses it
+     * ("column ... is of type json but expression is of type character varying"). Every other pair goes as a batch
+     * of that very statement, so both paths give the same answer, the same refusal included.
+     *
+     * <p>A {@code String} (and a {@code Character} or an enum, which the driver also sends as text) is carried into
+     * text columns only: the driver sends it as {@code varchar}, which no other column type takes, unless the JDBC
+     * URL says {@code stringtype=unspecified}, and which of the two a connection does cannot be seen from here. Date
+     * and time values are never carried into text columns: what they become there depends on the session's
+     * {@code DateStyle} and on how the driver spells them, which is not ISO text.
+     */
     @Override
     public boolean canCarry(Object value, String sqlType) {
-        if (BYTEA.equals(sqlType) || value instanceof byte[]) {
-            return BYTEA.equals(sqlType) && value instanceof byte[];
+        if (value instanceof byte[]) {
+            return BYTEA.equals(sqlType);
+        }
+        if (value instanceof String || value instanceof Character || value instanceof Enum<?>) {
+            return TEXTS.contains(sqlType);
+        }
+        if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte
+                || value instanceof BigInteger) {
+            // Assignment casts exist from the driver's int2/int4/int8/numeric to these and no other column types;
+            // into text the number's digits, as its text form. Into json, "5" would be a JSON number, not an error.
+            return NUMBERS.contains(sqlType) || TEXTS.contains(sqlType);
         }
         if (value instanceof Double) {
             // The driver binds a double as float8: into numeric it lands with 15 digits, its text form with 17.
@@ -108,26 +147,61 @@ final class PostgresBulkStatements implements BulkStatements {
             // exponent; its text form ("7.0", "1E+3") is read as the driver's value only by numeric and floats.
             return NUMERIC.equals(sqlType) || FLOAT8.equals(sqlType) || FLOAT4.equals(sqlType);
         }
+        if (value instanceof Boolean) {
+            // Into text: "true" and "false", as the boolean's assignment cast spells them. Into json, "true" would be
+            // a JSON value, and into an integer column an error either way.
+            return BOOL.equals(sqlType) || TEXTS.contains(sqlType);
+        }
+        if (value instanceof UUID) {
+            return UUID_TYPE.equals(sqlType) || TEXTS.contains(sqlType);
+        }
         if (value instanceof OffsetDateTime o) {
             // Bound as timestamptz, a timestamp column takes it in the session's zone; its text's offset is ignored.
             return TIMESTAMPTZ.equals(sqlType) && inTextRange(o.getYear());
         }
         if (value instanceof LocalDate d) {
-            return inTextRange(d.getYear());
+            // Bound as date: into timestamp and timestamptz it is midnight, in the session's zone for the latter,
+            // as its text is read.
+            return (DATE.equals(sqlType) || TIMESTAMP.equals(sqlType) || TIMESTAMPTZ.equals(sqlType))
+                    && inTextRange(d.getYear());
         }
         if (value instanceof LocalDateTime d) {
-            return inTextRange(d.getYear());
+            // Bound as timestamp: into a time column the assignment keeps the time of day, which the ISO text
+            // ("2024-02-29T10:11:12") is not read as.
+            return (TIMESTAMP.equals(sqlType) || TIMESTAMPTZ.equals(sqlType) || DATE.equals(sqlType))
+                    && inTextRange(d.getYear());
         }
         if (value instanceof Timestamp t) {
-            return inTextRange(t.toLocalDateTime().getYear());
+            return (TIMESTAMP.equals(sqlType) || TIMESTAMPTZ.equals(sqlType) || DATE.equals(sqlType))
+                    && inTextRange(t.toLocalDateTime().getYear());
         }
         if (value instanceof java.sql.Date d) {
-            return inTextRange(d.toLocalDate().getYear());
+            // The driver spells it with the JVM zone's offset, which a timestamptz column would read; the text here
+            // has none.
+            return (DATE.equals(sqlType) || TIMESTAMP.equals(sqlType)) && inTextRange(d.toLocalDate().getYear());
         }
-        return value instanceof String || value instanceof Long || value instanceof Integer
-                || value instanceof Short || value instanceof Byte || value instanceof BigInteger
-                || value instanceof BigDecimal || value instanceof Boolean || value instanceof Character
-                || value instanceof UUID || value instanceof LocalTime || value instanceof Enum<?>;
+        if (value instanceof LocalTime) {
+            return TIME.equals(sqlType);
+        }
+        return false;
+    }
+
+    /**
+     * The SQL that is true when a tracked column's new value differs from its old one, for a conditional version.
+     * PostgreSQL's {@code json} has no equality operator ("operator does not exist: json = json"): it keeps the text
+     * as written, so it is compared as text, and a document spelled with other blanks or key order is a change.
+     * {@code jsonb} is compared by its normalized text, which is its stored form: blanks and key order do not count,
+     * {@code 1.0} for {@code 1} does. Either way a write that changes what is stored bumps the version.
+     *
+     * @param column the column, as the statement names it
+     * @param value the new value, of the column's type
+     * @param sqlType the column's type as {@link #columnTypes} named it
+     */
+    static String changed(String column, String value, String sqlType) {
+        if (JSON.equals(sqlType) || JSONB.equals(sqlType)) {
+            return column + "::text IS DISTINCT FROM " + value + "::text";
+        }
+        return column + " IS DISTINCT FROM " + value;
     }
 
     /** Years the ISO text forms spell as PostgreSQL reads them (no sign, four digits); the driver maps the rest. */
@@ -212,7 +286,7 @@ final class PostgresBulkStatements implements BulkStatements {
                             if (u.written()[c] != null) {
                                 sql.append("v.w").append(c).append(" AND ");
                             }
-                            sql.append("t.").append(col.sql()).append(" IS DISTINCT FROM v.c").append(c).append(')');
+                            sql.append(changed("t." + col.sql(), "v.c" + c, col.sqlType())).append(')');
                             firstTracked = false;
                         }
                     }

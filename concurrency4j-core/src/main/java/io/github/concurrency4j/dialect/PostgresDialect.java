@@ -1,6 +1,7 @@
 package io.github.concurrency4j.dialect;
 
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.List;
 
 /** PostgreSQL. */
@@ -22,6 +23,47 @@ public final class PostgresDialect extends Dialect {
     @Override
     public String isDistinctFromParameter(String quotedColumn) {
         return quotedColumn + " IS DISTINCT FROM ?";
+    }
+
+    /**
+     * The parameter is cast to the column's type, as the bulk statement's array is, so that the comparison takes
+     * every value the assignment takes ({@code text IS DISTINCT FROM integer} has no operator, while
+     * {@code SET text_column = integer} stores the number's text) and compares in the column's own type. A
+     * {@code json} or {@code jsonb} column is compared by its text: see {@link PostgresBulkStatements#changed}.
+     */
+    @Override
+    public String isDistinctFromParameter(String quotedColumn, String sqlType) {
+        if (sqlType == null) {
+            return isDistinctFromParameter(quotedColumn);
+        }
+        return PostgresBulkStatements.changed(quotedColumn, "CAST(? AS " + sqlType + ")", sqlType);
+    }
+
+    /**
+     * The driver describes an enum column as {@code VARCHAR}, and binds a NULL of that code as a {@code varchar},
+     * which an enum column refuses ("column ... is of type mood but expression is of type character varying"): a
+     * NULL of a text code is sent untyped instead, and PostgreSQL gives it the column's type.
+     */
+    @Override
+    public int nullBindingType(int jdbcType) {
+        return jdbcType == Types.VARCHAR || jdbcType == Types.LONGVARCHAR ? Types.OTHER : jdbcType;
+    }
+
+    /**
+     * For a value of a type the column does not take ({@code 42804}, "column ... is of type json but expression is
+     * of type character varying"): PostgreSQL's driver sends a Java {@code String} as {@code varchar}, which only
+     * text columns take, unless the JDBC URL says {@code stringtype=unspecified}.
+     */
+    @Override
+    public String adviceFor(SQLException failure) {
+        if (!"42804".equals(failure.getSQLState())) {
+            return "";
+        }
+        return "The value is not of the column's type, and nothing of it was written. Pass a Java value of the column's type (Integer or Long for an integer column, "
+                + "BigDecimal for numeric, Boolean for boolean, java.util.UUID for uuid, LocalDate, LocalDateTime or "
+                + "OffsetDateTime for dates and timestamps, a PGobject of type json or jsonb for JSON, the label as a "
+                + "String only with stringtype=unspecified for an enum type), or add stringtype=unspecified to the "
+                + "JDBC URL so that the driver sends Strings untyped and PostgreSQL reads them as the column's type";
     }
 
     /**

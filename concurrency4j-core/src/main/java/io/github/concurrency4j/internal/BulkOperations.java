@@ -962,7 +962,8 @@ final class BulkOperations {
                     throw new TransactionAbortedException(Failures.aborted(what, abort,
                             tx.own ? Failures.Scope.OWN : Failures.Scope.CALLERS), abort.transactionRolledBack(), e);
                 }
-                throw new StatementFailedException("Could not " + what + ": " + undoneMessage(tx, unit, undone), e);
+                throw new StatementFailedException("Could not " + what + ": " + undoneMessage(tx, unit, undone), e,
+                        dialect.adviceFor(e));
             } catch (RuntimeException | Error e) {
                 tx.undoQuietly();
                 throw e;

@@ -37,7 +37,7 @@ final class Failures {
                         + "breaks a constraint of the table, so nothing of it was saved; correct the values and "
                         + "save again", e);
             }
-            return new StatementFailedException("Could not " + what, e);
+            return new StatementFailedException("Could not " + what, e, dialect == null ? "" : dialect.adviceFor(e));
         }
         return new TransactionAbortedException(aborted(what, abort, scope), abort.transactionRolledBack(), e);
     }

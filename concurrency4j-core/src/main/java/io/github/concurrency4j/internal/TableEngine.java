@@ -663,7 +663,7 @@ public final class TableEngine implements VersionedTable {
                 if (cond.length() > 0) {
                     cond.append(" OR ");
                 }
-                cond.append(d.isDistinctFromParameter(columns.get(idx).sql()));
+                cond.append(d.isDistinctFromParameter(columns.get(idx).sql(), columns.get(idx).sqlType()));
             }
             versionSet = v.sql() + " = CASE WHEN " + cond + " THEN " + v.sql() + " + 1 ELSE " + v.sql() + " END";
             params = VersionParams.TRACKED_VALUES;
