@@ -26,11 +26,9 @@ import java.util.UUID;
  * count, so there is no parameter limit and one plan serves every chunk of the same shape.
  *
  * <p>The key array is bound twice: {@code t.key = ANY(keys)} lets the planner fetch only those rows by the key's
- * index (measured: without it PostgreSQL 15 hash-joins a 100,000-row table by scanning all of it, 50 ms for 1,000
- * rows instead of 6). That array is the rows found and locked in key order first ({@code ARRAY(SELECT ... ORDER BY key
- * FOR UPDATE)}, run once before the join): the join locks rows in the order its plan reads them, on a small table a
- * sequential scan in physical order, which updates keep changing, and two bulk writes over overlapping rows that lock
- * in different orders deadlock (found by BulkStormTest: 3 to 12 of 64 calls aborted at READ COMMITTED).
+ * index. The join locks rows in the order its plan reads them, and two bulk writes over overlapping rows that lock in
+ * different orders deadlock, so a statement either locks its rows in key order first or gives up quickly on a row
+ * another transaction holds, as {@link Locking} describes.
  *
  * <p>Values travel as {@code text[]} cast to the column's own type (by its catalog name, without a length, so that
  * a value too long for {@code varchar(n)} fails as it does in a single UPDATE instead of being cut), except
@@ -47,6 +45,12 @@ final class PostgresBulkStatements implements BulkStatements {
      * of this size keep each array parameter a few hundred kilobytes at most.
      */
     private static final int MAX_ROWS = 5_000;
+
+    /**
+     * How long a giving-up statement waits for a row lock another transaction holds: long enough for a single-row
+     * write's commit (a disk flush) to end, far below PostgreSQL's default {@code deadlock_timeout} of 1 s.
+     */
+    private static final String GIVE_UP_AFTER = "50ms";
 
     private static final String BYTEA = "\"pg_catalog\".\"bytea\"";
     private static final String INT8 = "\"pg_catalog\".\"int8\"";
@@ -238,17 +242,15 @@ final class PostgresBulkStatements implements BulkStatements {
                 // still fires update triggers, as the single-row statement does.
                 sql.append(u.key().sql()).append(" = t.").append(u.key().sql());
             }
-            sql.append(unnest).append(names).append(", i) WHERE t.").append(u.key().sql()).append(" = v.k AND t.")
-                    .append(u.key().sql()).append(" = ANY(").append(lockedInKeyOrder(u.table(), u.key(), keyCast))
-                    .append(')');
-            params.add(params.get(0));
+            sql.append(unnest).append(names).append(", i) WHERE t.").append(u.key().sql()).append(" = v.k");
+            locking(u.locking(), u.table(), u.key(), keyCast, sql, params);
             if (u.checked()) {
                 sql.append(" AND t.").append(v).append(" = v.e");
             } else if (u.guardOverflow()) {
                 sql.append(" AND t.").append(v).append(" < ").append(Long.MAX_VALUE);
             }
-            sql.append(" RETURNING v.i, t.").append(v);
-            run(connection, sql.toString(), params, written);
+            sql.append(" RETURNING v.i AS i, t.").append(v).append(" AS n");
+            run(connection, restoring(u.locking(), sql), params, written);
         } finally {
             free(arrays);
         }
@@ -271,11 +273,9 @@ final class PostgresBulkStatements implements BulkStatements {
             if (d.checked()) {
                 sql.append(" AND t.").append(d.version()).append(" = v.e");
             }
-            sql.append(" AND t.").append(d.key().sql()).append(" = ANY(")
-                    .append(lockedInKeyOrder(d.table(), d.key(), keyCast)).append(')');
-            params.add(params.get(0));
-            sql.append(" RETURNING v.i, t.").append(d.version());
-            run(connection, sql.toString(), params, written);
+            locking(d.locking(), d.table(), d.key(), keyCast, sql, params);
+            sql.append(" RETURNING v.i AS i, t.").append(d.version()).append(" AS n");
+            run(connection, restoring(d.locking(), sql), params, written);
         } finally {
             free(arrays);
         }
@@ -314,14 +314,74 @@ final class PostgresBulkStatements implements BulkStatements {
         return cast;
     }
 
+    @Override
+    public boolean canGiveUp() {
+        return true;
+    }
+
+    /** {@code lock_not_available} (the statement's lock_timeout ran out) or {@code deadlock_detected}. */
+    @Override
+    public boolean gaveUp(SQLException failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException e && ("55P03".equals(e.getSQLState()) || "40P01".equals(e.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
-     * The keys, as an array of the rows found, each locked in key order before the statement writes any: the join
-     * itself locks rows in whatever order its plan reads them (a sequential scan: the physical order, which updates
-     * keep changing), and two bulk writes over overlapping rows locking in different orders deadlock.
+     * Appends the conditions that decide how the statement locks its rows, binding the keys a second time.
+     * <ul>
+     *   <li>{@link Locking#KEY_ORDER}: the rows are found and locked in key order first, by a sub-select run once
+     *       before the join ({@code ARRAY(SELECT ... ORDER BY key FOR UPDATE)}). The join itself locks rows in
+     *       whatever order its plan reads them (a sequential scan: the physical order, which updates keep changing),
+     *       and two bulk writes over overlapping rows locking in different orders deadlock (BulkStormTest: 3 to 12
+     *       of 64 calls at READ COMMITTED). The locking pass costs about what the write does.</li>
+     *   <li>{@link Locking#GIVE_UP} and {@link Locking#GIVE_UP_AND_RESTORE}: no locking pass. Before the join reads
+     *       a row, an init-plan sets the transaction's {@code lock_timeout} to {@value #GIVE_UP_AFTER}, far below
+     *       the {@code deadlock_timeout} after which PostgreSQL looks for deadlocks (1 s by default): a statement
+     *       that meets a row another transaction holds for longer fails with {@code lock_not_available} instead of
+     *       waiting, so it is never the waiting half of a deadlock, and the engine runs the chunk again with
+     *       {@link Locking#KEY_ORDER}.</li>
+     * </ul>
+     * Either way {@code t.key = ANY(keys)} lets the planner fetch only those rows by the key's index (measured:
+     * without it PostgreSQL 15 hash-joins a 100,000-row table by scanning all of it, 50 ms for 1,000 rows instead
+     * of 6).
      */
-    private static String lockedInKeyOrder(String table, Column key, String keyCast) {
-        return "ARRAY(SELECT l." + key.sql() + " FROM " + table + " AS l WHERE l." + key.sql() + " = ANY("
-                + keyCast + ") ORDER BY l." + key.sql() + " FOR UPDATE)";
+    private static void locking(Locking locking, String table, Column key, String keyCast, StringBuilder sql,
+                                List<Array> params) {
+        params.add(params.get(0));
+        if (locking == Locking.KEY_ORDER) {
+            sql.append(" AND t.").append(key.sql()).append(" = ANY(ARRAY(SELECT l.").append(key.sql())
+                    .append(" FROM ").append(table).append(" AS l WHERE l.").append(key.sql()).append(" = ANY(")
+                    .append(keyCast).append(") ORDER BY l.").append(key.sql()).append(" FOR UPDATE))");
+            return;
+        }
+        sql.append(" AND t.").append(key.sql()).append(" = ANY(").append(keyCast).append(')');
+        if (locking == Locking.GIVE_UP) {
+            // A scalar sub-select without references is an init-plan: the one-time filter it feeds runs before the
+            // plan reads its first row.
+            sql.append(" AND (SELECT set_config('lock_timeout', '" + GIVE_UP_AFTER + "', true)) IS NOT NULL");
+        } else {
+            sql.append(" AND (SELECT s FROM c4j_setting) IS NOT NULL");
+        }
+    }
+
+    /**
+     * The statement as it runs: for {@link Locking#GIVE_UP_AND_RESTORE}, inside a data-modifying CTE between a CTE
+     * that notes the caller's {@code lock_timeout} and sets the short one, and a last branch that puts the caller's
+     * back once every row has been written (a {@code UNION ALL} runs its branches in order; it returns no row). When
+     * the statement fails, the caller's savepoint undoes the setting with the rest.
+     */
+    private static String restoring(Locking locking, StringBuilder statement) {
+        if (locking != Locking.GIVE_UP_AND_RESTORE) {
+            return statement.toString();
+        }
+        return "WITH c4j_setting AS MATERIALIZED (SELECT current_setting('lock_timeout') AS v,"
+                + " set_config('lock_timeout', '" + GIVE_UP_AFTER + "', true) AS s), c4j_written AS (" + statement
+                + ") SELECT i, n FROM c4j_written UNION ALL SELECT NULL, NULL FROM c4j_setting"
+                + " WHERE set_config('lock_timeout', c4j_setting.v, true) IS NULL";
     }
 
     private static boolean wholeNumbers(Object[] values) {
