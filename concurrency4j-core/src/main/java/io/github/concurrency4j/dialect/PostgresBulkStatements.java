@@ -164,18 +164,18 @@ final class PostgresBulkStatements implements BulkStatements {
     public void update(Connection connection, Update u, WrittenRows written) throws SQLException {
         List<Array> arrays = new ArrayList<>();
         try {
-            List<Array> params = new ArrayList<>();
+            List<Object> params = new ArrayList<>();
             StringBuilder unnest = new StringBuilder(" FROM unnest(");
             StringBuilder names = new StringBuilder(") WITH ORDINALITY AS v(k");
             String keyCast = column(connection, arrays, u.keys(), u.key().sqlType(), unnest, params);
             if (u.checked()) {
                 unnest.append(", ?::int8[]");
-                params.add(longArray(connection, arrays, u.expected()));
+                params.add(u.expected());
                 names.append(", e");
             }
             if (u.versionChange() == VersionChange.TIMESTAMP) {
                 unnest.append(", ?::int8[]");
-                params.add(longArray(connection, arrays, u.now()));
+                params.add(u.now());
                 names.append(", n");
             }
             List<Column> columns = u.columns();
@@ -260,13 +260,13 @@ final class PostgresBulkStatements implements BulkStatements {
     public void delete(Connection connection, Delete d, WrittenRows written) throws SQLException {
         List<Array> arrays = new ArrayList<>(2);
         try {
-            List<Array> params = new ArrayList<>(3);
+            List<Object> params = new ArrayList<>(3);
             StringBuilder sql = new StringBuilder(160).append("DELETE FROM ").append(d.table())
                     .append(" AS t USING unnest(");
             String keyCast = column(connection, arrays, d.keys(), d.key().sqlType(), sql, params);
             if (d.checked()) {
                 sql.append(", ?::int8[]");
-                params.add(longArray(connection, arrays, d.expected()));
+                params.add(d.expected());
             }
             sql.append(") WITH ORDINALITY AS v(k").append(d.checked() ? ", e" : "").append(", i) WHERE t.")
                     .append(d.key().sql()).append(" = v.k");
@@ -287,31 +287,46 @@ final class PostgresBulkStatements implements BulkStatements {
      * Appends the parameter's SQL and returns it.
      */
     private static String column(Connection c, List<Array> arrays, Object[] values, String sqlType,
-                                 StringBuilder sql, List<Array> params) throws SQLException {
+                                 StringBuilder sql, List<Object> params) throws SQLException {
         String cast;
-        Array array;
+        Object array;
         if (BYTEA.equals(sqlType)) {
             cast = "?::bytea[]";
-            array = c.createArrayOf("bytea", byteArrays(values));
+            array = track(arrays, c.createArrayOf("bytea", byteArrays(values)));
         } else if (WHOLE_NUMBER_TARGETS.contains(sqlType) && wholeNumbers(values)) {
             cast = INT8.equals(sqlType) ? "?::int8[]" : "?::int8[]::" + sqlType + "[]";
-            Long[] longs = new Long[values.length];
-            for (int i = 0; i < values.length; i++) {
-                Object v = values[i];
-                longs[i] = v == null || v instanceof Long ? (Long) v : Long.valueOf(((Number) v).longValue());
-            }
-            array = c.createArrayOf("int8", longs);
+            array = wholeNumberArray(c, arrays, values);
         } else {
             cast = "?::text[]::" + sqlType + "[]";
             String[] texts = new String[values.length];
             for (int i = 0; i < values.length; i++) {
                 texts[i] = text(values[i]);
             }
-            array = c.createArrayOf("text", texts);
+            array = track(arrays, c.createArrayOf("text", texts));
         }
         sql.append(cast);
-        params.add(track(arrays, array));
+        params.add(array);
         return cast;
+    }
+
+    /**
+     * Whole numbers as one {@code int8[]} parameter: a {@code long[]} when none is null (the driver sends it in
+     * binary, with no boxing and no text per value), otherwise an array of boxed values with its nulls.
+     */
+    private static Object wholeNumberArray(Connection c, List<Array> arrays, Object[] values) throws SQLException {
+        long[] longs = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            Object v = values[i];
+            if (v == null) {
+                Long[] boxed = new Long[values.length];
+                for (int j = 0; j < values.length; j++) {
+                    boxed[j] = values[j] == null ? null : ((Number) values[j]).longValue();
+                }
+                return track(arrays, c.createArrayOf("int8", boxed));
+            }
+            longs[i] = ((Number) v).longValue();
+        }
+        return longs;
     }
 
     @Override
@@ -350,7 +365,7 @@ final class PostgresBulkStatements implements BulkStatements {
      * of 6).
      */
     private static void locking(Locking locking, String table, Column key, String keyCast, StringBuilder sql,
-                                List<Array> params) {
+                                List<Object> params) {
         params.add(params.get(0));
         if (locking == Locking.KEY_ORDER) {
             sql.append(" AND t.").append(key.sql()).append(" = ANY(ARRAY(SELECT l.").append(key.sql())
@@ -394,10 +409,16 @@ final class PostgresBulkStatements implements BulkStatements {
     }
 
     /** Runs the statement; each row it returns is (position in the arrays, from 1; version). */
-    private static void run(Connection c, String sql, List<Array> params, WrittenRows written) throws SQLException {
+    private static void run(Connection c, String sql, List<Object> params, WrittenRows written) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.size(); i++) {
-                ps.setArray(i + 1, params.get(i));
+                Object p = params.get(i);
+                if (p instanceof Array a) {
+                    ps.setArray(i + 1, a);
+                } else {
+                    // A long[]: PostgreSQL's driver binds a primitive array as the matching array type.
+                    ps.setObject(i + 1, p);
+                }
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -405,14 +426,6 @@ final class PostgresBulkStatements implements BulkStatements {
                 }
             }
         }
-    }
-
-    private static Array longArray(Connection c, List<Array> arrays, long[] values) throws SQLException {
-        Long[] boxed = new Long[values.length];
-        for (int i = 0; i < values.length; i++) {
-            boxed[i] = values[i];
-        }
-        return track(arrays, c.createArrayOf("int8", boxed));
     }
 
     private static byte[][] byteArrays(Object[] values) {
