@@ -1,10 +1,12 @@
 package io.github.concurrency4j.internal;
 
 import io.github.concurrency4j.BulkPolicy;
+import io.github.concurrency4j.ConcurrencyException;
 import io.github.concurrency4j.ConcurrencyListener;
 import io.github.concurrency4j.ConflictHandler;
 import io.github.concurrency4j.ConnectionSource;
 import io.github.concurrency4j.StatementFailedException;
+import io.github.concurrency4j.TransactionAbortedException;
 import io.github.concurrency4j.dialect.Dialect;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -126,8 +128,16 @@ public final class Engine {
             return work.run(c);
         } catch (SQLException e) {
             // Read only on failure: inTransaction has restored auto-commit when the transaction was its own.
-            throw Failures.of(dialect, describe(action, key), inCallersTransaction(c) ? Failures.Scope.CALLERS
-                    : Failures.Scope.OWN, e);
+            ConcurrencyException failure = Failures.of(dialect, describe(action, key), inCallersTransaction(c)
+                    ? Failures.Scope.CALLERS : Failures.Scope.OWN, e);
+            if (failure instanceof TransactionAbortedException abort) {
+                AbortedTransactions.remember(abort, c);
+            }
+            throw failure;
+        } catch (TransactionAbortedException abort) {
+            // A bulk write's abort, already worded for whose transaction it ran in.
+            AbortedTransactions.remember(abort, c);
+            throw abort;
         } finally {
             try {
                 source.release(c);

@@ -39,7 +39,8 @@ final class Failures {
             }
             return new StatementFailedException("Could not " + what, e);
         }
-        return new TransactionAbortedException(aborted(what, abort, scope), abort.transactionRolledBack(), e);
+        return new TransactionAbortedException(aborted(what, abort, scope), abort.transactionRolledBack(),
+                scope == Scope.CALLERS, e);
     }
 
     /** The message of an abort that the database reported while the work ran. */
