@@ -66,6 +66,38 @@ class GuardedActionFailureAttackTest {
         assertAcknowledgedIffStored(db, t, e, outcome[0]);
     }
 
+    /**
+     * The engine's own write refused by a constraint inside the caller's transaction: its error must say whether that
+     * transaction can still commit. On PostgreSQL it cannot (the failure aborted it, and the commit only rolls back,
+     * taking the earlier acknowledged write with it); elsewhere the earlier write commits.
+     */
+    @AllDatabases
+    void aFailedWriteInTheCallersTransactionSaysWhetherThatTransactionCanStillCommit(TestDatabase db)
+            throws SQLException {
+        String t = table(db);
+        VersionedTable products = Concurrency.builder(db.dataSource()).table(t).build().table(t);
+        boolean abortsWhole = db.name().equals("postgresql");
+
+        try (java.sql.Connection c = db.rawConnection()) {
+            c.setAutoCommit(false);
+            products.using(c).update(2, 1L, Map.of("price", 77));
+            Throwable refused = catchThrowable(() -> products.using(c).update(1, 1L, Map.of("price", -1)));
+            c.commit();
+
+            assertThat(refused).isInstanceOf(StatementFailedException.class);
+            if (abortsWhole) {
+                assertThat(refused).hasMessageContaining("aborted the transaction it ran in, yours")
+                        .hasMessageContaining("Roll it back");
+                assertThat(db.queryLong("SELECT price FROM " + t + " WHERE id = 2")).as("the commit rolled back")
+                        .isEqualTo(20);
+            } else {
+                assertThat(refused.getMessage()).doesNotContain("Roll it back");
+                assertThat(db.queryLong("SELECT price FROM " + t + " WHERE id = 2")).isEqualTo(77);
+            }
+            assertThat(db.queryLong("SELECT price FROM " + t + " WHERE id = 1")).isEqualTo(10);
+        }
+    }
+
     private static void assertAcknowledgedIffStored(TestDatabase db, String t, Throwable e, Object outcome) {
         long price2 = db.queryLong("SELECT price FROM " + t + " WHERE id = 2");
         long version2 = db.queryLong("SELECT version FROM " + t + " WHERE id = 2");
