@@ -5,7 +5,7 @@ import io.github.concurrency4j.BulkResult;
 import io.github.concurrency4j.RecordModifiedException;
 import io.github.concurrency4j.Row;
 import io.github.concurrency4j.demo.web.Bulk;
-import io.github.concurrency4j.demo.web.Edits;
+import io.github.concurrency4j.spring.web.ConcurrencyForms;
 import io.github.concurrency4j.spring.web.FormSave;
 import io.github.concurrency4j.spring.web.FormVersion;
 import io.github.concurrency4j.spring.web.RowTokens;
@@ -16,11 +16,13 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -32,13 +34,13 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 @Controller
 public class AdminController {
     private final Map<String, AdminTable> tables;
-    private final Edits edits;
+    private final ConcurrencyForms forms;
     private final Bulk bulk;
 
-    public AdminController(List<AdminTable> tables, Edits edits, Bulk bulk) {
+    public AdminController(List<AdminTable> tables, ConcurrencyForms forms, Bulk bulk) {
         this.tables = tables.stream().collect(Collectors.toMap(AdminTable::path, Function.identity(),
                 (a, b) -> a, LinkedHashMap::new));
-        this.edits = edits;
+        this.forms = forms;
         this.bulk = bulk;
     }
 
@@ -144,43 +146,48 @@ public class AdminController {
         Row row = table.find(id).orElseThrow(() -> notFound(table, id));
         Map<String, String> values = new LinkedHashMap<>();
         table.fields().forEach(f -> values.put(f.column(), f.format(row.get(f.column()))));
-        return editPage(model, table, row, values, edits.tokenFor(table, row));
+        // The form's token is rendered by the starter (edit.html): @concurrency4jForms.hidden.
+        return editPage(model, table, row, values, null);
     }
 
     // One POST mapping per table: @VersionToken names the table the token must have been issued for.
 
     @PostMapping("/products/{id}/edit")
     public String saveProduct(@PathVariable long id, @VersionToken(table = "product") FormVersion version,
-                              @RequestParam Map<String, String> form, Model model, RedirectAttributes flash) {
+                              @RequestParam MultiValueMap<String, String> form, Model model,
+                              RedirectAttributes flash) {
         return save(table("products"), id, version, form, model, flash);
     }
 
     @PostMapping("/suppliers/{id}/edit")
     public String saveSupplier(@PathVariable long id, @VersionToken(table = "supplier") FormVersion version,
-                               @RequestParam Map<String, String> form, Model model, RedirectAttributes flash) {
+                               @RequestParam MultiValueMap<String, String> form, Model model,
+                               RedirectAttributes flash) {
         return save(table("suppliers"), id, version, form, model, flash);
     }
 
     @PostMapping("/customers/{id}/edit")
     public String saveCustomer(@PathVariable long id, @VersionToken(table = "customer") FormVersion version,
-                               @RequestParam Map<String, String> form, Model model, RedirectAttributes flash) {
+                               @RequestParam MultiValueMap<String, String> form, Model model,
+                               RedirectAttributes flash) {
         return save(table("customers"), id, version, form, model, flash);
     }
 
-    private String save(AdminTable table, long id, FormVersion version, Map<String, String> form, Model model,
-                        RedirectAttributes flash) {
+    private String save(AdminTable table, long id, FormVersion version, MultiValueMap<String, String> form,
+                        Model model, RedirectAttributes flash) {
         Map<String, Object> submitted = new LinkedHashMap<>();
         try {
             for (Field f : table.fields()) {
-                submitted.put(f.column(), f.parse(form.get(f.column())));
+                submitted.put(f.column(), f.parse(single(f, form.get(f.column()))));
             }
         } catch (InvalidInputException e) {
             Row row = table.find(id).orElseThrow(() -> notFound(table, id));
             model.addAttribute("error", e.getMessage());
             Map<String, String> values = new LinkedHashMap<>();
-            table.fields().forEach(f -> values.put(f.column(), form.getOrDefault(f.column(), "")));
+            table.fields().forEach(f -> values.put(f.column(), Objects.requireNonNullElse(form.getFirst(f.column()),
+                    "")));
             // Keep the token the form was opened with: the version the user's values are based on.
-            return editPage(model, table, row, values, form.get(edits.parameterName()));
+            return editPage(model, table, row, values, form.getFirst(forms.parameterName()));
         }
         Map<String, Object> changes = version.changes(submitted);
         String name = String.valueOf(submitted.getOrDefault("name", table.singular() + " " + id));
@@ -233,12 +240,34 @@ public class AdminController {
         return "redirect:/" + table.path();
     }
 
-    private String editPage(Model model, AdminTable table, Row row, Map<String, String> values, String token) {
+    /**
+     * The one value a field was submitted with. A field given twice with different values (a hand-made request, a
+     * template that renders it twice) leaves it open which one the user meant: refused, whatever the order.
+     */
+    private static String single(Field field, List<String> values) {
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        for (String v : values) {
+            if (!v.equals(values.get(0))) {
+                throw new InvalidInputException(field.label() + " was submitted more than once, with different "
+                        + "values: nothing was saved. Enter one value and save again.");
+            }
+        }
+        return values.get(0);
+    }
+
+    /**
+     * The edit page. {@code submittedToken} is {@code null} for a form opened now, whose token the template renders
+     * for the row and the columns it shows; after a validation error it is the token the form was submitted with.
+     */
+    private String editPage(Model model, AdminTable table, Row row, Map<String, String> values,
+                            String submittedToken) {
         model.addAttribute("table", table);
         model.addAttribute("row", row);
         model.addAttribute("values", values);
-        model.addAttribute("tokenParameter", edits.parameterName());
-        model.addAttribute("token", token);
+        model.addAttribute("columns", table.fields().stream().map(Field::column).toArray(String[]::new));
+        model.addAttribute("submittedToken", submittedToken);
         return "edit";
     }
 
