@@ -135,6 +135,18 @@ public abstract class Dialect {
     }
 
     /**
+     * {@link #currentReadClause()} for a read on this connection, at the isolation level its transaction runs at. A
+     * dialect whose plain read already sees the latest committed row at some levels may leave the lock out there:
+     * a locking read after a write that has released the locks of the rows it did not match waits for them while
+     * holding later rows, out of key order, which can deadlock with a writer that holds them.
+     *
+     * @throws SQLException when the connection cannot tell its isolation level
+     */
+    public String currentReadClause(Connection connection) throws SQLException {
+        return currentReadClause();
+    }
+
+    /**
      * Whether a row lock ({@code SELECT ... FOR UPDATE}) holds only on the server that took it, as on a Galera node:
      * writers on other nodes are not stopped by it, and a lost race shows up as an abort at commit (or at the next
      * statement) instead. The engine then trusts no batch count it cannot check: a bulk write runs its statements
