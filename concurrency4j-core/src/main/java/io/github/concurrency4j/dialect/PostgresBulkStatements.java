@@ -26,11 +26,9 @@ import java.util.UUID;
  * count, so there is no parameter limit and one plan serves every chunk of the same shape.
  *
  * <p>The key array is bound twice: {@code t.key = ANY(keys)} lets the planner fetch only those rows by the key's
- * index (measured: without it PostgreSQL 15 hash-joins a 100,000-row table by scanning all of it, 50 ms for 1,000
- * rows instead of 6). That array is the rows found and locked in key order first ({@code ARRAY(SELECT ... ORDER BY key
- * FOR UPDATE)}, run once before the join): the join locks rows in the order its plan reads them, on a small table a
- * sequential scan in physical order, which updates keep changing, and two bulk writes over overlapping rows that lock
- * in different orders deadlock (found by BulkStormTest: 3 to 12 of 64 calls aborted at READ COMMITTED).
+ * index. The join locks rows in the order its plan reads them, and two bulk writes over overlapping rows that lock in
+ * different orders deadlock, so a statement either locks its rows in key order first or gives up quickly on a row
+ * another transaction holds, as {@link Locking} describes.
  *
  * <p>Values travel as {@code text[]} cast to the column's own type (by its catalog name, without a length, so that
  * a value too long for {@code varchar(n)} fails as it does in a single UPDATE instead of being cut), except
@@ -47,6 +45,12 @@ final class PostgresBulkStatements implements BulkStatements {
      * of this size keep each array parameter a few hundred kilobytes at most.
      */
     private static final int MAX_ROWS = 5_000;
+
+    /**
+     * How long a giving-up statement waits for a row lock another transaction holds: long enough for a single-row
+     * write's commit (a disk flush) to end, far below PostgreSQL's default {@code deadlock_timeout} of 1 s.
+     */
+    private static final String GIVE_UP_AFTER = "50ms";
 
     private static final String BYTEA = "\"pg_catalog\".\"bytea\"";
     private static final String INT8 = "\"pg_catalog\".\"int8\"";
@@ -160,18 +164,18 @@ final class PostgresBulkStatements implements BulkStatements {
     public void update(Connection connection, Update u, WrittenRows written) throws SQLException {
         List<Array> arrays = new ArrayList<>();
         try {
-            List<Array> params = new ArrayList<>();
+            List<Object> params = new ArrayList<>();
             StringBuilder unnest = new StringBuilder(" FROM unnest(");
             StringBuilder names = new StringBuilder(") WITH ORDINALITY AS v(k");
             String keyCast = column(connection, arrays, u.keys(), u.key().sqlType(), unnest, params);
             if (u.checked()) {
                 unnest.append(", ?::int8[]");
-                params.add(longArray(connection, arrays, u.expected()));
+                params.add(u.expected());
                 names.append(", e");
             }
             if (u.versionChange() == VersionChange.TIMESTAMP) {
                 unnest.append(", ?::int8[]");
-                params.add(longArray(connection, arrays, u.now()));
+                params.add(u.now());
                 names.append(", n");
             }
             List<Column> columns = u.columns();
@@ -238,17 +242,15 @@ final class PostgresBulkStatements implements BulkStatements {
                 // still fires update triggers, as the single-row statement does.
                 sql.append(u.key().sql()).append(" = t.").append(u.key().sql());
             }
-            sql.append(unnest).append(names).append(", i) WHERE t.").append(u.key().sql()).append(" = v.k AND t.")
-                    .append(u.key().sql()).append(" = ANY(").append(lockedInKeyOrder(u.table(), u.key(), keyCast))
-                    .append(')');
-            params.add(params.get(0));
+            sql.append(unnest).append(names).append(", i) WHERE t.").append(u.key().sql()).append(" = v.k");
+            locking(u.locking(), u.table(), u.key(), keyCast, sql, params);
             if (u.checked()) {
                 sql.append(" AND t.").append(v).append(" = v.e");
             } else if (u.guardOverflow()) {
                 sql.append(" AND t.").append(v).append(" < ").append(Long.MAX_VALUE);
             }
-            sql.append(" RETURNING v.i, t.").append(v);
-            run(connection, sql.toString(), params, written);
+            sql.append(" RETURNING v.i AS i, t.").append(v).append(" AS n");
+            run(connection, restoring(u.locking(), sql), params, written);
         } finally {
             free(arrays);
         }
@@ -258,24 +260,22 @@ final class PostgresBulkStatements implements BulkStatements {
     public void delete(Connection connection, Delete d, WrittenRows written) throws SQLException {
         List<Array> arrays = new ArrayList<>(2);
         try {
-            List<Array> params = new ArrayList<>(3);
+            List<Object> params = new ArrayList<>(3);
             StringBuilder sql = new StringBuilder(160).append("DELETE FROM ").append(d.table())
                     .append(" AS t USING unnest(");
             String keyCast = column(connection, arrays, d.keys(), d.key().sqlType(), sql, params);
             if (d.checked()) {
                 sql.append(", ?::int8[]");
-                params.add(longArray(connection, arrays, d.expected()));
+                params.add(d.expected());
             }
             sql.append(") WITH ORDINALITY AS v(k").append(d.checked() ? ", e" : "").append(", i) WHERE t.")
                     .append(d.key().sql()).append(" = v.k");
             if (d.checked()) {
                 sql.append(" AND t.").append(d.version()).append(" = v.e");
             }
-            sql.append(" AND t.").append(d.key().sql()).append(" = ANY(")
-                    .append(lockedInKeyOrder(d.table(), d.key(), keyCast)).append(')');
-            params.add(params.get(0));
-            sql.append(" RETURNING v.i, t.").append(d.version());
-            run(connection, sql.toString(), params, written);
+            locking(d.locking(), d.table(), d.key(), keyCast, sql, params);
+            sql.append(" RETURNING v.i AS i, t.").append(d.version()).append(" AS n");
+            run(connection, restoring(d.locking(), sql), params, written);
         } finally {
             free(arrays);
         }
@@ -287,41 +287,116 @@ final class PostgresBulkStatements implements BulkStatements {
      * Appends the parameter's SQL and returns it.
      */
     private static String column(Connection c, List<Array> arrays, Object[] values, String sqlType,
-                                 StringBuilder sql, List<Array> params) throws SQLException {
+                                 StringBuilder sql, List<Object> params) throws SQLException {
         String cast;
-        Array array;
+        Object array;
         if (BYTEA.equals(sqlType)) {
             cast = "?::bytea[]";
-            array = c.createArrayOf("bytea", byteArrays(values));
+            array = track(arrays, c.createArrayOf("bytea", byteArrays(values)));
         } else if (WHOLE_NUMBER_TARGETS.contains(sqlType) && wholeNumbers(values)) {
             cast = INT8.equals(sqlType) ? "?::int8[]" : "?::int8[]::" + sqlType + "[]";
-            Long[] longs = new Long[values.length];
-            for (int i = 0; i < values.length; i++) {
-                Object v = values[i];
-                longs[i] = v == null || v instanceof Long ? (Long) v : Long.valueOf(((Number) v).longValue());
-            }
-            array = c.createArrayOf("int8", longs);
+            array = wholeNumberArray(c, arrays, values);
         } else {
             cast = "?::text[]::" + sqlType + "[]";
             String[] texts = new String[values.length];
             for (int i = 0; i < values.length; i++) {
                 texts[i] = text(values[i]);
             }
-            array = c.createArrayOf("text", texts);
+            array = track(arrays, c.createArrayOf("text", texts));
         }
         sql.append(cast);
-        params.add(track(arrays, array));
+        params.add(array);
         return cast;
     }
 
     /**
-     * The keys, as an array of the rows found, each locked in key order before the statement writes any: the join
-     * itself locks rows in whatever order its plan reads them (a sequential scan: the physical order, which updates
-     * keep changing), and two bulk writes over overlapping rows locking in different orders deadlock.
+     * Whole numbers as one {@code int8[]} parameter: a {@code long[]} when none is null (the driver sends it in
+     * binary, with no boxing and no text per value), otherwise an array of boxed values with its nulls.
      */
-    private static String lockedInKeyOrder(String table, Column key, String keyCast) {
-        return "ARRAY(SELECT l." + key.sql() + " FROM " + table + " AS l WHERE l." + key.sql() + " = ANY("
-                + keyCast + ") ORDER BY l." + key.sql() + " FOR UPDATE)";
+    private static Object wholeNumberArray(Connection c, List<Array> arrays, Object[] values) throws SQLException {
+        long[] longs = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            Object v = values[i];
+            if (v == null) {
+                Long[] boxed = new Long[values.length];
+                for (int j = 0; j < values.length; j++) {
+                    boxed[j] = values[j] == null ? null : ((Number) values[j]).longValue();
+                }
+                return track(arrays, c.createArrayOf("int8", boxed));
+            }
+            longs[i] = ((Number) v).longValue();
+        }
+        return longs;
+    }
+
+    @Override
+    public boolean canGiveUp() {
+        return true;
+    }
+
+    /** {@code lock_not_available} (the statement's lock_timeout ran out) or {@code deadlock_detected}. */
+    @Override
+    public boolean gaveUp(SQLException failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException e && ("55P03".equals(e.getSQLState()) || "40P01".equals(e.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Appends the conditions that decide how the statement locks its rows, binding the keys a second time.
+     * <ul>
+     *   <li>{@link Locking#KEY_ORDER}: the rows are found and locked in key order first, by a sub-select run once
+     *       before the join ({@code ARRAY(SELECT ... ORDER BY key FOR UPDATE)}). The join itself locks rows in
+     *       whatever order its plan reads them (a sequential scan: the physical order, which updates keep changing),
+     *       and two bulk writes over overlapping rows locking in different orders deadlock (BulkStormTest: 3 to 12
+     *       of 64 calls at READ COMMITTED). The locking pass costs about what the write does.</li>
+     *   <li>{@link Locking#GIVE_UP} and {@link Locking#GIVE_UP_AND_RESTORE}: no locking pass. Before the join reads
+     *       a row, an init-plan sets the transaction's {@code lock_timeout} to {@value #GIVE_UP_AFTER}, far below
+     *       the {@code deadlock_timeout} after which PostgreSQL looks for deadlocks (1 s by default): a statement
+     *       that meets a row another transaction holds for longer fails with {@code lock_not_available} instead of
+     *       waiting, so it is never the waiting half of a deadlock, and the engine runs the chunk again with
+     *       {@link Locking#KEY_ORDER}.</li>
+     * </ul>
+     * Either way {@code t.key = ANY(keys)} lets the planner fetch only those rows by the key's index (measured:
+     * without it PostgreSQL 15 hash-joins a 100,000-row table by scanning all of it, 50 ms for 1,000 rows instead
+     * of 6).
+     */
+    private static void locking(Locking locking, String table, Column key, String keyCast, StringBuilder sql,
+                                List<Object> params) {
+        params.add(params.get(0));
+        if (locking == Locking.KEY_ORDER) {
+            sql.append(" AND t.").append(key.sql()).append(" = ANY(ARRAY(SELECT l.").append(key.sql())
+                    .append(" FROM ").append(table).append(" AS l WHERE l.").append(key.sql()).append(" = ANY(")
+                    .append(keyCast).append(") ORDER BY l.").append(key.sql()).append(" FOR UPDATE))");
+            return;
+        }
+        sql.append(" AND t.").append(key.sql()).append(" = ANY(").append(keyCast).append(')');
+        if (locking == Locking.GIVE_UP) {
+            // A scalar sub-select without references is an init-plan: the one-time filter it feeds runs before the
+            // plan reads its first row.
+            sql.append(" AND (SELECT set_config('lock_timeout', '" + GIVE_UP_AFTER + "', true)) IS NOT NULL");
+        } else {
+            sql.append(" AND (SELECT s FROM c4j_setting) IS NOT NULL");
+        }
+    }
+
+    /**
+     * The statement as it runs: for {@link Locking#GIVE_UP_AND_RESTORE}, inside a data-modifying CTE between a CTE
+     * that notes the caller's {@code lock_timeout} and sets the short one, and a last branch that puts the caller's
+     * back once every row has been written (a {@code UNION ALL} runs its branches in order; it returns no row). When
+     * the statement fails, the caller's savepoint undoes the setting with the rest.
+     */
+    private static String restoring(Locking locking, StringBuilder statement) {
+        if (locking != Locking.GIVE_UP_AND_RESTORE) {
+            return statement.toString();
+        }
+        return "WITH c4j_setting AS MATERIALIZED (SELECT current_setting('lock_timeout') AS v,"
+                + " set_config('lock_timeout', '" + GIVE_UP_AFTER + "', true) AS s), c4j_written AS (" + statement
+                + ") SELECT i, n FROM c4j_written UNION ALL SELECT NULL, NULL FROM c4j_setting"
+                + " WHERE set_config('lock_timeout', c4j_setting.v, true) IS NULL";
     }
 
     private static boolean wholeNumbers(Object[] values) {
@@ -334,10 +409,16 @@ final class PostgresBulkStatements implements BulkStatements {
     }
 
     /** Runs the statement; each row it returns is (position in the arrays, from 1; version). */
-    private static void run(Connection c, String sql, List<Array> params, WrittenRows written) throws SQLException {
+    private static void run(Connection c, String sql, List<Object> params, WrittenRows written) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.size(); i++) {
-                ps.setArray(i + 1, params.get(i));
+                Object p = params.get(i);
+                if (p instanceof Array a) {
+                    ps.setArray(i + 1, a);
+                } else {
+                    // A long[]: PostgreSQL's driver binds a primitive array as the matching array type.
+                    ps.setObject(i + 1, p);
+                }
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -345,14 +426,6 @@ final class PostgresBulkStatements implements BulkStatements {
                 }
             }
         }
-    }
-
-    private static Array longArray(Connection c, List<Array> arrays, long[] values) throws SQLException {
-        Long[] boxed = new Long[values.length];
-        for (int i = 0; i < values.length; i++) {
-            boxed[i] = values[i];
-        }
-        return track(arrays, c.createArrayOf("int8", boxed));
     }
 
     private static byte[][] byteArrays(Object[] values) {

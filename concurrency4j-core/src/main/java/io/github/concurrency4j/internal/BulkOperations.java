@@ -218,11 +218,12 @@ final class BulkOperations {
                 + " (" + policy + ")";
         BulkResult result = transaction(what, "the batch", tx -> {
             if (!lockFirst) {
-                BulkResult r = optimistic(tx.connection, op, items, ordered, policy, oneByOne);
+                BulkResult r = firstTry(tx, op, items, ordered, policy);
                 if (r == null && !oneByOne && dialect.rowLocksAreNodeLocal()) {
                     oneByOne = true;
                     tx.undo();
-                    r = optimistic(tx.connection, op, items, ordered, policy, true);
+                    r = optimistic(tx.connection, op, items, ordered, policy, true, false,
+                            BulkStatements.Locking.KEY_ORDER);
                 }
                 if (r != null) {
                     return r;
@@ -242,15 +243,45 @@ final class BulkOperations {
     }
 
     /**
+     * The optimistic run, where the dialect's one-statement form can give up on held row locks
+     * ({@link BulkStatements#canGiveUp()}) first without locking its rows in key order: one statement per chunk, at
+     * the cost of the write alone. When a statement gave up (another transaction held one of its rows for longer
+     * than the form waits), what it did is undone with the transaction or the savepoint, and the chunks run again
+     * locking in key order, which waits for the rows as long as the session allows and cannot deadlock with another
+     * bulk write.
+     */
+    private BulkResult firstTry(Transaction tx, Op op, List<Item> items, List<Item> ordered, BulkPolicy policy)
+            throws SQLException {
+        boolean carried = !oneByOne && carried(op, ordered);
+        if (!carried || !statements.canGiveUp()) {
+            return optimistic(tx.connection, op, items, ordered, policy, oneByOne, carried,
+                    BulkStatements.Locking.KEY_ORDER);
+        }
+        try {
+            return optimistic(tx.connection, op, items, ordered, policy, false, true,
+                    tx.own ? BulkStatements.Locking.GIVE_UP : BulkStatements.Locking.GIVE_UP_AND_RESTORE);
+        } catch (SQLException e) {
+            if (!statements.gaveUp(e)) {
+                throw e;
+            }
+            LOG.debug("The bulk statement for {} met a row another transaction holds and gave up; running it again "
+                    + "with its rows locked in key order", model.name());
+            tx.undo();
+            return optimistic(tx.connection, op, items, ordered, policy, false, true, BulkStatements.Locking.KEY_ORDER);
+        }
+    }
+
+    /**
      * One batch, then one read of the rows the counts leave open. Returns {@code null} when a count proves nothing;
      * the caller then undoes the batch.
      */
     private BulkResult optimistic(Connection c, Op op, List<Item> items, List<Item> ordered, BulkPolicy policy,
-                                  boolean oneByOne) throws SQLException {
+                                  boolean oneByOne, boolean carried, BulkStatements.Locking locking)
+            throws SQLException {
         if (oneByOne) {
             executeOneByOne(c, op, ordered);
-        } else if (carried(op, ordered)) {
-            if (!executeStatements(c, op, ordered)) {
+        } else if (carried) {
+            if (!executeStatements(c, op, ordered, locking)) {
                 return null;
             }
         } else {
@@ -437,7 +468,8 @@ final class BulkOperations {
      * @return false when the statement handed back a row that is not one of the items, or one twice (a key column
      *     that is not unique): its answer then proves nothing, and the caller undoes it
      */
-    private boolean executeStatements(Connection c, Op op, List<Item> ordered) throws SQLException {
+    private boolean executeStatements(Connection c, Op op, List<Item> ordered, BulkStatements.Locking locking)
+            throws SQLException {
         int[] counts = new int[3];
         for (Item it : ordered) {
             it.count = 0;
@@ -486,9 +518,9 @@ final class BulkOperations {
                 };
                 if (op == Op.DELETE) {
                     statements.delete(c, new BulkStatements.Delete(model.sqlName(), key, model.version().sql(),
-                            expected != null, keys, expected), written);
+                            expected != null, keys, expected, locking), written);
                 } else {
-                    statements.update(c, update(part, key, keys, expected), written);
+                    statements.update(c, update(part, key, keys, expected, locking), written);
                 }
                 if (unproven[0]) {
                     LOG.debug("The bulk statement for {} handed back a row twice or one it was not given; "
@@ -509,7 +541,8 @@ final class BulkOperations {
     }
 
     /** One chunk of rows of one shape, as the dialect's bulk update: the union of their columns, one array each. */
-    private BulkStatements.Update update(List<Item> part, BulkStatements.Column key, Object[] keys, long[] expected) {
+    private BulkStatements.Update update(List<Item> part, BulkStatements.Column key, Object[] keys, long[] expected,
+                                         BulkStatements.Locking locking) {
         List<Column> all = model.columns();
         BitSet union = new BitSet(all.size());
         for (Item it : part) {
@@ -561,7 +594,7 @@ final class BulkOperations {
             }
         }
         return new BulkStatements.Update(model.sqlName(), key, model.version().sql(), columns, change, first.check,
-                !first.check && mayIncrement, keys, expected, values, written, now);
+                !first.check && mayIncrement, keys, expected, values, written, now, locking);
     }
 
     private static boolean contains(int[] sorted, int value) {

@@ -403,11 +403,22 @@ public final class TableEngine implements VersionedTable {
                         + (col == model.key() ? "key" : "version") + " column '" + col.name()
                         + "': the key identifies the row and the engine sets the version; leave it out.");
             }
-            int idx = model.columns().indexOf(col);
+            int idx = indexOf(col);
             vals[idx] = e.getValue();
             mask.set(idx);
         }
         return vals;
+    }
+
+    /** The column's position in {@link TableModel#columns()}: by identity, as {@link #column} hands them out. */
+    private int indexOf(Column col) {
+        List<Column> columns = model.columns();
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i) == col) {
+                return i;
+            }
+        }
+        return columns.indexOf(col);
     }
 
     /** Whether writes in the current thread bump the version (no {@code disableIncrement} scope is open). */
