@@ -223,7 +223,13 @@ public final class Concurrency {
      * throw), or with a failure the policy's {@link RetryPolicy.Builder#retryOnException retryOnException} accepts,
      * is retried after a jittered, exponentially growing wait, up to {@link RetryPolicy#maxAttempts()} attempts in
      * all; any other exception ends the retries at once. Run it outside any transaction, or around the whole
-     * transaction: an abort may have rolled back everything the transaction did before the failed attempt.
+     * transaction: an abort may have rolled back everything the transaction did before the failed attempt. Such an
+     * abort, of a transaction of the caller's that the database rolled back as a whole
+     * ({@link TransactionAbortedException#inCallersTransaction()}) and that is still open on its connection after the
+     * attempt (it was begun outside the retry), is never retried: it is thrown at once, since a new attempt would run
+     * in a new transaction and the caller's commit would report the lost writes saved. An attempt that runs a whole
+     * transaction of its own ends it (rolls back and closes its connection, or sets auto-commit back) before it
+     * throws, and is retried.
      *
      * <pre>{@code
      * long hits = concurrency.retry(RetryPolicy.ofDefaults(), () -> {

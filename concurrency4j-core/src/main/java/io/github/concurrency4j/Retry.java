@@ -1,5 +1,6 @@
 package io.github.concurrency4j;
 
+import io.github.concurrency4j.internal.AbortedTransactions;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,8 @@ final class Retry {
                 return work.get();
             } catch (RuntimeException e) {
                 ConcurrencyException cause = raceIn(e);
-                if ((cause == null && !policy.retriesAlso(e)) || attempt >= policy.maxAttempts()) {
+                if ((cause == null && !policy.retriesAlso(e)) || attempt >= policy.maxAttempts()
+                        || endedCallersTransaction(cause)) {
                     throw e;
                 }
                 long delay = policy.delayMillisBefore(attempt + 1);
@@ -43,6 +45,17 @@ final class Retry {
                 }
             }
         }
+    }
+
+    /**
+     * Whether the database rolled back a transaction of the caller's that encloses the retry (its connection is still
+     * open and in a transaction after the attempt): the writes it made before the attempt are gone, and an attempt on
+     * the same connection would run in a new transaction that the caller's commit saves, reporting the lost writes
+     * saved. Only the caller can run its transaction again. A transaction the attempt began and ended is no obstacle.
+     */
+    private static boolean endedCallersTransaction(ConcurrencyException cause) {
+        return cause instanceof TransactionAbortedException a && a.inCallersTransaction() && a.transactionRolledBack()
+                && AbortedTransactions.endedAnEnclosingTransaction(a);
     }
 
     /**

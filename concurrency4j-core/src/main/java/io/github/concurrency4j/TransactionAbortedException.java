@@ -19,21 +19,42 @@ import java.sql.SQLException;
  * the whole transaction; an InnoDB lock wait timeout (by default) and H2 and SQLite lock failures undo only the
  * statement. When the engine ran the write in a transaction of its own, that transaction was rolled back either
  * way. In a transaction of the caller's, the caller decides: roll it back and run it again.
+ *
+ * <p>{@link Concurrency#retry(RetryPolicy, java.util.function.Supplier) retry} does not run the work again after an
+ * abort that ended a transaction of the caller's ({@link #inCallersTransaction()} and {@link #transactionRolledBack()})
+ * begun outside the retry (its connection still open and in a transaction once the attempt has failed): the writes the
+ * transaction made before the abort are gone, and an attempt on the same connection would run in a new transaction
+ * whose commit reports them saved. Put the retry around the whole transaction instead.
  */
 public final class TransactionAbortedException extends ConcurrencyException {
     private static final long serialVersionUID = 1L;
 
     private final boolean transactionRolledBack;
+    private final boolean inCallersTransaction;
 
     /**
+     * An abort of work that ran in a transaction of its own (or in auto-commit).
+     *
      * @param message what was aborted and what became of it
      * @param transactionRolledBack whether the database rolled back the whole transaction, not only the statement
      * @param cause the driver's exception
      */
     public TransactionAbortedException(String message, boolean transactionRolledBack, SQLException cause) {
+        this(message, transactionRolledBack, false, cause);
+    }
+
+    /**
+     * @param message what was aborted and what became of it
+     * @param transactionRolledBack whether the database rolled back the whole transaction, not only the statement
+     * @param inCallersTransaction whether the work ran in a transaction of the caller's, which the caller ends
+     * @param cause the driver's exception
+     */
+    public TransactionAbortedException(String message, boolean transactionRolledBack, boolean inCallersTransaction,
+                                       SQLException cause) {
         super(message + " [SQLState " + cause.getSQLState() + ", error " + cause.getErrorCode() + ": "
                 + cause.getMessage() + "]", cause);
         this.transactionRolledBack = transactionRolledBack;
+        this.inCallersTransaction = inCallersTransaction;
     }
 
     /** The driver's exception. */
@@ -59,5 +80,15 @@ public final class TransactionAbortedException extends ConcurrencyException {
      */
     public boolean transactionRolledBack() {
         return transactionRolledBack;
+    }
+
+    /**
+     * Whether the aborted work ran in a transaction of the caller's ({@code table.using(connection)} after
+     * {@code setAutoCommit(false)}, a {@code @Transactional} method), rather than in auto-commit or a transaction the
+     * engine began and ended itself. With {@link #transactionRolledBack()} it means that everything the caller's
+     * transaction wrote before the abort is gone too: only running the whole transaction again can repeat it.
+     */
+    public boolean inCallersTransaction() {
+        return inCallersTransaction;
     }
 }

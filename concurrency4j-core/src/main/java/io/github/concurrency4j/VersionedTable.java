@@ -231,7 +231,8 @@ public interface VersionedTable {
      * @throws BulkConflictException when any selected row is at another version or gone: it lists every such row
      *     with its current values, and the action did not run
      * @throws StatementFailedException when the check or the action fails with an {@link java.sql.SQLException};
-     *     the transaction was rolled back
+     *     the transaction was rolled back. Also on PostgreSQL when the action caught a failed statement and returned
+     *     normally: the failure had aborted the transaction, and nothing of the action could be committed
      */
     <T> T guard(Collection<Identity> selected, GuardedAction<T> action);
 

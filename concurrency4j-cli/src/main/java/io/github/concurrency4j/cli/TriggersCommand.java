@@ -167,7 +167,7 @@ final class TriggersCommand implements Runnable {
                     "but cannot be proved (empty table, no primary key); 0 when every one is proved."},
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:every trigger is there and bumps the version",
-                    "1:a trigger is missing, or an UPDATE leaves the version as it was",
+                    "1:a trigger is missing, or an UPDATE leaves the version as it was or moves it by other than 1",
                     "2:usage error, or the database could not be reached or refused",
                     "3:every trigger is there, but one could not be proved (no row, no primary key)"})
     static final class Check extends WithTables {
@@ -200,6 +200,12 @@ final class TriggersCommand implements Runnable {
                         out.println("broken   " + describe(t) + ": " + name + " is there, but an UPDATE leaves the"
                                 + " version as it was (probe rolled back); replace it with: "
                                 + command("drop", t.withTriggerName(name)) + " && " + command("create", t));
+                        exit = Main.EXIT_MISSING;
+                    }
+                    case BUMPS_BY_OTHER_THAN_ONE -> {
+                        out.println("broken   " + describe(t) + ": " + name + " is there, but an UPDATE moves the"
+                                + " version by something other than 1 (probe rolled back): another trigger of the table also"
+                                + " writes the version column; drop that one, so that each UPDATE bumps it once");
                         exit = Main.EXIT_MISSING;
                     }
                     case NO_ROW, NO_PRIMARY_KEY -> {

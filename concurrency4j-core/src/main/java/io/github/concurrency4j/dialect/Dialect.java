@@ -147,6 +147,17 @@ public abstract class Dialect {
     }
 
     /**
+     * Whether an earlier failed statement has aborted the connection's open transaction, so that every later
+     * statement fails and a COMMIT only rolls back. PostgreSQL aborts a transaction on any error, and pgjdbc's
+     * {@code commit()} then returns normally (unless the URL sets {@code raiseExceptionOnSilentRollback}); the other
+     * databases undo only the failed statement, and answer false. The engine asks before it commits work that ran
+     * code of the caller's (a guarded action), which may have caught the failure and gone on.
+     */
+    public boolean transactionAborted(java.sql.Connection connection) throws SQLException {
+        return false;
+    }
+
+    /**
      * Whether a row lock ({@code SELECT ... FOR UPDATE}) holds only on the server that took it, as on a Galera node:
      * writers on other nodes are not stopped by it, and a lost race shows up as an abort at commit (or at the next
      * statement) instead. The engine then trusts no batch count it cannot check: a bulk write runs its statements

@@ -1,6 +1,11 @@
 package io.github.concurrency4j.dialect;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 
 /** PostgreSQL. */
@@ -75,6 +80,51 @@ public final class PostgresDialect extends Dialect {
                 + " WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace"
                 + " AND p.prosrc LIKE '%" + TRIGGER_MARKER + "%'"
                 + " ORDER BY c.relname, t.tgname";
+    }
+
+    /**
+     * Any error aborts a PostgreSQL transaction: later statements fail with 25P02, and COMMIT rolls back. pgjdbc knows
+     * its transaction state from the server's last answer ({@code BaseConnection.getTransactionState()}), so asking
+     * costs no round trip; with another driver a {@code SELECT 1} finds out.
+     */
+    @Override
+    public boolean transactionAborted(Connection connection) throws SQLException {
+        if (PGJDBC_STATE != null && connection.isWrapperFor(PGJDBC_CONNECTION)) {
+            try {
+                return "FAILED".equals(String.valueOf(PGJDBC_STATE.invoke(connection.unwrap(PGJDBC_CONNECTION))));
+            } catch (Throwable e) {
+                // Fall through to the probe: a driver version whose method does not answer.
+            }
+        }
+        try (Statement s = connection.createStatement()) {
+            s.execute("SELECT 1");
+            return false;
+        } catch (SQLException e) {
+            if ("25P02".equals(e.getSQLState())) {
+                return true;
+            }
+            throw e;
+        }
+    }
+
+    private static final Class<?> PGJDBC_CONNECTION;
+    private static final MethodHandle PGJDBC_STATE;
+
+    static {
+        Class<?> type = null;
+        MethodHandle state = null;
+        try {
+            // pgjdbc's public driver API, by name: core does not depend on the driver.
+            type = Class.forName("org.postgresql.core.BaseConnection", false, PostgresDialect.class.getClassLoader());
+            Class<?> stateType = Class.forName("org.postgresql.core.TransactionState", false, type.getClassLoader());
+            state = MethodHandles.publicLookup().findVirtual(type, "getTransactionState", MethodType.methodType(
+                    stateType)).asType(MethodType.methodType(Object.class, Object.class));
+        } catch (ReflectiveOperationException | LinkageError | SecurityException absent) {
+            type = null;
+            state = null;
+        }
+        PGJDBC_CONNECTION = type;
+        PGJDBC_STATE = state;
     }
 
     @Override

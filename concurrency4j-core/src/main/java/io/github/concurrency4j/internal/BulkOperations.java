@@ -993,7 +993,8 @@ final class BulkOperations {
                         tx.endCallersAbortedTransaction();
                     }
                     throw new TransactionAbortedException(Failures.aborted(what, abort,
-                            tx.own ? Failures.Scope.OWN : Failures.Scope.CALLERS), abort.transactionRolledBack(), e);
+                            tx.own ? Failures.Scope.OWN : Failures.Scope.CALLERS), abort.transactionRolledBack(),
+                            !tx.own, e);
                 }
                 throw new StatementFailedException("Could not " + what + ": " + undoneMessage(tx, unit, undone), e);
             } catch (RuntimeException | Error e) {

@@ -1,10 +1,12 @@
 package io.github.concurrency4j.internal;
 
 import io.github.concurrency4j.BulkPolicy;
+import io.github.concurrency4j.ConcurrencyException;
 import io.github.concurrency4j.ConcurrencyListener;
 import io.github.concurrency4j.ConflictHandler;
 import io.github.concurrency4j.ConnectionSource;
 import io.github.concurrency4j.StatementFailedException;
+import io.github.concurrency4j.TransactionAbortedException;
 import io.github.concurrency4j.dialect.Dialect;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -126,8 +128,15 @@ public final class Engine {
             return work.run(c);
         } catch (SQLException e) {
             // Read only on failure: inTransaction has restored auto-commit when the transaction was its own.
-            throw Failures.of(dialect, describe(action, key), inCallersTransaction(c) ? Failures.Scope.CALLERS
-                    : Failures.Scope.OWN, e);
+            ConcurrencyException failure = Failures.of(dialect, describe(action, key), scopeOf(dialect, c, e), e);
+            if (failure instanceof TransactionAbortedException abort) {
+                AbortedTransactions.remember(abort, c);
+            }
+            throw failure;
+        } catch (TransactionAbortedException abort) {
+            // A bulk write's abort, already worded for whose transaction it ran in.
+            AbortedTransactions.remember(abort, c);
+            throw abort;
         } finally {
             try {
                 source.release(c);
@@ -135,6 +144,26 @@ public final class Engine {
                 // The work is done or has failed already; a failed release must not hide its outcome.
             }
         }
+    }
+
+    /**
+     * Where failed work ran, as its error message must say: a failed statement in the caller's transaction that the
+     * database aborted whole (PostgreSQL, on any error) leaves the caller a transaction that can only roll back.
+     */
+    private static Failures.Scope scopeOf(Dialect dialect, Connection c, SQLException e) {
+        if (!inCallersTransaction(c)) {
+            return Failures.Scope.OWN;
+        }
+        if (dialect != null && dialect.abortOf(e) == null) {
+            try {
+                if (dialect.transactionAborted(c)) {
+                    return Failures.Scope.CALLERS_ABORTED;
+                }
+            } catch (SQLException unknown) {
+                // The plain wording then: the driver's message is still there.
+            }
+        }
+        return Failures.Scope.CALLERS;
     }
 
     private static boolean inCallersTransaction(Connection c) {

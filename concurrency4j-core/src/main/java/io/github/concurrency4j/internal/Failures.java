@@ -20,7 +20,12 @@ final class Failures {
         /** In auto-commit, or in a transaction the engine began and has rolled back. */
         OWN,
         /** In a transaction of the caller's that is still the caller's to end. */
-        CALLERS
+        CALLERS,
+        /**
+         * In a transaction of the caller's that the failed statement aborted whole (PostgreSQL): every later
+         * statement in it fails and its commit only rolls back.
+         */
+        CALLERS_ABORTED
     }
 
     /**
@@ -37,9 +42,17 @@ final class Failures {
                         + "breaks a constraint of the table, so nothing of it was saved; correct the values and "
                         + "save again", e);
             }
+            if (scope == Scope.CALLERS_ABORTED) {
+                return new StatementFailedException("Could not " + what + ": the database refused the statement"
+                        + (state != null && state.startsWith("23") ? " because it breaks a constraint of the table"
+                        : "") + " and aborted the transaction it ran in, yours: every further statement in it fails "
+                        + "and its commit only rolls back, so nothing of that transaction can be saved. Roll it back "
+                        + "and run it again", e);
+            }
             return new StatementFailedException("Could not " + what, e);
         }
-        return new TransactionAbortedException(aborted(what, abort, scope), abort.transactionRolledBack(), e);
+        return new TransactionAbortedException(aborted(what, abort, scope), abort.transactionRolledBack(),
+                scope != Scope.OWN, e);
     }
 
     /** The message of an abort that the database reported while the work ran. */

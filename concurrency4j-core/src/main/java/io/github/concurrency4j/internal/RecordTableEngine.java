@@ -67,6 +67,15 @@ final class RecordTableEngine<R extends Record> implements RecordTable<R> {
                     + (key < 0 ? "key column '" + m.key().name() : "version column '" + m.version().name())
                     + "' of table " + m.name() + ".");
         }
+        Class<?> versionType = box(types[version]);
+        if (versionType == Integer.class || versionType == Short.class || versionType == Byte.class) {
+            // A narrowed version is a version the row does not hold: timestamp versions never fit an int, and a
+            // record saved with a cut version acknowledges a version that is not in the table.
+            throw new DeclarationException("Record " + type.getSimpleName() + " has component '"
+                    + components[version].getName() + "' of type " + types[version].getName() + " for the version "
+                    + "column '" + m.version().name() + "' of table " + m.name() + ", but versions are 64-bit "
+                    + "(timestamp versions exceed an int at once): make it long or Long.");
+        }
         this.keyIndex = key;
         this.versionIndex = version;
         try {
@@ -108,7 +117,13 @@ final class RecordTableEngine<R extends Record> implements RecordTable<R> {
             }
         }
         Identity id = table.insert(map);
-        values[keyIndex] = convert(id.key(), keyIndex);
+        try {
+            values[keyIndex] = convert(id.key(), keyIndex);
+        } catch (IllegalStateException e) {
+            // The row is in the table: say so, or a caller would insert it again.
+            throw new IllegalStateException("Inserted the " + table.name() + " row with key " + id.key()
+                    + " at version " + id.version() + ", but c" + e.getMessage().substring(1), e);
+        }
         values[versionIndex] = convert(id.version(), versionIndex);
         return construct(values);
     }
@@ -263,14 +278,24 @@ final class RecordTableEngine<R extends Record> implements RecordTable<R> {
             return value;
         }
         if (value instanceof Number n) {
-            if (boxed == Long.class) {
-                return n.longValue();
-            } else if (boxed == Integer.class) {
-                return n.intValue();
-            } else if (boxed == Short.class) {
-                return n.shortValue();
-            } else if (boxed == Byte.class) {
-                return n.byteValue();
+            if (boxed == Long.class || boxed == Integer.class || boxed == Short.class || boxed == Byte.class) {
+                // Exact or refused: a key narrowed in silence names another row (4,294,967,297 as an int is 1).
+                long exact;
+                try {
+                    exact = exactLong(n);
+                } catch (ArithmeticException e) {
+                    throw doesNotFit(value, index, target);
+                }
+                if (boxed == Long.class) {
+                    return exact;
+                } else if (boxed == Integer.class && exact == (int) exact) {
+                    return (int) exact;
+                } else if (boxed == Short.class && exact == (short) exact) {
+                    return (short) exact;
+                } else if (boxed == Byte.class && exact == (byte) exact) {
+                    return (byte) exact;
+                }
+                throw doesNotFit(value, index, target);
             } else if (boxed == Double.class) {
                 return n.doubleValue();
             } else if (boxed == Float.class) {
@@ -311,6 +336,32 @@ final class RecordTableEngine<R extends Record> implements RecordTable<R> {
         throw new IllegalStateException("Column " + columns[index].name() + " of " + table.name() + " holds a "
                 + value.getClass().getName() + ", which component " + components[index].getName() + " of "
                 + type.getSimpleName() + " (" + target.getName() + ") cannot take.");
+    }
+
+    private static long exactLong(Number n) {
+        if (n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte) {
+            return n.longValue();
+        }
+        if (n instanceof BigDecimal d) {
+            return d.longValueExact();
+        }
+        if (n instanceof BigInteger i) {
+            return i.longValueExact();
+        }
+        if (n instanceof Double || n instanceof Float) {
+            double d = n.doubleValue();
+            if (d != Math.rint(d) || d < Long.MIN_VALUE || d >= 0x1p63) {
+                throw new ArithmeticException("not an integer within long: " + d);
+            }
+            return (long) d;
+        }
+        return new BigDecimal(n.toString()).longValueExact();
+    }
+
+    private IllegalStateException doesNotFit(Object value, int index, Class<?> target) {
+        return new IllegalStateException("Column " + columns[index].name() + " of " + table.name() + " holds " + value
+                + ", which does not fit component " + components[index].getName() + " of " + type.getSimpleName()
+                + " (" + target.getName() + "): make the component wide enough for every value of the column.");
     }
 
     private static Class<?> box(Class<?> c) {

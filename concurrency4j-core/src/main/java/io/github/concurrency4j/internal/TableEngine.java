@@ -562,7 +562,22 @@ public final class TableEngine implements VersionedTable {
 
     @Override
     public <T> T guard(Collection<Identity> selected, GuardedAction<T> action) {
-        return bulk.guard(selected, action);
+        if (action == null) {
+            return bulk.guard(selected, null);
+        }
+        return bulk.guard(selected, c -> {
+            T result = action.run(c);
+            // An action that caught a failed statement and returned normally leaves a PostgreSQL transaction
+            // aborted, whose COMMIT rolls back without an error from the driver: the guard would report done an
+            // action of which nothing was saved (GuardedActionFailureAttackTest).
+            if (engine.dialect().transactionAborted(c)) {
+                throw new SQLException("the action returned normally, but a statement in it had failed, and "
+                        + engine.dialect().name() + " aborts the whole transaction on a failed statement, so none of "
+                        + "the action's writes can be committed; let the action throw instead of catching the "
+                        + "failure, or run the statement that may fail under a savepoint of its own", "25P02");
+            }
+            return result;
+        });
     }
 
     // ---------------------------------------------------------------- shared

@@ -228,7 +228,7 @@ public final class TriggerManager {
     }
 
     /**
-     * Proves that the table's trigger bumps the version: in a transaction that is always rolled back, reads one
+     * Proves that the table's trigger bumps the version by exactly 1: in a transaction that is always rolled back, reads one
      * row's version, UPDATEs that row setting its key to itself (a statement that changes nothing by itself), and
      * reads the version again. Nothing of the probe is kept, whatever it finds; it holds the row's lock until the
      * rollback, as any UPDATE does. Use it where a trigger was created by hand or may have been altered:
@@ -283,8 +283,11 @@ public final class TriggerManager {
             }
             update.executeUpdate();
             try (ResultSet rs = read.executeQuery()) {
-                return rs.next() && rs.getLong(1) != before ? TriggerProof.BUMPS_VERSION
-                        : TriggerProof.VERSION_UNCHANGED;
+                if (!rs.next() || rs.getLong(1) == before) {
+                    return TriggerProof.VERSION_UNCHANGED;
+                }
+                return rs.getLong(1) == before + 1 ? TriggerProof.BUMPS_VERSION
+                        : TriggerProof.BUMPS_BY_OTHER_THAN_ONE;
             }
         }
     }

@@ -16,11 +16,13 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -151,36 +153,40 @@ public class AdminController {
 
     @PostMapping("/products/{id}/edit")
     public String saveProduct(@PathVariable long id, @VersionToken(table = "product") FormVersion version,
-                              @RequestParam Map<String, String> form, Model model, RedirectAttributes flash) {
+                              @RequestParam MultiValueMap<String, String> form, Model model,
+                              RedirectAttributes flash) {
         return save(table("products"), id, version, form, model, flash);
     }
 
     @PostMapping("/suppliers/{id}/edit")
     public String saveSupplier(@PathVariable long id, @VersionToken(table = "supplier") FormVersion version,
-                               @RequestParam Map<String, String> form, Model model, RedirectAttributes flash) {
+                               @RequestParam MultiValueMap<String, String> form, Model model,
+                               RedirectAttributes flash) {
         return save(table("suppliers"), id, version, form, model, flash);
     }
 
     @PostMapping("/customers/{id}/edit")
     public String saveCustomer(@PathVariable long id, @VersionToken(table = "customer") FormVersion version,
-                               @RequestParam Map<String, String> form, Model model, RedirectAttributes flash) {
+                               @RequestParam MultiValueMap<String, String> form, Model model,
+                               RedirectAttributes flash) {
         return save(table("customers"), id, version, form, model, flash);
     }
 
-    private String save(AdminTable table, long id, FormVersion version, Map<String, String> form, Model model,
-                        RedirectAttributes flash) {
+    private String save(AdminTable table, long id, FormVersion version, MultiValueMap<String, String> form,
+                        Model model, RedirectAttributes flash) {
         Map<String, Object> submitted = new LinkedHashMap<>();
         try {
             for (Field f : table.fields()) {
-                submitted.put(f.column(), f.parse(form.get(f.column())));
+                submitted.put(f.column(), f.parse(single(f, form.get(f.column()))));
             }
         } catch (InvalidInputException e) {
             Row row = table.find(id).orElseThrow(() -> notFound(table, id));
             model.addAttribute("error", e.getMessage());
             Map<String, String> values = new LinkedHashMap<>();
-            table.fields().forEach(f -> values.put(f.column(), form.getOrDefault(f.column(), "")));
+            table.fields().forEach(f -> values.put(f.column(), Objects.requireNonNullElse(form.getFirst(f.column()),
+                    "")));
             // Keep the token the form was opened with: the version the user's values are based on.
-            return editPage(model, table, row, values, form.get(edits.parameterName()));
+            return editPage(model, table, row, values, form.getFirst(edits.parameterName()));
         }
         Map<String, Object> changes = version.changes(submitted);
         String name = String.valueOf(submitted.getOrDefault("name", table.singular() + " " + id));
@@ -231,6 +237,23 @@ public class AdminController {
         table.delete(id, version);
         flash.addFlashAttribute("success", "Deleted " + table.singular() + " #" + id + ".");
         return "redirect:/" + table.path();
+    }
+
+    /**
+     * The one value a field was submitted with. A field given twice with different values (a hand-made request, a
+     * template that renders it twice) leaves it open which one the user meant: refused, whatever the order.
+     */
+    private static String single(Field field, List<String> values) {
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        for (String v : values) {
+            if (!v.equals(values.get(0))) {
+                throw new InvalidInputException(field.label() + " was submitted more than once, with different "
+                        + "values: nothing was saved. Enter one value and save again.");
+            }
+        }
+        return values.get(0);
     }
 
     private String editPage(Model model, AdminTable table, Row row, Map<String, String> values, String token) {

@@ -2,6 +2,7 @@ package io.github.concurrency4j.spring.web;
 
 import io.github.concurrency4j.ConcurrencyListener;
 import io.github.concurrency4j.spring.internal.RequestState;
+import io.github.concurrency4j.token.InvalidTokenException;
 import io.github.concurrency4j.token.VerifiedToken;
 import io.github.concurrency4j.token.VersionTokens;
 import jakarta.servlet.http.HttpServletRequest;
@@ -63,11 +64,29 @@ public final class VersionTokenArgumentResolver implements HandlerMethodArgument
         VersionToken annotation = Objects.requireNonNull(parameter.getParameterAnnotation(VersionToken.class));
         HttpServletRequest request = Objects.requireNonNull(webRequest.getNativeRequest(HttpServletRequest.class));
         String key = keyOf(request, annotation.key());
-        VerifiedToken verified = tokens.verify(request.getParameter(parameterName), annotation.purpose(),
+        VerifiedToken verified = tokens.verify(onlyToken(request, annotation.table(), key), annotation.purpose(),
                 annotation.table(), key);
         FormVersion version = new FormVersion(verified, autoMerge, request, listener);
         RequestState.formVersion(request, version);
         return parameter.getParameterType() == FormVersion.class ? version : verified.version();
+    }
+
+    /**
+     * The one token the form carries. Two different ones (a hand-made request, a template that renders two forms'
+     * tokens in one) leave it open which version the user's values are based on: refused, whatever their order. The
+     * same token twice is no contradiction.
+     */
+    private String onlyToken(HttpServletRequest request, String table, String key) {
+        String[] submitted = request.getParameterValues(parameterName);
+        if (submitted == null || submitted.length == 0) {
+            return null;
+        }
+        for (String t : submitted) {
+            if (!t.equals(submitted[0])) {
+                throw InvalidTokenException.duplicate(table, key, "two different version tokens");
+            }
+        }
+        return submitted[0];
     }
 
     static String keyOf(HttpServletRequest request, String name) throws ServletRequestBindingException {
