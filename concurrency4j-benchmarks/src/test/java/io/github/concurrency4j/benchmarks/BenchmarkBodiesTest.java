@@ -24,6 +24,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -53,12 +55,12 @@ class BenchmarkBodiesTest {
                 single("jdbcUpdate", IllegalStateException.class, (b, f) -> b.jdbcUpdate(f.fixture)),
                 single("engineUpdate", RecordModifiedException.class, (b, f) -> b.engineUpdate(f.fixture)),
                 single("engineConditionalUpdate", RecordModifiedException.class,
-                        (b, f) -> b.engineConditionalUpdate(f.conditional())),
-                single("hibernateUpdate", StaleObjectStateException.class, (b, f) -> b.hibernateUpdate(f.hibernate())),
-                single("hibernateMerge", OptimisticLockException.class, (b, f) -> b.hibernateMerge(f.hibernate())),
-                single("jooqStore", DataChangedException.class, (b, f) -> b.jooqStore(f.jooq())),
+                        (b, f) -> b.engineConditionalUpdate(f.conditional.get())),
+                single("hibernateUpdate", StaleObjectStateException.class, (b, f) -> b.hibernateUpdate(f.hibernate.get())),
+                single("hibernateMerge", OptimisticLockException.class, (b, f) -> b.hibernateMerge(f.hibernate.get())),
+                single("jooqStore", DataChangedException.class, (b, f) -> b.jooqStore(f.jooq.get())),
                 single("springDataSave", OptimisticLockingFailureException.class,
-                        (b, f) -> b.springDataSave(f.spring())),
+                        (b, f) -> b.springDataSave(f.spring.get())),
                 single("selectForUpdateThenUpdate", IllegalStateException.class,
                         (b, f) -> b.selectForUpdateThenUpdate(f.fixture)));
         for (SingleRowContender contender : contenders) {
@@ -66,7 +68,7 @@ class BenchmarkBodiesTest {
                 String table = contender.name().equals("engineConditionalUpdate")
                         ? SingleRowUpdateBenchmark.CONDITIONAL_TABLE : SingleRowUpdateBenchmark.TABLE;
                 if (table.equals(SingleRowUpdateBenchmark.CONDITIONAL_TABLE)) {
-                    states.conditional();
+                    states.conditional.get();
                 }
                 SingleRowUpdateBenchmark benchmark = new SingleRowUpdateBenchmark();
                 benchmark.start(states.fixture, 0, 1);
@@ -108,10 +110,10 @@ class BenchmarkBodiesTest {
                 bulk("unnestFloor", IllegalStateException.class, true, (b, s) -> b.unnestFloor()),
                 bulk("lockedUnnestFloor", IllegalStateException.class, true, (b, s) -> b.lockedUnnestFloor()),
                 bulk("valuesFloor", IllegalStateException.class, true, (b, s) -> b.valuesFloor()),
-                bulk("jooqBatchStore", IllegalStateException.class, true, (b, s) -> b.jooqBatchStore(s.jooq())),
+                bulk("jooqBatchStore", IllegalStateException.class, true, (b, s) -> b.jooqBatchStore(s.jooq.get())),
                 bulk("springDataSaveAll", OptimisticLockingFailureException.class, true,
-                        (b, s) -> b.springDataSaveAll(s.spring())),
-                bulk("hibernateBatch", OptimisticLockException.class, true, (b, s) -> b.hibernateBatch(s.hibernate())));
+                        (b, s) -> b.springDataSaveAll(s.spring.get())),
+                bulk("hibernateBatch", OptimisticLockException.class, true, (b, s) -> b.hibernateBatch(s.hibernate.get())));
         for (BulkContender contender : contenders) {
             try (BulkStates states = new BulkStates(db)) {
                 BulkUpdateBenchmark bench = states.bench;
@@ -240,13 +242,74 @@ class BenchmarkBodiesTest {
         return new BulkContender(name, conflict, allOrNothing, body);
     }
 
-    /** The single-row benchmark's states on a fresh table; the optional ones made on first use, as JMH does. */
-    private static final class SingleRowStates implements AutoCloseable {
+    /**
+     * A benchmark's states as JMH injects them into a benchmark method: the trial state made at once, the optional
+     * ones made on first use, and on close every one made torn down, the trial state last.
+     */
+    private abstract static class States implements AutoCloseable {
+        private final List<Lazy<?>> optional = new ArrayList<>();
+
+        /** An optional state, made by {@code constructor} and set up on first use. */
+        <T> Lazy<T> optional(Supplier<T> constructor, SetUp<T> setUp, Consumer<T> tearDown) {
+            Lazy<T> state = new Lazy<>(constructor, setUp, tearDown);
+            optional.add(state);
+            return state;
+        }
+
+        abstract void tearDownTrial();
+
+        @Override
+        public void close() {
+            optional.forEach(Lazy::tearDown);
+            tearDownTrial();
+        }
+    }
+
+    private interface SetUp<T> {
+        void setUp(T state) throws Exception;
+    }
+
+    private static final class Lazy<T> {
+        private final Supplier<T> constructor;
+        private final SetUp<T> setUp;
+        private final Consumer<T> tearDown;
+        private T state;
+
+        private Lazy(Supplier<T> constructor, SetUp<T> setUp, Consumer<T> tearDown) {
+            this.constructor = constructor;
+            this.setUp = setUp;
+            this.tearDown = tearDown;
+        }
+
+        T get() throws Exception {
+            if (state == null) {
+                T made = constructor.get();
+                setUp.setUp(made);
+                state = made;
+            }
+            return state;
+        }
+
+        void tearDown() {
+            if (state != null) {
+                tearDown.accept(state);
+            }
+        }
+    }
+
+    /** The single-row benchmark's states on a fresh table of {@link #ROWS} rows. */
+    private static final class SingleRowStates extends States {
         final SingleRowUpdateBenchmark.Fixture fixture = new SingleRowUpdateBenchmark.Fixture();
-        private SingleRowUpdateBenchmark.ConditionalFixture conditional;
-        private SingleRowUpdateBenchmark.HibernateFixture hibernate;
-        private SingleRowUpdateBenchmark.JooqFixture jooq;
-        private SingleRowUpdateBenchmark.SpringDataFixture spring;
+        final Lazy<SingleRowUpdateBenchmark.ConditionalFixture> conditional = optional(
+                SingleRowUpdateBenchmark.ConditionalFixture::new, c -> c.setUp(fixture), c -> { });
+        final Lazy<SingleRowUpdateBenchmark.HibernateFixture> hibernate = optional(
+                SingleRowUpdateBenchmark.HibernateFixture::new, h -> h.setUp(fixture),
+                SingleRowUpdateBenchmark.HibernateFixture::tearDown);
+        final Lazy<SingleRowUpdateBenchmark.JooqFixture> jooq = optional(
+                SingleRowUpdateBenchmark.JooqFixture::new, j -> j.setUp(fixture), j -> { });
+        final Lazy<SingleRowUpdateBenchmark.SpringDataFixture> spring = optional(
+                SingleRowUpdateBenchmark.SpringDataFixture::new, d -> d.setUp(fixture),
+                SingleRowUpdateBenchmark.SpringDataFixture::tearDown);
 
         SingleRowStates(String db) throws SQLException {
             fixture.db = db;
@@ -255,56 +318,23 @@ class BenchmarkBodiesTest {
             fixture.setUp();
         }
 
-        SingleRowUpdateBenchmark.ConditionalFixture conditional() throws SQLException {
-            if (conditional == null) {
-                conditional = new SingleRowUpdateBenchmark.ConditionalFixture();
-                conditional.setUp(fixture);
-            }
-            return conditional;
-        }
-
-        SingleRowUpdateBenchmark.HibernateFixture hibernate() {
-            if (hibernate == null) {
-                hibernate = new SingleRowUpdateBenchmark.HibernateFixture();
-                hibernate.setUp(fixture);
-            }
-            return hibernate;
-        }
-
-        SingleRowUpdateBenchmark.JooqFixture jooq() {
-            if (jooq == null) {
-                jooq = new SingleRowUpdateBenchmark.JooqFixture();
-                jooq.setUp(fixture);
-            }
-            return jooq;
-        }
-
-        SingleRowUpdateBenchmark.SpringDataFixture spring() {
-            if (spring == null) {
-                spring = new SingleRowUpdateBenchmark.SpringDataFixture();
-                spring.setUp(fixture);
-            }
-            return spring;
-        }
-
         @Override
-        public void close() {
-            if (hibernate != null) {
-                hibernate.tearDown();
-            }
-            if (spring != null) {
-                spring.tearDown();
-            }
+        void tearDownTrial() {
             fixture.tearDown();
         }
     }
 
     /** The bulk benchmark's states on a fresh table of {@link #ROWS} rows. */
-    private static final class BulkStates implements AutoCloseable {
+    private static final class BulkStates extends States {
         final BulkUpdateBenchmark bench = new BulkUpdateBenchmark();
-        private BulkUpdateBenchmark.HibernateFixture hibernate;
-        private BulkUpdateBenchmark.JooqFixture jooq;
-        private BulkUpdateBenchmark.SpringDataFixture spring;
+        final Lazy<BulkUpdateBenchmark.HibernateFixture> hibernate = optional(
+                BulkUpdateBenchmark.HibernateFixture::new, h -> h.setUp(bench),
+                BulkUpdateBenchmark.HibernateFixture::tearDown);
+        final Lazy<BulkUpdateBenchmark.JooqFixture> jooq = optional(
+                BulkUpdateBenchmark.JooqFixture::new, j -> j.setUp(bench), j -> { });
+        final Lazy<BulkUpdateBenchmark.SpringDataFixture> spring = optional(
+                BulkUpdateBenchmark.SpringDataFixture::new, d -> d.setUp(bench),
+                BulkUpdateBenchmark.SpringDataFixture::tearDown);
 
         BulkStates(String db) throws SQLException {
             bench.db = db;
@@ -313,38 +343,8 @@ class BenchmarkBodiesTest {
             bench.setUp();
         }
 
-        BulkUpdateBenchmark.HibernateFixture hibernate() {
-            if (hibernate == null) {
-                hibernate = new BulkUpdateBenchmark.HibernateFixture();
-                hibernate.setUp(bench);
-            }
-            return hibernate;
-        }
-
-        BulkUpdateBenchmark.JooqFixture jooq() {
-            if (jooq == null) {
-                jooq = new BulkUpdateBenchmark.JooqFixture();
-                jooq.setUp(bench);
-            }
-            return jooq;
-        }
-
-        BulkUpdateBenchmark.SpringDataFixture spring() {
-            if (spring == null) {
-                spring = new BulkUpdateBenchmark.SpringDataFixture();
-                spring.setUp(bench);
-            }
-            return spring;
-        }
-
         @Override
-        public void close() {
-            if (hibernate != null) {
-                hibernate.tearDown();
-            }
-            if (spring != null) {
-                spring.tearDown();
-            }
+        void tearDownTrial() {
             bench.tearDown();
         }
     }

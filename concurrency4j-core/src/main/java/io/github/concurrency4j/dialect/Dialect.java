@@ -135,6 +135,18 @@ public abstract class Dialect {
     }
 
     /**
+     * {@link #currentReadClause()} for a read on this connection, at the isolation level its transaction runs at. A
+     * dialect whose plain read already sees the latest committed row at some levels may leave the lock out there:
+     * a locking read after a write that has released the locks of the rows it did not match waits for them while
+     * holding later rows, out of key order, which can deadlock with a writer that holds them.
+     *
+     * @throws SQLException when the connection cannot tell its isolation level
+     */
+    public String currentReadClause(Connection connection) throws SQLException {
+        return currentReadClause();
+    }
+
+    /**
      * Why writes on this session could store something other than what they were given (a value cut to fit its
      * column) while the database counts them done, or {@code null} when they cannot. Asked once, when
      * {@code Concurrency} is built: a write the engine reports saved must be in the table as given.

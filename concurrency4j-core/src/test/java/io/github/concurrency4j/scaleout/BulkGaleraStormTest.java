@@ -58,11 +58,7 @@ class BulkGaleraStormTest {
     void largeBulkWritesFromEveryNodeStoreExactlyWhatTheyReportSaved() throws Exception {
         String t = galera.createTable("bulkstorm", "id BIGINT PRIMARY KEY, hits BIGINT NOT NULL, "
                 + "version BIGINT NOT NULL");
-        StringBuilder insert = new StringBuilder("INSERT INTO " + t + " (id, hits, version) VALUES ");
-        for (int id = 1; id <= ROWS; id++) {
-            insert.append(id == 1 ? "" : ", ").append("(").append(id).append(", 0, 1)");
-        }
-        galera.execute(0, insert.toString());
+        galera.insertCounters(t, ROWS);
         for (int node = 0; node < NODES; node++) {
             galera.execute(node, "SET SESSION wsrep_sync_wait = 1", "SELECT COUNT(*) FROM " + t);
         }

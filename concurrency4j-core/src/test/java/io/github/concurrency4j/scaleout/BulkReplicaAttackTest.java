@@ -11,16 +11,11 @@ import io.github.concurrency4j.RetryPolicy;
 import io.github.concurrency4j.Row;
 import io.github.concurrency4j.RowChange;
 import io.github.concurrency4j.VersionedTable;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,50 +25,9 @@ import org.junit.jupiter.api.Timeout;
  * engine's own bulk writes are never read back older than written.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class BulkReplicaAttackTest {
-    private static final int PRIMARY = 0;
-    private static final int STANDBY = 1;
-
-    private Topology pg;
-
-    @BeforeEach
-    void topology() {
-        pg = Topology.postgresStandby();
-    }
-
-    @AfterEach
-    void cleanUp() throws SQLException {
-        replay(true);
-        pg.dropCreatedTables();
-    }
-
-    private void replay(boolean on) throws SQLException {
-        try (Connection c = pg.raw(STANDBY); Statement s = c.createStatement()) {
-            s.execute(on ? "SELECT pg_wal_replay_resume()" : "SELECT pg_wal_replay_pause()");
-        }
-    }
-
-    private String counterTable(int rows) throws Exception {
-        String t = pg.createTable("bulkreplica",
-                "id BIGINT PRIMARY KEY, hits BIGINT NOT NULL, version BIGINT NOT NULL");
-        pg.execute(PRIMARY, "INSERT INTO " + t + " (id, hits, version) SELECT x, 0, 1 FROM generate_series(1, "
-                + rows + ") AS g(x)");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            try {
-                if (pg.queryLong(STANDBY, "SELECT COUNT(*) FROM " + t) == rows) {
-                    return t;
-                }
-            } catch (IllegalStateException notYet) {
-                // The table itself has not arrived yet.
-            }
-            Thread.sleep(10);
-        }
-        throw new IllegalStateException("the standby did not receive " + t + " within 20 s");
-    }
-
-    private static long hits(Row row) {
-        return ((Number) row.get("hits")).longValue();
+class BulkReplicaAttackTest extends OnPrimaryAndStandby {
+    BulkReplicaAttackTest() {
+        super("bulkreplica");
     }
 
     @Test

@@ -76,11 +76,7 @@ class GaleraTest {
     private String counterTable(int rows) {
         String t = galera.createTable("galera", "id BIGINT PRIMARY KEY, hits BIGINT NOT NULL, "
                 + "status VARCHAR(20) NOT NULL DEFAULT 'new', version BIGINT NOT NULL");
-        StringBuilder insert = new StringBuilder("INSERT INTO " + t + " (id, hits, version) VALUES ");
-        for (int id = 1; id <= rows; id++) {
-            insert.append(id == 1 ? "" : ", ").append("(").append(id).append(", 0, 1)");
-        }
-        galera.execute(0, insert.toString());
+        galera.insertCounters(t, rows);
         // Writes replicate synchronously but apply asynchronously: wait until every node has the rows.
         for (int node = 0; node < NODES; node++) {
             galera.execute(node, "SET SESSION wsrep_sync_wait = 1", "SELECT COUNT(*) FROM " + t);

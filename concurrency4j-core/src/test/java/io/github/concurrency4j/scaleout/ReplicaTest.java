@@ -24,8 +24,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -35,51 +33,12 @@ import org.junit.jupiter.api.Timeout;
  * ({@code pg_wal_replay_pause}), which makes the lag certain instead of a matter of timing.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class ReplicaTest {
-    private static final int PRIMARY = 0;
-    private static final int STANDBY = 1;
-
-    private Topology pg;
-
-    @BeforeEach
-    void topology() {
-        pg = Topology.postgresStandby();
-    }
-
-    @AfterEach
-    void cleanUp() throws SQLException {
-        replay(true);
-        pg.dropCreatedTables();
-    }
-
-    private void replay(boolean on) throws SQLException {
-        try (Connection c = pg.raw(STANDBY); Statement s = c.createStatement()) {
-            s.execute(on ? "SELECT pg_wal_replay_resume()" : "SELECT pg_wal_replay_pause()");
-        }
-    }
-
-    private String counterTable(int rows) throws Exception {
-        String t = pg.createTable("replica", "id BIGINT PRIMARY KEY, hits BIGINT NOT NULL, version BIGINT NOT NULL");
-        StringBuilder insert = new StringBuilder("INSERT INTO " + t + " (id, hits, version) VALUES ");
-        for (int id = 1; id <= rows; id++) {
-            insert.append(id == 1 ? "" : ", ").append("(").append(id).append(", 0, 1)");
-        }
-        pg.execute(PRIMARY, insert.toString());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            try {
-                if (pg.queryLong(STANDBY, "SELECT COUNT(*) FROM " + t) == rows) {
-                    return t;
-                }
-            } catch (IllegalStateException notYet) {
-                // The table itself has not arrived yet.
-            }
-            Thread.sleep(10);
-        }
-        throw new IllegalStateException("the standby did not receive " + t + " within 20 s");
-    }
-
+class ReplicaTest extends OnPrimaryAndStandby {
     private final AtomicInteger fallbacks = new AtomicInteger();
+
+    ReplicaTest() {
+        super("replica");
+    }
 
     private Concurrency engine(String table) {
         return Concurrency.builder(pg.node(PRIMARY)).readReplica(pg.node(STANDBY)).table(table)
@@ -89,10 +48,6 @@ class ReplicaTest {
                         fallbacks.incrementAndGet();
                     }
                 }).build();
-    }
-
-    private static long hits(Row row) {
-        return ((Number) row.get("hits")).longValue();
     }
 
     private long storedHits(String table, long id) {

@@ -161,6 +161,18 @@ final class Topology {
         return table;
     }
 
+    /**
+     * Fills the counter table {@code table} (columns {@code id, hits, version}) on node 0 with rows 1 to
+     * {@code rows}, each at 0 hits and version 1.
+     */
+    void insertCounters(String table, int rows) {
+        StringBuilder insert = new StringBuilder("INSERT INTO " + table + " (id, hits, version) VALUES ");
+        for (int id = 1; id <= rows; id++) {
+            insert.append(id == 1 ? "" : ", ").append("(").append(id).append(", 0, 1)");
+        }
+        execute(0, insert.toString());
+    }
+
     /** Runs statements on node {@code index}, auto-commit. */
     void execute(int index, String... sql) {
         try (Connection c = raw(index); Statement s = c.createStatement()) {

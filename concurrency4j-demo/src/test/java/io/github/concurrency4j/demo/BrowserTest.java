@@ -2,7 +2,6 @@ package io.github.concurrency4j.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.concurrency4j.demo.product.ProductRepository;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Map;
@@ -20,10 +19,7 @@ import org.openqa.selenium.WrapsDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 
 /**
@@ -33,14 +29,7 @@ import org.springframework.test.context.ActiveProfiles;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BrowserTest {
-    @LocalServerPort
-    int port;
-    @Autowired
-    ProductRepository productRepository;
-    @Autowired
-    JdbcTemplate jdbc;
-
+class BrowserTest extends OnDemoServer {
     DemoTestData data;
     WebDriver alice;
     WebDriver bob;

@@ -2,17 +2,13 @@ package io.github.concurrency4j.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.concurrency4j.demo.product.ProductRepository;
 import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 
 /**
@@ -25,14 +21,7 @@ import org.springframework.test.context.ActiveProfiles;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
-class DuplicatedFormFieldsAttackTest {
-    @LocalServerPort
-    int port;
-    @Autowired
-    ProductRepository productRepository;
-    @Autowired
-    JdbcTemplate jdbc;
-
+class DuplicatedFormFieldsAttackTest extends OnDemoServer {
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }

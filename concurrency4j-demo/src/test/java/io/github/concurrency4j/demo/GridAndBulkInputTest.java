@@ -2,7 +2,6 @@ package io.github.concurrency4j.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.concurrency4j.demo.product.ProductRepository;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -18,10 +17,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 
 /**
@@ -30,15 +26,8 @@ import org.springframework.test.context.ActiveProfiles;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
-class GridAndBulkInputTest {
+class GridAndBulkInputTest extends OnDemoServer {
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
-
-    @LocalServerPort
-    int port;
-    @Autowired
-    ProductRepository productRepository;
-    @Autowired
-    JdbcTemplate jdbc;
 
     private final HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
     private DemoTestData data;

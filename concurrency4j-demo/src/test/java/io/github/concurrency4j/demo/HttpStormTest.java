@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.concurrency4j.demo.Storm.Html;
 import io.github.concurrency4j.demo.Storm.Outcome;
-import io.github.concurrency4j.demo.product.ProductRepository;
 import java.math.BigDecimal;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -15,9 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 
@@ -31,19 +28,12 @@ import org.springframework.test.context.ActiveProfiles;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
-class HttpStormTest {
+class HttpStormTest extends OnDemoServer {
     static final int CLIENTS = 16;
     static final Duration DURATION = Duration.ofSeconds(3);
     /** Generous: the CI machine is shared; what this catches is a request stalled on a lock or a pool (30 s). */
     static final long WORST_LATENCY_MILLIS = 15_000;
     private static final Pattern STOCK = Pattern.compile("\"stock\":(\\d+)");
-
-    @LocalServerPort
-    int port;
-    @Autowired
-    ProductRepository productRepository;
-    @Autowired
-    JdbcTemplate jdbc;
 
     DemoTestData data;
 

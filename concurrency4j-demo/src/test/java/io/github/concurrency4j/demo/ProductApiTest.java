@@ -2,7 +2,6 @@ package io.github.concurrency4j.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.concurrency4j.demo.product.ProductRepository;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -13,23 +12,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 
 /** The products REST API over real HTTP: ETag on reads, If-Match on writes. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
-class ProductApiTest {
-    @LocalServerPort
-    int port;
-    @Autowired
-    ProductRepository productRepository;
-    @Autowired
-    JdbcTemplate jdbc;
-
+class ProductApiTest extends OnDemoServer {
     final HttpClient http = HttpClient.newHttpClient();
     DemoTestData data;
     FormSession browser;

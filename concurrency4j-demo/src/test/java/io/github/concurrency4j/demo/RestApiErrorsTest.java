@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.concurrency4j.demo.product.ProductRepository;
 import java.math.BigDecimal;
 import java.net.CookieManager;
 import java.net.URI;
@@ -21,10 +20,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 
 /**
@@ -34,18 +30,11 @@ import org.springframework.test.context.ActiveProfiles;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
-class RestApiErrorsTest {
+class RestApiErrorsTest extends OnDemoServer {
     private static final String HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
     private static final List<String> LEAKS = List.of("SELECT", "UPDATE ", "INSERT ", "java.", "Exception", "org.",
             "\tat ", "jdbc");
     private static final Pattern HIDDEN = Pattern.compile("name=\"(_c4j_token|_csrf)\" value=\"([^\"]+)\"");
-
-    @LocalServerPort
-    int port;
-    @Autowired
-    ProductRepository productRepository;
-    @Autowired
-    JdbcTemplate jdbc;
 
     /** With cookies: a form's CSRF token belongs to the session the form page opened. */
     final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();

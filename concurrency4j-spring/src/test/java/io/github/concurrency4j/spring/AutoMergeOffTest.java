@@ -6,33 +6,16 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import io.github.concurrency4j.Concurrency;
 import io.github.concurrency4j.spring.app.TestApplication;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMockMvc;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.web.servlet.MockMvc;
 
 /** {@code concurrency4j.web.auto-merge=false}: every conflict is a 409, disjoint or not. */
 @SpringBootTest(classes = TestApplication.class, properties = "concurrency4j.web.auto-merge=false")
 @AutoConfigureMockMvc
-class AutoMergeOffTest {
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    JdbcTemplate jdbc;
-    @Autowired
-    Concurrency concurrency;
-
-    @BeforeEach
-    void rows() {
-        WebTestSupport.resetProducts(jdbc);
-    }
-
+class AutoMergeOffTest extends OnProductPages {
     @Test
     void disjointEditIsA409WhenAutoMergeIsOff() throws Exception {
         String bob = token(mvc.perform(get("/products/1/edit")).andReturn().getResponse().getContentAsString());

@@ -7,7 +7,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import io.github.concurrency4j.BulkResult;
-import io.github.concurrency4j.Concurrency;
 import io.github.concurrency4j.Identity;
 import io.github.concurrency4j.RecordModifiedException;
 import io.github.concurrency4j.Row;
@@ -18,29 +17,18 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMockMvc;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.MediaType;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.web.servlet.MockMvc;
 
 /** What bulk writes say to the user: singular and plural, deletions, no "0 saved", and a way back that works. */
 @SpringBootTest(classes = TestApplication.class)
 @AutoConfigureMockMvc
-class BulkMessagesTest {
+class BulkMessagesTest extends OnProductPages {
     private static final Pattern DISCARD = Pattern.compile("class=\"discard\" href=\"([^\"]+)\"");
 
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    JdbcTemplate jdbc;
-    @Autowired
-    Concurrency concurrency;
-
     @BeforeEach
-    void rows() {
-        WebTestSupport.resetProducts(jdbc);
+    void plum() {
         jdbc.update("INSERT INTO product (id, name, description, price, cost, version) VALUES (3, 'plum', '', 30, 1, 1)");
     }
 

@@ -1,5 +1,8 @@
 package io.github.concurrency4j.spring;
 
+import static io.github.concurrency4j.spring.WebTestSupport.CHECKBOX;
+import static io.github.concurrency4j.spring.WebTestSupport.ROW_TOKEN;
+import static io.github.concurrency4j.spring.WebTestSupport.all;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -7,50 +10,24 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import io.github.concurrency4j.Concurrency;
 import io.github.concurrency4j.spring.app.TestApplication;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMockMvc;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.MediaType;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
 /** List-editable grids (one token per row, updateAll) and guarded bulk actions (signed checkboxes, guard). */
 @SpringBootTest(classes = TestApplication.class)
 @AutoConfigureMockMvc
-class BulkWebTest {
-    private static final Pattern ROW_TOKEN = Pattern.compile("name=\"_c4j_rows\" value=\"([^\"]+)\"");
-    private static final Pattern CHECKBOX = Pattern.compile("name=\"_c4j_selected\" value=\"([^\"]+)\"");
-
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    JdbcTemplate jdbc;
-    @Autowired
-    Concurrency concurrency;
-
+class BulkWebTest extends OnProductPages {
     @BeforeEach
-    void rows() {
-        WebTestSupport.resetProducts(jdbc);
+    void plum() {
         jdbc.update("INSERT INTO product (id, name, description, price, cost, version) VALUES (3, 'plum', '', 30, 1, 1)");
-    }
-
-    private List<String> all(Pattern p, String html) {
-        List<String> found = new ArrayList<>();
-        Matcher m = p.matcher(html);
-        while (m.find()) {
-            found.add(m.group(1));
-        }
-        return found;
     }
 
     private String page() throws Exception {

@@ -2,43 +2,23 @@ package io.github.concurrency4j.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.concurrency4j.Concurrency;
 import io.github.concurrency4j.spring.app.TestApplication;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The conflict page compares values, so nothing in them may hide: a stored "100" preceded by a right-to-left
  * override (U+202E) would display as "001", and a zero-width space makes two values look alike. Over real HTTP.
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class ConflictPageControlCharactersTest {
-    @LocalServerPort
-    int port;
-    @Autowired
-    JdbcTemplate jdbc;
-    @Autowired
-    Concurrency concurrency;
-
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    @BeforeEach
-    void rows() {
-        WebTestSupport.resetProducts(jdbc);
-    }
-
+class ConflictPageControlCharactersTest extends OnProductServer {
     @Test
     void bidiAndZeroWidthCharactersAreShownAsMarkersInYoursStoredAndDiff() throws Exception {
         String token = WebTestSupport.token(http.send(HttpRequest.newBuilder(

@@ -6,31 +6,19 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import io.github.concurrency4j.Concurrency;
 import io.github.concurrency4j.spring.app.TestApplication;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMockMvc;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.web.servlet.MockMvc;
 
 /** An application's own {@code concurrency4j/conflict.html} replaces the shipped page. */
 @SpringBootTest(classes = TestApplication.class,
         properties = "spring.thymeleaf.prefix=classpath:/override-templates/")
 @AutoConfigureMockMvc
-class ConflictTemplateOverrideTest {
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    JdbcTemplate jdbc;
-    @Autowired
-    Concurrency concurrency;
-
+class ConflictTemplateOverrideTest extends OnProductPages {
     @Test
     void applicationTemplateIsRenderedWithTheConflictModel() throws Exception {
-        WebTestSupport.resetProducts(jdbc);
         String bob = token(mvc.perform(get("/products/1/edit")).andReturn().getResponse().getContentAsString());
         concurrency.table("product").update(1, 1L, Map.of("name", "golden apple"));
 

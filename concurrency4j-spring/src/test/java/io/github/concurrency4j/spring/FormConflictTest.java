@@ -10,26 +10,17 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import io.github.concurrency4j.Concurrency;
 import io.github.concurrency4j.VersionedTable;
 import io.github.concurrency4j.spring.app.TestApplication;
-import io.github.concurrency4j.testing.TestDatabase;
-import io.github.concurrency4j.testing.TestDatabases;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMockMvc;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.MediaType;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
 /**
@@ -50,15 +41,7 @@ class FormConflictTest {
     class PostgreSQL extends Cases {
         @DynamicPropertySource
         static void database(DynamicPropertyRegistry registry) throws Exception {
-            TestDatabase db = TestDatabases.named("postgresql");
-            Assumptions.assumeTrue(TestDatabases.servers().contains(db), "postgresql is not reachable");
-            try (Connection c = db.rawConnection(); Statement s = c.createStatement()) {
-                s.execute("CREATE SCHEMA IF NOT EXISTS c4j_spring");
-            }
-            registry.add("spring.datasource.url", () -> db.url() + (db.url().contains("?") ? "&" : "?")
-                    + "currentSchema=c4j_spring");
-            registry.add("spring.datasource.username", db::user);
-            registry.add("spring.datasource.password", db::password);
+            WebTestSupport.onPostgresql(registry);
         }
     }
 
@@ -68,32 +51,17 @@ class FormConflictTest {
     class MariaDB extends Cases {
         @DynamicPropertySource
         static void database(DynamicPropertyRegistry registry) throws Exception {
-            TestDatabase db = TestDatabases.named("mariadb");
-            Assumptions.assumeTrue(TestDatabases.servers().contains(db), "mariadb is not reachable");
-            try (Connection c = db.rawConnection(); Statement s = c.createStatement()) {
-                s.execute("CREATE DATABASE IF NOT EXISTS c4j_spring_test");
-            }
-            registry.add("spring.datasource.url", () -> db.url().replace("/concurrency4j_test", "/c4j_spring_test"));
-            registry.add("spring.datasource.username", db::user);
-            registry.add("spring.datasource.password", db::password);
+            WebTestSupport.onMariadb(registry);
         }
     }
 
-    abstract static class Cases {
+    abstract static class Cases extends OnProductPages {
         private static final String HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
-
-        @Autowired
-        MockMvc mvc;
-        @Autowired
-        JdbcTemplate jdbc;
-        @Autowired
-        Concurrency concurrency;
 
         VersionedTable products;
 
         @BeforeEach
-        void rows() {
-            WebTestSupport.resetProducts(jdbc);
+        void productTable() {
             products = concurrency.table("product");
         }
 
@@ -106,14 +74,6 @@ class FormConflictTest {
             MockHttpServletRequestBuilder b = post("/products/{id}", id).accept(HTML)
                     .param("name", name).param("description", description).param("price", String.valueOf(price));
             return token == null ? b : b.param("_c4j_token", token);
-        }
-
-        private Map<String, Object> row(long id) {
-            Map<String, Object> upper = new java.util.LinkedHashMap<>();
-            jdbc.queryForMap("SELECT name, description, price, cost, version FROM product WHERE id = ?", id)
-                    .forEach((k, v) -> upper.put(k.toUpperCase(java.util.Locale.ROOT),
-                            v instanceof Number n && !(v instanceof Long) ? n.intValue() : v));
-            return upper;
         }
 
         @Test

@@ -3,7 +3,6 @@ package io.github.concurrency4j.spring;
 import static io.github.concurrency4j.spring.WebTestSupport.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.concurrency4j.Concurrency;
 import io.github.concurrency4j.spring.app.TestApplication;
 import java.net.CookieManager;
 import java.net.URI;
@@ -14,29 +13,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Two browsers editing one row through the embedded server, as real HTTP clients. */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class FormRoundTripHttpTest {
+class FormRoundTripHttpTest extends OnProductServer {
     private static final String HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
-
-    @LocalServerPort
-    int port;
-    @Autowired
-    JdbcTemplate jdbc;
-    @Autowired
-    Concurrency concurrency;
-
-    @BeforeEach
-    void rows() {
-        WebTestSupport.resetProducts(jdbc);
-    }
 
     private HttpClient browser() {
         return HttpClient.newBuilder().cookieHandler(new CookieManager())

@@ -8,14 +8,10 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import io.github.concurrency4j.spring.app.TestApplication;
 import org.hamcrest.Matchers;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMockMvc;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.MediaType;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.web.servlet.MockMvc;
 
 /**
  * A write without a version (MissingVersionException, which is not a RecordModifiedException) is a clear 428 for
@@ -23,17 +19,7 @@ import org.springframework.test.web.servlet.MockMvc;
  */
 @SpringBootTest(classes = TestApplication.class)
 @AutoConfigureMockMvc
-class MissingVersionAnswerTest {
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    JdbcTemplate jdbc;
-
-    @BeforeEach
-    void rows() {
-        WebTestSupport.resetProducts(jdbc);
-    }
-
+class MissingVersionAnswerTest extends OnProductPages {
     @Test
     void apiClientsGetA428ProblemNamingTheRowAndNothingIsWritten() throws Exception {
         mvc.perform(post("/products/1/blind-price").param("price", "99").accept(MediaType.APPLICATION_JSON))

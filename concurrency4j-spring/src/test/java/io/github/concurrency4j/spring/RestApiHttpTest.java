@@ -8,18 +8,12 @@ import io.github.concurrency4j.spring.app.TestApplication;
 import java.net.URI;
 import java.sql.Connection;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The REST API as a client uses it, over real HTTP: what a GET answers can be PUT back; every client mistake is a
@@ -29,24 +23,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
 @SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         // A short lock timeout, so that a write blocked by another transaction's row lock is aborted within a second.
         properties = "spring.datasource.url=jdbc:h2:mem:c4j-rest-${random.uuid};DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=1000")
-class RestApiHttpTest {
+class RestApiHttpTest extends OnProductServer {
     private static final String HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
     /** What must never appear in a response body: SQL, Java packages and exception names, stack frames. */
     static final List<String> LEAKS = List.of("SELECT", "UPDATE ", "INSERT ", "java.", "Exception", "org.",
             "\tat ", "jdbc");
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    JdbcTemplate jdbc;
-
-    final HttpClient http = HttpClient.newHttpClient();
     final ObjectMapper json = new ObjectMapper();
-
-    @BeforeEach
-    void rows() {
-        WebTestSupport.resetProducts(jdbc);
-    }
 
     @Test
     void whatAGetAnswersCanBePutBackWithItsETag() throws Exception {
@@ -212,10 +195,6 @@ class RestApiHttpTest {
             assertThat(r.body()).as("%s %s answered %d", r.request().method(), r.request().uri(), r.statusCode())
                     .doesNotContain(leak);
         }
-    }
-
-    private Map<String, Object> row(long id) {
-        return jdbc.queryForMap("SELECT name, price, version FROM product WHERE id = ?", id);
     }
 
     private HttpRequest get(String path) {

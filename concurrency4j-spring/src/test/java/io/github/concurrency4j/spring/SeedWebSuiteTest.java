@@ -7,28 +7,16 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.flash;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import io.github.concurrency4j.Concurrency;
 import io.github.concurrency4j.spring.app.TestApplication;
-import io.github.concurrency4j.testing.TestDatabase;
-import io.github.concurrency4j.testing.TestDatabases;
-import java.sql.Connection;
-import java.sql.Statement;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.List;
 import java.util.Map;
 import org.hamcrest.Matchers;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMockMvc;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
 /**
@@ -50,15 +38,7 @@ class SeedWebSuiteTest {
     class PostgreSQL extends Cases {
         @DynamicPropertySource
         static void database(DynamicPropertyRegistry registry) throws Exception {
-            TestDatabase db = TestDatabases.named("postgresql");
-            Assumptions.assumeTrue(TestDatabases.servers().contains(db), "postgresql is not reachable");
-            try (Connection c = db.rawConnection(); Statement s = c.createStatement()) {
-                s.execute("CREATE SCHEMA IF NOT EXISTS c4j_spring");
-            }
-            registry.add("spring.datasource.url", () -> db.url() + (db.url().contains("?") ? "&" : "?")
-                    + "currentSchema=c4j_spring");
-            registry.add("spring.datasource.username", db::user);
-            registry.add("spring.datasource.password", db::password);
+            WebTestSupport.onPostgresql(registry);
         }
     }
 
@@ -68,38 +48,11 @@ class SeedWebSuiteTest {
     class MariaDB extends Cases {
         @DynamicPropertySource
         static void database(DynamicPropertyRegistry registry) throws Exception {
-            TestDatabase db = TestDatabases.named("mariadb");
-            Assumptions.assumeTrue(TestDatabases.servers().contains(db), "mariadb is not reachable");
-            try (Connection c = db.rawConnection(); Statement s = c.createStatement()) {
-                s.execute("CREATE DATABASE IF NOT EXISTS c4j_spring_test");
-            }
-            registry.add("spring.datasource.url", () -> db.url().replace("/concurrency4j_test", "/c4j_spring_test"));
-            registry.add("spring.datasource.username", db::user);
-            registry.add("spring.datasource.password", db::password);
+            WebTestSupport.onMariadb(registry);
         }
     }
 
-    abstract static class Cases {
-        @Autowired
-        MockMvc mvc;
-        @Autowired
-        JdbcTemplate jdbc;
-        @Autowired
-        Concurrency concurrency;
-
-        @BeforeEach
-        void rows() {
-            WebTestSupport.resetProducts(jdbc);
-        }
-
-        private Map<String, Object> row(long id) {
-            Map<String, Object> upper = new LinkedHashMap<>();
-            jdbc.queryForMap("SELECT name, price, version FROM product WHERE id = ?", id)
-                    .forEach((k, v) -> upper.put(k.toUpperCase(Locale.ROOT),
-                            v instanceof Number n && !(v instanceof Long) ? n.intValue() : v));
-            return upper;
-        }
-
+    abstract static class Cases extends OnProductPages {
         private String page(String url) throws Exception {
             return mvc.perform(get(url)).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
         }

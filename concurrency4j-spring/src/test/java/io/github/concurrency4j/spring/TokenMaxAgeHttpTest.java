@@ -6,7 +6,6 @@ import io.github.concurrency4j.spring.app.TestApplication;
 import io.github.concurrency4j.token.TokenPurpose;
 import io.github.concurrency4j.token.VersionTokens;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
@@ -15,30 +14,14 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /** The application with {@code concurrency4j.signing.max-age=2h}, over real HTTP: an old form is refused. */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "concurrency4j.signing.max-age=2h")
-class TokenMaxAgeHttpTest {
+class TokenMaxAgeHttpTest extends OnProductServer {
     private static final String SECRET = "web-test-secret-0123456789abcdef";
-
-    @LocalServerPort
-    int port;
-    @Autowired
-    JdbcTemplate jdbc;
-
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    @BeforeEach
-    void rows() {
-        WebTestSupport.resetProducts(jdbc);
-    }
 
     @Test
     void tokenOlderThanTheMaximumAgeIsA400ThisFormExpiredAndAFreshOneWorks() throws Exception {

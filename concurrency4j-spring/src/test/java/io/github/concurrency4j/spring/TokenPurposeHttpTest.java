@@ -1,8 +1,10 @@
 package io.github.concurrency4j.spring;
 
+import static io.github.concurrency4j.spring.WebTestSupport.CHECKBOX;
+import static io.github.concurrency4j.spring.WebTestSupport.ROW_TOKEN;
+import static io.github.concurrency4j.spring.WebTestSupport.all;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.concurrency4j.Concurrency;
 import io.github.concurrency4j.spring.app.TestApplication;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -13,15 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * A token is good for the purpose it was rendered for, and nothing else: over real HTTP against the embedded server,
@@ -29,24 +25,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * endpoint. Also: a replayed token and row tokens submitted twice.
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class TokenPurposeHttpTest {
-    private static final Pattern ROW_TOKEN = Pattern.compile("name=\"_c4j_rows\" value=\"([^\"]+)\"");
-    private static final Pattern CHECKBOX = Pattern.compile("name=\"_c4j_selected\" value=\"([^\"]+)\"");
-
-    @LocalServerPort
-    int port;
-    @Autowired
-    JdbcTemplate jdbc;
-    @Autowired
-    Concurrency concurrency;
-
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    @BeforeEach
-    void rows() {
-        WebTestSupport.resetProducts(jdbc);
-    }
-
+class TokenPurposeHttpTest extends OnProductServer {
     @Test
     void everyTokenIsRefusedOnEveryEndpointButItsOwnAndNothingIsWritten() throws Exception {
         String grid = get("/products");
@@ -169,14 +148,5 @@ class TokenPurposeHttpTest {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Accept", accept).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static List<String> all(Pattern p, String html) {
-        List<String> found = new ArrayList<>();
-        Matcher m = p.matcher(html);
-        while (m.find()) {
-            found.add(m.group(1));
-        }
-        return found;
     }
 }

@@ -5,7 +5,7 @@ import io.github.concurrency4j.BulkResult;
 import io.github.concurrency4j.RecordModifiedException;
 import io.github.concurrency4j.Row;
 import io.github.concurrency4j.demo.web.Bulk;
-import io.github.concurrency4j.demo.web.Edits;
+import io.github.concurrency4j.spring.web.ConcurrencyForms;
 import io.github.concurrency4j.spring.web.FormSave;
 import io.github.concurrency4j.spring.web.FormVersion;
 import io.github.concurrency4j.spring.web.RowTokens;
@@ -34,13 +34,13 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 @Controller
 public class AdminController {
     private final Map<String, AdminTable> tables;
-    private final Edits edits;
+    private final ConcurrencyForms forms;
     private final Bulk bulk;
 
-    public AdminController(List<AdminTable> tables, Edits edits, Bulk bulk) {
+    public AdminController(List<AdminTable> tables, ConcurrencyForms forms, Bulk bulk) {
         this.tables = tables.stream().collect(Collectors.toMap(AdminTable::path, Function.identity(),
                 (a, b) -> a, LinkedHashMap::new));
-        this.edits = edits;
+        this.forms = forms;
         this.bulk = bulk;
     }
 
@@ -146,7 +146,8 @@ public class AdminController {
         Row row = table.find(id).orElseThrow(() -> notFound(table, id));
         Map<String, String> values = new LinkedHashMap<>();
         table.fields().forEach(f -> values.put(f.column(), f.format(row.get(f.column()))));
-        return editPage(model, table, row, values, edits.tokenFor(table, row));
+        // The form's token is rendered by the starter (edit.html): @concurrency4jForms.hidden.
+        return editPage(model, table, row, values, null);
     }
 
     // One POST mapping per table: @VersionToken names the table the token must have been issued for.
@@ -186,7 +187,7 @@ public class AdminController {
             table.fields().forEach(f -> values.put(f.column(), Objects.requireNonNullElse(form.getFirst(f.column()),
                     "")));
             // Keep the token the form was opened with: the version the user's values are based on.
-            return editPage(model, table, row, values, form.getFirst(edits.parameterName()));
+            return editPage(model, table, row, values, form.getFirst(forms.parameterName()));
         }
         Map<String, Object> changes = version.changes(submitted);
         String name = String.valueOf(submitted.getOrDefault("name", table.singular() + " " + id));
@@ -256,12 +257,17 @@ public class AdminController {
         return values.get(0);
     }
 
-    private String editPage(Model model, AdminTable table, Row row, Map<String, String> values, String token) {
+    /**
+     * The edit page. {@code submittedToken} is {@code null} for a form opened now, whose token the template renders
+     * for the row and the columns it shows; after a validation error it is the token the form was submitted with.
+     */
+    private String editPage(Model model, AdminTable table, Row row, Map<String, String> values,
+                            String submittedToken) {
         model.addAttribute("table", table);
         model.addAttribute("row", row);
         model.addAttribute("values", values);
-        model.addAttribute("tokenParameter", edits.parameterName());
-        model.addAttribute("token", token);
+        model.addAttribute("columns", table.fields().stream().map(Field::column).toArray(String[]::new));
+        model.addAttribute("submittedToken", submittedToken);
         return "edit";
     }
 
