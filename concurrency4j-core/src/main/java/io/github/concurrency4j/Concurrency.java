@@ -433,7 +433,8 @@ public final class Concurrency {
          * {@link #triggers(TriggerSettings) trigger settings}.
          *
          * @throws DeclarationException naming the table or column that is missing or malformed, or a missing
-         *     trigger when the trigger check is {@link TriggerSettings.CheckMode#FAIL}
+         *     trigger when the trigger check is {@link TriggerSettings.CheckMode#FAIL}, or a session that would let
+         *     a write store other values than it was given (MariaDB without a strict {@code sql_mode})
          * @throws StatementFailedException when the database cannot be reached
          */
         public Concurrency build() {
@@ -443,6 +444,10 @@ public final class Concurrency {
             try {
                 c = connectionSource.acquire();
                 dialect = Dialect.detect(c.getMetaData());
+                String problem = dialect.sessionProblem(c);
+                if (problem != null) {
+                    throw new DeclarationException("Refusing to start: " + problem + ".");
+                }
                 SchemaReader reader = new SchemaReader(c, dialect);
                 for (TableDeclaration d : declarations.values()) {
                     models.add(reader.model(d));

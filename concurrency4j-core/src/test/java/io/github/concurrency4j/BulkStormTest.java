@@ -62,6 +62,11 @@ class BulkStormTest {
                         // Bulk writes lock their rows in key order: at READ COMMITTED nothing else aborts them.
                         broken.add(label + ": " + o.aborted + " calls aborted (deadlocks)");
                     }
+                    if (db.name().equals("mariadb") && level != Isolation.SERIALIZABLE && o.aborted != 0) {
+                        // MariaDB's bulk statements lock in key order and keep what they lock until the conflicts
+                        // are read; only SERIALIZABLE's shared locks on the caller's own read can deadlock.
+                        broken.add(label + ": " + o.aborted + " calls aborted (deadlocks)");
+                    }
                     summary.add(label + ": saved " + o.saved + ", refused " + o.refused + ", aborted " + o.aborted);
                 }
             }

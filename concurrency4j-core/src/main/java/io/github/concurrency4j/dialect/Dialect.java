@@ -135,13 +135,34 @@ public abstract class Dialect {
     }
 
     /**
+     * {@link #currentReadClause()} for a read on this connection, at the isolation level its transaction runs at. A
+     * dialect whose plain read already sees the latest committed row at some levels may leave the lock out there:
+     * a locking read after a write that has released the locks of the rows it did not match waits for them while
+     * holding later rows, out of key order, which can deadlock with a writer that holds them.
+     *
+     * @throws SQLException when the connection cannot tell its isolation level
+     */
+    public String currentReadClause(Connection connection) throws SQLException {
+        return currentReadClause();
+    }
+
+    /**
+     * Why writes on this session could store something other than what they were given (a value cut to fit its
+     * column) while the database counts them done, or {@code null} when they cannot. Asked once, when
+     * {@code Concurrency} is built: a write the engine reports saved must be in the table as given.
+     */
+    public String sessionProblem(Connection connection) throws SQLException {
+        return null;
+    }
+
+    /**
      * Whether an earlier failed statement has aborted the connection's open transaction, so that every later
      * statement fails and a COMMIT only rolls back. PostgreSQL aborts a transaction on any error, and pgjdbc's
      * {@code commit()} then returns normally (unless the URL sets {@code raiseExceptionOnSilentRollback}); the other
      * databases undo only the failed statement, and answer false. The engine asks before it commits work that ran
      * code of the caller's (a guarded action), which may have caught the failure and gone on.
      */
-    public boolean transactionAborted(java.sql.Connection connection) throws SQLException {
+    public boolean transactionAborted(Connection connection) throws SQLException {
         return false;
     }
 

@@ -7,36 +7,39 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
-import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * MariaDB's bulk form: one multi-table statement joining the table with the rows as a table value constructor,
  * {@code UPDATE (WITH v (...) AS (VALUES (...), ...) SELECT * FROM v) AS v STRAIGHT_JOIN t FORCE INDEX (key) ON ...}
  * (and the same {@code DELETE t FROM ...}). MariaDB has no {@code UPDATE ... RETURNING}, so the evidence is the
- * statement's count, and where that leaves a row open, locked rows:
+ * statement's count, and where that leaves rows open, the statement's own list of the rows it matched:
  *
  * <ul>
- *   <li>The statement runs under a savepoint. Every key is unique in the call and in the table (the join goes through
- *       a unique index on the key alone), so each row of the constructor matches at most one row of the table: a
- *       count equal to the number of rows proves that every row was written by this statement. Connector/J's
- *       default count is the rows matched; with {@code useAffectedRows=true} it is the rows changed, which is never
- *       more, so the proof holds there too.</li>
+ *   <li>Every key is unique in the call and in the table (the join goes through a unique index on the key alone), so
+ *       each row of the constructor matches at most one row of the table: a count equal to the number of rows proves
+ *       that every row was written by this statement. Connector/J's default count is the rows matched; with
+ *       {@code useAffectedRows=true} it is the rows changed, which is never more, so the proof holds there too.</li>
  *   <li>A smaller count says some rows did not match, not which: another writer may have moved a row to the very
- *       version this statement would have written. The statement is then undone to the savepoint, every row is
- *       read with a locking read ({@code FOR UPDATE}: the latest committed row, not a REPEATABLE READ snapshot) and
- *       stays locked, and the statement runs again on the rows found at the expected version, which cannot fail
- *       any more. Only those are handed back.</li>
+ *       version this statement would have written, so no read of the rows can tell. The statement lists them
+ *       itself: the version's assignment (for a delete, a condition that is always true) appends the row's position
+ *       to {@link #WRITTEN}, and MariaDB evaluates it once for each row matched, on the row as the statement holds it
+ *       locked. One query reads the list, which proves something only under this statement's mark, with positions
+ *       of the chunk each named once, as many as the count ({@link #matched}); otherwise nothing of the answer is
+ *       trusted and the engine undoes the call. Refused rows were never written: nothing is undone or run again,
+ *       and no savepoint is needed.</li>
  *   <li>A new version the engine cannot compute (conditional, trigger, unchecked) is read back with one locking
  *       read of the written rows, which this transaction holds locked.</li>
  * </ul>
@@ -67,6 +70,8 @@ final class MariaDbBulkStatements implements BulkStatements {
     private static final long MAX_STATEMENT_BYTES = 4L << 20;
     /** Marks, in a column's type, the unique index on that column alone: {@code bigint index `PRIMARY`}. */
     private static final String INDEX = " index ";
+    /** The session variable in which a statement lists the rows it matched, after its {@link #tag()}. */
+    private static final String WRITTEN = "@concurrency4j_written";
 
     private static final Set<String> INTEGERS = Set.of("tinyint", "smallint", "mediumint", "int", "integer",
             "bigint", "decimal", "numeric");
@@ -188,7 +193,7 @@ final class MariaDbBulkStatements implements BulkStatements {
             throw new SQLException("The key column " + u.key().sql() + " of " + u.table() + " has no unique index of "
                     + "its own, so MariaDB's bulk form cannot carry it");
         }
-        int perRow = 1 + (u.checked() ? 1 : 0) + (u.versionChange() == VersionChange.TIMESTAMP ? 1 : 0);
+        int perRow = 2 + (u.checked() ? 1 : 0) + (u.versionChange() == VersionChange.TIMESTAMP ? 1 : 0);
         for (int c = 0; c < u.columns().size(); c++) {
             perRow += u.written()[c] == null ? 1 : 2;
         }
@@ -213,30 +218,92 @@ final class MariaDbBulkStatements implements BulkStatements {
 
     private void updateRows(Connection connection, Update u, String index, int[] rows, WrittenRows written)
             throws SQLException {
-        Savepoint savepoint = connection.setSavepoint();
-        int[] writable = rows;
-        if (runUpdate(connection, u, index, rows) != rows.length) {
-            // Some rows did not match, and the count does not say which: undo, lock, and write the current ones.
-            connection.rollback(savepoint);
-            Map<Object, Long> current = lockVersions(connection, u.table(), u.key(), u.version(), index, u.keys(),
-                    rows);
-            List<Integer> ok = new ArrayList<>(rows.length);
-            for (int r : rows) {
-                Long version = current.get(normalized(u.keys()[r]));
-                if (version != null && (u.checked() ? version == u.expected()[r]
-                        : !u.guardOverflow() || version < Long.MAX_VALUE)) {
-                    ok.add(r);
-                }
-            }
-            writable = ok.stream().mapToInt(Integer::intValue).toArray();
-            if (writable.length > 0) {
-                // Locked at a version it accepts, each of these rows matches: the count proves nothing more (with
-                // useAffectedRows a row the write leaves as it was counts 0).
-                runUpdate(connection, u, index, writable);
-            }
+        String tag = tag();
+        int count = runUpdate(connection, u, index, rows, tag);
+        // A bumped version always moves, so the count is the rows matched even with useAffectedRows=true; otherwise
+        // a matched row the write left as it was may count 0 there, and only the statement's own list tells.
+        boolean countIsMatched = u.versionChange() == VersionChange.INCREMENT
+                || u.versionChange() == VersionChange.TIMESTAMP;
+        if (count == rows.length || (count == 0 && countIsMatched)) {
+            // Every row matched (a count never exceeds the rows matched, each key matching at most one row), or none.
+            handBack(connection, u, index, count == 0 ? new int[0] : rows, written);
+            return;
         }
-        release(connection, savepoint);
-        handBack(connection, u, index, writable, written);
+        int[] matched = matched(readWritten(connection), tag, rows, count, countIsMatched);
+        if (matched == null) {
+            unproven(written);
+            return;
+        }
+        handBack(connection, u, index, matched, written);
+    }
+
+    /**
+     * A fresh mark for one statement's list of matched rows: the list a statement starts under another mark (an
+     * earlier statement's, on a pooled connection) is discarded, so it names only this statement's rows.
+     */
+    private static String tag() {
+        return "c4j:" + String.format(Locale.ROOT, "%016x", ThreadLocalRandom.current().nextLong());
+    }
+
+    /**
+     * The expression that appends row {@code v.i} to the list in {@link #WRITTEN}, evaluated by MariaDB once for each
+     * row the statement matched (on the row it holds locked) and for no other row: multiplied by 0 it adds nothing.
+     */
+    private static String recordMatch(String tag) {
+        return "0 * LENGTH(" + WRITTEN + " := CONCAT(IF(LEFT(" + WRITTEN + ", " + tag.length() + ") = '" + tag
+                + "', " + WRITTEN + ", '" + tag + "'), ',', v.i))";
+    }
+
+    private static String readWritten(Connection connection) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT " + WRITTEN);
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    /**
+     * The rows (positions in the chunk's arrays) that a statement's list names, or {@code null} when the list proves
+     * nothing: another statement's mark, a position outside the chunk or named twice, or fewer rows than the count
+     * (or, where the count is the rows matched, a different number).
+     */
+    private static int[] matched(String list, String tag, int[] rows, int count, boolean exact) {
+        if (list == null || !list.startsWith(tag)) {
+            return count == 0 ? new int[0] : null;
+        }
+        BitSet inChunk = new BitSet();
+        for (int r : rows) {
+            inChunk.set(r);
+        }
+        BitSet seen = new BitSet();
+        String[] parts = list.substring(tag.length()).split(",", -1);
+        // The list starts with a comma: parts[0] is empty.
+        if (parts.length == 0 || !parts[0].isEmpty()) {
+            return null;
+        }
+        int[] matched = new int[parts.length - 1];
+        for (int p = 1; p < parts.length; p++) {
+            int r;
+            try {
+                r = Integer.parseInt(parts[p]);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            if (r < 0 || !inChunk.get(r) || seen.get(r)) {
+                return null;
+            }
+            seen.set(r);
+            matched[p - 1] = r;
+        }
+        if (exact ? matched.length != count : matched.length < count) {
+            return null;
+        }
+        Arrays.sort(matched);
+        return matched;
+    }
+
+    /** Hands back a position that is none of the chunk's: the engine then trusts nothing of this answer. */
+    private static void unproven(WrittenRows written) throws SQLException {
+        written.row(-1, 0L);
     }
 
     /** The rows a statement wrote, with their versions: computed where the engine knows them, else read locked. */
@@ -265,9 +332,10 @@ final class MariaDbBulkStatements implements BulkStatements {
                 (key, version) -> written.row(positions.getOrDefault(normalized(key), -1), version));
     }
 
-    private static int runUpdate(Connection connection, Update u, String index, int[] rows) throws SQLException {
+    private static int runUpdate(Connection connection, Update u, String index, int[] rows, String tag)
+            throws SQLException {
         List<Column> columns = u.columns();
-        StringBuilder names = new StringBuilder("k");
+        StringBuilder names = new StringBuilder("i, k");
         if (u.checked()) {
             names.append(", e");
         }
@@ -292,32 +360,25 @@ final class MariaDbBulkStatements implements BulkStatements {
         } else if (u.guardOverflow()) {
             sql.append(" AND t.").append(v).append(" < ").append(Long.MAX_VALUE);
         }
-        // The version first: where MariaDB assigns left to right, it must still see the old values.
-        sql.append(" SET ");
-        boolean first = true;
+        // The version first: where MariaDB assigns left to right, it must still see the old values. It also carries
+        // the list of matched rows; where the version is kept (a trigger table, increment disabled) it is assigned
+        // its own value, which also fires update triggers when nothing else is set, as the single-row statement does.
         String bump = versionAssignment(u);
-        if (bump != null) {
-            sql.append("t.").append(v).append(" = ").append(bump);
-            first = false;
-        }
+        sql.append(" SET t.").append(v).append(" = ").append(bump == null ? "t." + v : bump).append(" + ")
+                .append(recordMatch(tag));
         for (int c = 0; c < columns.size(); c++) {
             String col = columns.get(c).sql();
-            sql.append(first ? "" : ", ").append("t.").append(col).append(" = ");
+            sql.append(", t.").append(col).append(" = ");
             if (u.written()[c] == null) {
                 sql.append("v.c").append(c);
             } else {
                 sql.append("IF(v.w").append(c).append(", v.c").append(c).append(", t.").append(col).append(')');
             }
-            first = false;
-        }
-        if (first) {
-            // Nothing to set (a trigger table, or increment disabled, and empty changes): a no-op assignment still
-            // fires update triggers, as the single-row statement does.
-            sql.append("t.").append(k).append(" = t.").append(k);
         }
         try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
             int i = 1;
             for (int r : rows) {
+                ps.setInt(i++, r);
                 bind(ps, i++, u.keys()[r]);
                 if (u.checked()) {
                     ps.setLong(i++, u.expected()[r]);
@@ -372,7 +433,7 @@ final class MariaDbBulkStatements implements BulkStatements {
             throw new SQLException("The key column " + d.key().sql() + " of " + d.table() + " has no unique index of "
                     + "its own, so MariaDB's bulk form cannot carry it");
         }
-        int chunk = MAX_PARAMETERS / (d.checked() ? 2 : 1);
+        int chunk = MAX_PARAMETERS / (d.checked() ? 3 : 2);
         int n = d.keys().length;
         for (int from = 0; from < n; from += chunk) {
             int[] rows = new int[Math.min(n, from + chunk) - from];
@@ -385,38 +446,40 @@ final class MariaDbBulkStatements implements BulkStatements {
 
     private void deleteRows(Connection connection, Delete d, String index, int[] rows, WrittenRows written)
             throws SQLException {
-        Savepoint savepoint = connection.setSavepoint();
+        String tag = tag();
+        int count = runDelete(connection, d, index, rows, tag);
         int[] deleted = rows;
-        if (runDelete(connection, d, index, rows) != rows.length) {
-            connection.rollback(savepoint);
-            Map<Object, Long> current = lockVersions(connection, d.table(), d.key(), d.version(), index, d.keys(),
-                    rows);
-            List<Integer> ok = new ArrayList<>(rows.length);
-            for (int r : rows) {
-                Long version = current.get(normalized(d.keys()[r]));
-                if (version != null && (!d.checked() || version == d.expected()[r])) {
-                    ok.add(r);
-                }
-            }
-            deleted = ok.stream().mapToInt(Integer::intValue).toArray();
-            if (deleted.length > 0) {
-                runDelete(connection, d, index, deleted);
+        if (count == 0) {
+            deleted = new int[0];
+        } else if (count != rows.length) {
+            // A delete counts the rows it deleted, whatever the driver's settings: the list must name exactly those.
+            deleted = matched(readWritten(connection), tag, rows, count, true);
+            if (deleted == null) {
+                unproven(written);
+                return;
             }
         }
-        release(connection, savepoint);
         for (int r : deleted) {
             written.row(r, d.checked() ? d.expected()[r] : 0L);
         }
     }
 
-    private static int runDelete(Connection connection, Delete d, String index, int[] rows) throws SQLException {
+    private static int runDelete(Connection connection, Delete d, String index, int[] rows, String tag)
+            throws SQLException {
         String k = d.key().sql();
-        String sql = "DELETE t FROM " + values(new StringBuilder(d.checked() ? "k, e" : "k"), rows.length)
-                + " STRAIGHT_JOIN " + d.table() + " AS t FORCE INDEX (" + index + ") ON t." + k + " = v.k"
-                + (d.checked() ? " AND t." + d.version() + " = v.e" : "");
+        String match = "t." + k + " = v.k" + (d.checked() ? " AND t." + d.version() + " = v.e" : "");
+        String sameMatch = "t." + k + " <=> v.k" + (d.checked() ? " AND t." + d.version() + " <=> v.e" : "");
+        // A DELETE has no SET to carry the list: a condition that is always true does, and appends the row only when
+        // it matches the delete's own condition (on the row as the delete reads it, locked). The optimizer orders
+        // and places conditions as it likes (measured: one on v alone is evaluated for every row of v), so the
+        // condition repeats the match instead of relying on an order.
+        String sql = "DELETE t FROM " + values(new StringBuilder(d.checked() ? "i, k, e" : "i, k"), rows.length)
+                + " STRAIGHT_JOIN " + d.table() + " AS t FORCE INDEX (" + index + ") ON " + match
+                + " AND (NOT (" + sameMatch + ") OR " + recordMatch(tag) + " = 0)";
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             int i = 1;
             for (int r : rows) {
+                ps.setInt(i++, r);
                 bind(ps, i++, d.keys()[r]);
                 if (d.checked()) {
                     ps.setLong(i++, d.expected()[r]);
@@ -450,20 +513,15 @@ final class MariaDbBulkStatements implements BulkStatements {
         for (int r = 0; r < rows; r++) {
             sql.append(r == 0 ? "" : ", ").append(row);
         }
-        return sql.append(") SELECT * FROM v) AS v").toString();
+        // The assignment is never read: prepared before the outer statement, it makes the list variable exist there.
+        // MariaDB binds a variable that does not exist yet as a constant NULL, and every row's append would then
+        // start the list afresh (measured: a session's first statement listed only its last row).
+        return sql.append(") SELECT v.*, ").append(WRITTEN).append(" := NULL AS reset FROM v) AS v").toString();
     }
 
     @FunctionalInterface
     private interface VersionReader {
         void row(Object key, long version) throws SQLException;
-    }
-
-    /** The versions of the rows, by {@link #normalized} key, read and locked as the latest commit left them. */
-    private static Map<Object, Long> lockVersions(Connection connection, String table, Column key, String version,
-                                                  String index, Object[] keys, int[] rows) throws SQLException {
-        Map<Object, Long> versions = new HashMap<>(rows.length * 2);
-        select(connection, table, key, version, index, keys, rows, (k, v) -> versions.put(normalized(k), v));
-        return versions;
     }
 
     /**
@@ -537,13 +595,5 @@ final class MariaDbBulkStatements implements BulkStatements {
             }
         }
         return bytes;
-    }
-
-    private static void release(Connection connection, Savepoint savepoint) {
-        try {
-            connection.releaseSavepoint(savepoint);
-        } catch (SQLException ignored) {
-            // The savepoint then lives until the transaction ends, which is harmless.
-        }
     }
 }

@@ -836,11 +836,11 @@ final class BulkOperations {
 
     /**
      * The rows with these keys as the latest commit (or this transaction) left them, not as a REPEATABLE READ
-     * snapshot shows them; locked where only a locking read sees that ({@link Dialect#currentReadClause()}).
+     * snapshot shows them; locked where only a locking read sees that ({@link Dialect#currentReadClause(Connection)}).
      */
     private Map<Object, Row> readRows(Connection c, List<Object> keys) throws SQLException {
         Map<Object, Row> rows = new HashMap<>(keys.size() * 2);
-        select(c, keys, selectColumns, dialect.currentReadClause(), rs -> {
+        select(c, keys, selectColumns, dialect.currentReadClause(c), rs -> {
             Row r = table.toRow(rs);
             rows.put(table.key(r.key()), r);
         });

@@ -21,6 +21,7 @@ import javax.sql.DataSource;
 public final class CountingDataSource implements DataSource {
     private final DataSource target;
     private final List<String> executed = new CopyOnWriteArrayList<>();
+    private final List<String> transactionCalls = new CopyOnWriteArrayList<>();
 
     public CountingDataSource(DataSource target) {
         this.target = target;
@@ -31,9 +32,23 @@ public final class CountingDataSource implements DataSource {
         return List.copyOf(executed);
     }
 
+    /**
+     * The transaction control calls on connections ({@code setSavepoint}, {@code rollback}, {@code releaseSavepoint},
+     * {@code commit}) since the last {@link #reset()}: round-trips that {@link #executed()} does not list.
+     */
+    public List<String> transactionCalls() {
+        return List.copyOf(transactionCalls);
+    }
+
     /** Forgets what was executed. */
     public void reset() {
         executed.clear();
+        transactionCalls.clear();
+    }
+
+    /** A connection made elsewhere (a raw one, outside a pool), recorded as this data source's own are. */
+    public Connection counted(Connection connection) {
+        return wrap(connection);
     }
 
     @Override
@@ -48,6 +63,11 @@ public final class CountingDataSource implements DataSource {
 
     private Connection wrap(Connection c) {
         InvocationHandler h = (proxy, method, args) -> {
+            String n = method.getName();
+            if (n.equals("setSavepoint") || n.equals("rollback") || n.equals("releaseSavepoint")
+                    || n.equals("commit")) {
+                transactionCalls.add(n);
+            }
             Object result = invoke(c, method, args);
             if (result instanceof PreparedStatement ps && method.getName().equals("prepareStatement")) {
                 return statement(ps, (String) args[0], PreparedStatement.class);

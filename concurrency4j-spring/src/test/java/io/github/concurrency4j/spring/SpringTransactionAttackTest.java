@@ -227,4 +227,35 @@ class SpringTransactionAttackTest {
         assertThat(s.price(1)).isEqualTo(10);
         assertThat(s.name(1)).isEqualTo("competitor");
     }
+
+    /**
+     * The right way round: the retry around a whole Spring transaction. The same abort ends the first attempt's
+     * transaction, which Spring rolls back and whose connection it releases; the retry must then run the whole
+     * transaction again, and both of its writes are saved.
+     */
+    @MariadbOnly // innodb_snapshot_isolation is a MariaDB setting
+    void aRetryAroundASpringTransactionRunsItAgainAfterTheDatabaseEndedIt(TestDatabase db) {
+        Setup s = new Setup(db);
+        RetryPolicy noWait = RetryPolicy.custom().maxAttempts(5).sleeper(ms -> { }).build();
+        s.tx.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        int[] attempts = new int[1];
+
+        long version = s.concurrency.retry(noWait, () -> s.tx.execute(status -> {
+            attempts[0]++;
+            s.jdbc.execute("SET SESSION innodb_snapshot_isolation = ON");
+            s.products.update(2, 1L, Map.of("price", 70 + attempts[0]));
+            Row r = s.products.find(1).orElseThrow();
+            if (attempts[0] == 1) {
+                s.competitorSavesRow1();                                  // after this attempt's snapshot
+            }
+            return s.products.update(1, r.version(), Map.of("price", 99));
+        }));
+
+        assertThat(attempts[0]).isEqualTo(2);
+        assertThat(version).isEqualTo(3);
+        assertThat(s.price(1)).isEqualTo(99);
+        assertThat(s.name(1)).isEqualTo("competitor");
+        assertThat(s.price(2)).as("the first attempt's write rolled back, the second's saved").isEqualTo(72);
+        assertThat(s.db.queryLong("SELECT version FROM " + s.table + " WHERE id = 2")).isEqualTo(2);
+    }
 }
