@@ -141,6 +141,18 @@ public final class Concurrency {
     }
 
     /**
+     * Closes every disable scope still open in the current thread and returns them, in the order they were opened
+     * (empty when none was). For the end of a unit of work on a pooled thread (a web request, a message, a job): a
+     * scope that a handler forgot to close, or that an exception skipped, would otherwise keep checks off for
+     * whatever the thread runs next, and those writes would overwrite other users' saves unchecked. The Spring
+     * module calls it after every request and logs what it had to close. A scope lent to this thread by a
+     * {@linkplain DisableScope#wrap(Runnable) wrapped task} is handed back to its owner, not closed.
+     */
+    public List<DisableScope> closeDisableScopes() {
+        return engine.disableState().closeAll();
+    }
+
+    /**
      * Runs work with version checks off for every table, in the current thread only, and switches them back on when
      * it returns or throws: the seed's {@code @disable_concurrency()} decorator as a function.
      *

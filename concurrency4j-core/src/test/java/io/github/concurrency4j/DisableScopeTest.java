@@ -148,4 +148,44 @@ class DisableScopeTest {
         scope.close();
         assertThat(state.checkDisabled("x")).isFalse();
     }
+
+    @AllDatabases
+    void closeDisableScopesEndsWhatAHandlerLeftOpenSoTheThreadsNextWritesAreChecked(TestDatabase db) {
+        String t = Fixtures.productTable(db);
+        Concurrency c = Concurrency.builder(db.dataSource()).table(t).build();
+        VersionedTable products = c.table(t);
+        products.update(1, 1L, Map.of("price", 11));   // version 1 is now stale
+
+        // A handler that opened scopes and never closed them (no try-with-resources, an exception before close).
+        DisableScope whole = c.disable(t);
+        DisableScope increments = c.disableIncrement(t);
+        assertThat(products.update(1, 1L, Map.of("name", "unchecked"))).isEqualTo(2L);
+
+        assertThat(c.closeDisableScopes()).containsExactly(whole, increments);
+        assertThat(c.closeDisableScopes()).isEmpty();
+        assertThatThrownBy(() -> products.update(1, 1L, Map.of("name", "stale after the request")))
+                .isInstanceOf(RecordModifiedException.class);
+        assertThat(products.find(1).orElseThrow().get("name")).isEqualTo("unchecked");
+        assertThat(products.update(1, 2L, Map.of("name", "checked"))).isEqualTo(3L);
+        whole.close();   // closing again is harmless
+    }
+
+    @AllDatabases
+    void closeDisableScopesOnAWorkerHandsALentScopeBackWithoutClosingIt(TestDatabase db) throws Exception {
+        String t = Fixtures.productTable(db);
+        Concurrency c = Concurrency.builder(db.dataSource()).table(t).build();
+        VersionedTable products = c.table(t);
+        products.update(1, 1L, Map.of("price", 11));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (DisableScope off = c.disable(t)) {
+            Future<Integer> handedBack = pool.submit(off.wrap(() -> c.closeDisableScopes().size()));
+            assertThat(handedBack.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+            // The owner's scope is still open: its writes stay unchecked until it closes it.
+            assertThat(products.update(1, 1L, Map.of("name", "imported"))).isEqualTo(3L);
+            // The worker has no scope left.
+            assertThat(pool.submit(() -> c.closeDisableScopes().size()).get(30, TimeUnit.SECONDS)).isZero();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

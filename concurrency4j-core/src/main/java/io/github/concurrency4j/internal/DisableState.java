@@ -2,6 +2,9 @@ package io.github.concurrency4j.internal;
 
 import io.github.concurrency4j.DisableScope;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -37,6 +40,28 @@ public final class DisableState {
     private DisableScope push(Scope s) {
         scopes.get().push(s);
         return s;
+    }
+
+    /**
+     * Closes the scopes the current thread opened and still holds, oldest first, and hands back those lent to it
+     * by a wrapped task; returns them all. The thread then has no scope.
+     */
+    public List<DisableScope> closeAll() {
+        ArrayDeque<Scope> open = scopes.get();
+        if (open.isEmpty()) {
+            scopes.remove();
+            return List.of();
+        }
+        List<DisableScope> left = new ArrayList<>(open);
+        Collections.reverse(left);
+        Thread current = Thread.currentThread();
+        for (DisableScope s : left) {
+            if (((Scope) s).owner == current) {
+                s.close();
+            }
+        }
+        scopes.remove();
+        return List.copyOf(left);
     }
 
     /** Whether the current thread has checks off for this whole table. */

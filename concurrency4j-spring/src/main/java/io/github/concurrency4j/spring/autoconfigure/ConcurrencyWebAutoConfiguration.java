@@ -4,6 +4,7 @@ import io.github.concurrency4j.Concurrency;
 import io.github.concurrency4j.ConcurrencyListener;
 import io.github.concurrency4j.spring.internal.ColumnLimits;
 import io.github.concurrency4j.spring.internal.ConflictResponder;
+import io.github.concurrency4j.spring.internal.DisableScopeCleanup;
 import io.github.concurrency4j.spring.internal.EntityReader;
 import io.github.concurrency4j.spring.web.ConcurrencyForms;
 import io.github.concurrency4j.spring.web.ConflictAdvice;
@@ -25,8 +26,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.DispatcherServlet;
@@ -73,6 +76,20 @@ public class ConcurrencyWebAutoConfiguration {
     @ConditionalOnMissingBean
     public RequestErrorAdvice concurrency4jRequestErrorAdvice(ConflictResponder responder) {
         return new RequestErrorAdvice(responder);
+    }
+
+    /**
+     * The outermost filter, which closes (and logs as errors) disable scopes a request left open on its server
+     * thread, so that they do not switch checks off for the next requests the pooled thread serves.
+     */
+    @Bean
+    @ConditionalOnMissingBean(name = "concurrency4jDisableScopeCleanup")
+    @ConditionalOnBean(Concurrency.class)
+    public FilterRegistrationBean<DisableScopeCleanup> concurrency4jDisableScopeCleanup(Concurrency concurrency) {
+        FilterRegistrationBean<DisableScopeCleanup> registration =
+                new FilterRegistrationBean<>(new DisableScopeCleanup(concurrency));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
     }
 
     /** REST writes of declared tables from JSON bodies, checked against the table's columns. */
