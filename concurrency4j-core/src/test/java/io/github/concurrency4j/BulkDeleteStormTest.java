@@ -6,11 +6,8 @@ import io.github.concurrency4j.testing.AllDatabases;
 import io.github.concurrency4j.testing.Isolation;
 import io.github.concurrency4j.testing.TestDatabase;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -196,17 +193,6 @@ class BulkDeleteStormTest {
     }
 
     private static Map<Long, long[]> read(Connection c, String t, List<Long> ids) throws SQLException {
-        Map<Long, long[]> rows = new HashMap<>();
-        StringBuilder in = new StringBuilder();
-        for (Long id : ids) {
-            in.append(in.length() == 0 ? "" : ",").append(id);
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, price, version FROM " + t + " WHERE id IN ("
-                + in + ")"); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                rows.put(rs.getLong(1), new long[] {rs.getLong(2), rs.getLong(3)});
-            }
-        }
-        return rows;
+        return BulkFixtures.priceAndVersion(c, t, ids);
     }
 }

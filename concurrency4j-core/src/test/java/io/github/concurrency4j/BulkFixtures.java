@@ -3,8 +3,10 @@ package io.github.concurrency4j;
 import io.github.concurrency4j.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -95,5 +97,24 @@ final class BulkFixtures {
 
     static long count(TestDatabase db, String t) {
         return db.queryLong("SELECT COUNT(*) FROM " + t);
+    }
+
+    /**
+     * Price and version of these rows, read on the caller's connection (inside its transaction, at its level), as
+     * a storm's client shows them before it writes.
+     */
+    static Map<Long, long[]> priceAndVersion(Connection c, String t, List<Long> ids) throws SQLException {
+        Map<Long, long[]> rows = new HashMap<>();
+        StringBuilder in = new StringBuilder();
+        for (Long id : ids) {
+            in.append(in.length() == 0 ? "" : ",").append(id);
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, price, version FROM " + t + " WHERE id IN ("
+                + in + ")"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.put(rs.getLong(1), new long[] {rs.getLong(2), rs.getLong(3)});
+            }
+        }
+        return rows;
     }
 }
