@@ -23,6 +23,7 @@ public final class BulkConflictException extends RecordModifiedException {
     private static final int DETAILED_ROWS_IN_MESSAGE = 10;
 
     private final transient List<RecordModifiedException> conflicts;
+    /** How many rows the bulk operation named. */
     private final int rowCount;
 
     /**

@@ -435,6 +435,12 @@ public final class Concurrency {
             return this;
         }
 
+        /**
+         * What {@link #build()} does about the triggers of tables declared with {@link VersionStrategy#trigger()}:
+         * create missing ones ({@link TriggerSettings#withAutoCreate(boolean)}), and refuse to build, warn or do
+         * nothing when one is still missing ({@link TriggerSettings#withCheck}). Default:
+         * {@link TriggerSettings#ofDefaults()}, which creates nothing and refuses to build without the trigger.
+         */
         public Builder triggers(TriggerSettings settings) {
             this.triggerSettings = Objects.requireNonNull(settings, "settings");
             return this;

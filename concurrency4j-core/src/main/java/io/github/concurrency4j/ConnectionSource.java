@@ -11,10 +11,20 @@ import javax.sql.DataSource;
  */
 public interface ConnectionSource {
 
-    /** A connection to run one operation on. */
+    /**
+     * A connection to run one operation on.
+     *
+     * @return an open connection
+     * @throws SQLException when no connection can be had; the operation fails with it
+     */
     Connection acquire() throws SQLException;
 
-    /** Gives back a connection obtained from {@link #acquire()}. */
+    /**
+     * Gives back a connection obtained from {@link #acquire()}.
+     *
+     * @param connection the connection {@link #acquire()} returned
+     * @throws SQLException when closing or returning it fails
+     */
     void release(Connection connection) throws SQLException;
 
     /** Connections straight from a data source: one per operation, closed after. */

@@ -9,6 +9,7 @@ import java.util.Objects;
  * @param version the version the row had when it was read
  */
 public record Identity(Object key, long version) {
+    /** Refuses a {@code null} key: every row has one. */
     public Identity {
         Objects.requireNonNull(key, "key must not be null");
     }

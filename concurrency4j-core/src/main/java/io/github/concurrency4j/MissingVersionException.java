@@ -8,9 +8,14 @@ package io.github.concurrency4j;
 public final class MissingVersionException extends ConcurrencyException {
     private static final long serialVersionUID = 1L;
 
+    /** The declared table name. */
     private final String table;
     private final transient Object key;
 
+    /**
+     * @param table the declared table name
+     * @param key the key of the row the write was for
+     */
     public MissingVersionException(String table, Object key) {
         super("Refused to write " + table + " " + key + " without an expected version: nothing was written. "
                 + "Pass the version the row was read at (Row.version()), or wrap an intentional blind write in "

@@ -16,11 +16,14 @@ import java.util.OptionalLong;
 public class RecordModifiedException extends ConcurrencyException {
     private static final long serialVersionUID = 1L;
 
+    /** The declared table name. */
     private final String table;
     private final transient Object key;
+    /** The version the refused write was based on. */
     private final long expectedVersion;
     private final transient Row currentRow;
     private final transient Map<String, Object> attemptedChanges;
+    /** What was refused, such as {@code "update"}. */
     private final String operation;
 
     /**

@@ -44,7 +44,12 @@ public final class RetryPolicy {
         /** The real one: {@link Thread#sleep(long)}. */
         Sleeper THREAD_SLEEP = Thread::sleep;
 
-        /** Waits this long; an interrupt ends the retries. */
+        /**
+         * Waits this long; an interrupt ends the retries.
+         *
+         * @param millis how long to wait, in milliseconds
+         * @throws InterruptedException when the thread is interrupted while it waits
+         */
         void sleep(long millis) throws InterruptedException;
     }
 

@@ -7,9 +7,14 @@ package io.github.concurrency4j;
 public final class RowNotFoundException extends ConcurrencyException {
     private static final long serialVersionUID = 1L;
 
+    /** The declared table name. */
     private final String table;
     private final transient Object key;
 
+    /**
+     * @param table the declared table name
+     * @param key the key no row has
+     */
     public RowNotFoundException(String table, Object key) {
         super("No row of " + table + " has key " + key + ": nothing was written.");
         this.table = table;

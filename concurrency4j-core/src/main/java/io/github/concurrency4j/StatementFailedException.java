@@ -10,6 +10,10 @@ import java.sql.SQLException;
 public final class StatementFailedException extends ConcurrencyException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * @param message what failed; the driver's message is appended
+     * @param cause the driver's exception
+     */
     public StatementFailedException(String message, SQLException cause) {
         super(message + ": " + cause.getMessage(), cause);
     }

@@ -29,7 +29,9 @@ import java.sql.SQLException;
 public final class TransactionAbortedException extends ConcurrencyException {
     private static final long serialVersionUID = 1L;
 
+    /** Whether the database rolled back the whole transaction, not only the statement. */
     private final boolean transactionRolledBack;
+    /** Whether the work ran in a transaction of the caller's. */
     private final boolean inCallersTransaction;
 
     /**

@@ -107,6 +107,7 @@ public interface BulkStatements {
          *
          * @param index the row's position in the chunk's arrays, from 0 (PostgreSQL: {@code WITH ORDINALITY})
          * @param version the row's version after the write (for a delete: before it)
+         * @throws SQLException when reading the row from the result fails
          */
         void row(int index, long version) throws SQLException;
     }

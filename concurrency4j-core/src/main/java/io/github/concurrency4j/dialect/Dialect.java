@@ -34,6 +34,13 @@ public abstract class Dialect {
     private final int maxIdentifierLength;
     private final int maxParameters;
 
+    /**
+     * @param name the database's name, as messages show it
+     * @param versionReadBack how an UPDATE hands back the new version
+     * @param selectForUpdate whether {@code SELECT ... FOR UPDATE} locks rows
+     * @param maxIdentifierLength the longest identifier the database accepts, in characters
+     * @param maxParameters the most bind parameters one statement may carry
+     */
     protected Dialect(String name, VersionReadBack versionReadBack, boolean selectForUpdate,
                       int maxIdentifierLength, int maxParameters) {
         this.name = name;
@@ -150,6 +157,10 @@ public abstract class Dialect {
      * Why writes on this session could store something other than what they were given (a value cut to fit its
      * column) while the database counts them done, or {@code null} when they cannot. Asked once, when
      * {@code Concurrency} is built: a write the engine reports saved must be in the table as given.
+     *
+     * @param connection a connection of the session to inspect
+     * @return the problem, or {@code null} when there is none
+     * @throws SQLException when the session's settings cannot be read
      */
     public String sessionProblem(Connection connection) throws SQLException {
         return null;
@@ -161,6 +172,10 @@ public abstract class Dialect {
      * {@code commit()} then returns normally (unless the URL sets {@code raiseExceptionOnSilentRollback}); the other
      * databases undo only the failed statement, and answer false. The engine asks before it commits work that ran
      * code of the caller's (a guarded action), which may have caught the failure and gone on.
+     *
+     * @param connection the connection whose open transaction to inspect
+     * @return whether that transaction can no longer commit
+     * @throws SQLException when the driver cannot tell
      */
     public boolean transactionAborted(Connection connection) throws SQLException {
         return false;

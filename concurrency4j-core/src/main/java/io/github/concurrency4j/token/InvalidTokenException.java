@@ -37,6 +37,7 @@ public final class InvalidTokenException extends ConcurrencyException {
         DUPLICATE
     }
 
+    /** Why the token was refused. */
     private final Reason reason;
 
     private InvalidTokenException(Reason reason, String message) {
