@@ -346,7 +346,10 @@ public final class Concurrency {
             Objects.requireNonNull(declaration, "declaration");
             String key = name.toLowerCase(Locale.ROOT);
             if (declarations.containsKey(key)) {
-                throw new DeclarationException("Table '" + name + "' is declared twice.");
+                throw new DeclarationException("Table '" + name + "' is declared twice (table names match whatever "
+                        + "their case). Declare each table once, with all of its settings in one .table(\"" + name
+                        + "\", t -> ...); with Spring Boot, in concurrency4j.tables." + name + ".* or in a "
+                        + "ConcurrencyConfigurer, not in both.");
             }
             TableDeclaration d = new TableDeclaration(name);
             declaration.accept(d);

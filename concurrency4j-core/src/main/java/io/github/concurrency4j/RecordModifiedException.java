@@ -92,12 +92,12 @@ public class RecordModifiedException extends ConcurrencyException {
         m.append("Refused ").append(operation).append(" of ").append(table).append(' ').append(key)
                 .append(": it was based on version ").append(expectedVersion).append(", but ");
         if (currentRow == null) {
-            m.append("the row has since been deleted.");
+            m.append("no row has that key now: it was deleted since (or the key is wrong). Nothing was written.");
         } else {
             m.append("the row is now at version ").append(currentRow.version())
-                    .append(" (changed by someone else).");
+                    .append(" (changed by someone else). Nothing was written. Reload the row and apply the change "
+                            + "again.");
         }
-        m.append(" Nothing was written. Reload the row and apply the change again.");
         return m.toString();
     }
 }

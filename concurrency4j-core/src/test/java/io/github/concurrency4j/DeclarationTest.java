@@ -34,6 +34,53 @@ class DeclarationTest {
                 .isInstanceOf(DeclarationException.class).hasMessageContaining("no column 'colour'");
     }
 
+    @org.junit.jupiter.api.Test
+    void aTableDeclaredTwiceIsRefusedSayingHowToDeclareItOnce() {
+        assertThatThrownBy(() -> Concurrency.builder(new org.h2.jdbcx.JdbcDataSource()).table("product")
+                .table("PRODUCT", t -> t.key("id")))
+                .isInstanceOf(DeclarationException.class)
+                .hasMessageContaining("Table 'PRODUCT' is declared twice")
+                .hasMessageContaining("Declare each table once, with all of its settings in one .table(\"PRODUCT\"")
+                .hasMessageContaining("concurrency4j.tables.PRODUCT.* or in a ConcurrencyConfigurer, not in both");
+    }
+
+    /** A text version column was accepted at build, and every read and write then failed with a driver message. */
+    @AllDatabases
+    void aVersionColumnThatIsNotANumberIsRefusedAtBuildNamingItsType(TestDatabase db) {
+        String t = db.createTable("textver", "id " + db.keyType() + " PRIMARY KEY, name VARCHAR(20), "
+                + "version VARCHAR(20)");
+        db.execute("INSERT INTO " + t + " (id, name, version) VALUES (1, 'apple', 'abc')");
+
+        assertThatThrownBy(() -> Concurrency.builder(db.dataSource()).table(t).build())
+                .isInstanceOf(DeclarationException.class)
+                .hasMessageContaining("Table '" + t + "' declares 'version' as its version column, but that column "
+                        + "is of type VARCHAR")
+                .hasMessageContaining("Make it a BIGINT column");
+        assertThat(db.queryLong("SELECT COUNT(*) FROM " + t + " WHERE name = 'apple' AND version = 'abc'"))
+                .isEqualTo(1);
+    }
+
+    /**
+     * A value the column cannot take: the message says nothing was saved and what to pass instead, and the row is
+     * unchanged. (SQLite stores any value in any column, so it has no such failure.)
+     */
+    @AllDatabases
+    void aValueOfTheWrongTypeIsRefusedSayingNothingWasSavedAndWhatToPass(TestDatabase db) {
+        String t = Fixtures.productTable(db);
+        VersionedTable products = Concurrency.builder(db.dataSource()).table(t).build().table(t);
+        if (db.name().equals("sqlite")) {
+            return;
+        }
+        assertThatThrownBy(() -> products.update(1, 1L, Map.of("price", "twelve")))
+                .isInstanceOf(StatementFailedException.class)
+                .hasMessageContaining("Could not update " + t + " 1")
+                .hasMessageMatching("(?s).*nothing of it was (saved|written).*")
+                .hasMessageContaining("Integer or Long for an integer column");
+        Row row = products.find(1).orElseThrow();
+        assertThat(row.version()).isEqualTo(1);
+        assertThat(((Number) row.get("price")).intValue()).isEqualTo(10);
+    }
+
     @AllDatabases
     void injectedIdentifierIsRefusedBeforeAnySqlRuns(TestDatabase db) {
         String t = Fixtures.productTable(db);

@@ -144,7 +144,8 @@ class VersionedTableTest {
         assertThat(e.isDeleted()).isTrue();
         assertThat(e.currentRow()).isEmpty();
         assertThat(e.currentVersion()).isEmpty();
-        assertThat(e.getMessage()).contains("deleted");
+        assertThat(e.getMessage()).isEqualTo("Refused update of " + t + " 1: it was based on version 1, but no row has "
+                + "that key now: it was deleted since (or the key is wrong). Nothing was written.");
         assertThat(products.find(1)).isEmpty();
     }
 

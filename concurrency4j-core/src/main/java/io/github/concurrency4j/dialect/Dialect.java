@@ -258,7 +258,13 @@ public abstract class Dialect {
      * single-row and the bulk path both add it, so that the same bad value gets the same advice on either.
      */
     public String adviceFor(SQLException failure) {
-        return "";
+        String state = failure.getSQLState();
+        if (state == null || !state.startsWith("22")) {
+            return "";
+        }
+        return "A value is of the wrong type for its column, too long or out of range. Pass each value as a Java value "
+                + "of its column's type (Integer or Long for an integer column, BigDecimal for a decimal one, "
+                + "LocalDate or LocalDateTime for a date or timestamp), within the column's size, and save again";
     }
 
     /**

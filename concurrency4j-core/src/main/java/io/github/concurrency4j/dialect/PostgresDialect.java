@@ -62,7 +62,7 @@ public final class PostgresDialect extends Dialect {
     @Override
     public String adviceFor(SQLException failure) {
         if (!"42804".equals(failure.getSQLState())) {
-            return "";
+            return super.adviceFor(failure);
         }
         return "The value is not of the column's type, and nothing of it was written. Pass a Java value of the column's type (Integer or Long for an integer column, "
                 + "BigDecimal for numeric, Boolean for boolean, java.util.UUID for uuid, LocalDate, LocalDateTime or "

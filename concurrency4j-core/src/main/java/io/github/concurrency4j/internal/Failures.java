@@ -42,6 +42,12 @@ final class Failures {
                         + "breaks a constraint of the table, so nothing of it was saved; correct the values and "
                         + "save again", e);
             }
+            if (scope == Scope.OWN && state != null && state.startsWith("22")) {
+                // SQLSTATE class 22, data exception: a value of the wrong type, too long or out of range. The
+                // statement wrote nothing, and the engine's own transaction, if any, was rolled back.
+                return new StatementFailedException("Could not " + what + ": the database refused a value that does "
+                        + "not fit its column, so nothing of it was saved", e, dialect == null ? "" : dialect.adviceFor(e));
+            }
             if (scope == Scope.CALLERS_ABORTED) {
                 return new StatementFailedException("Could not " + what + ": the database refused the statement"
                         + (state != null && state.startsWith("23") ? " because it breaks a constraint of the table"

@@ -7,8 +7,10 @@ import io.github.concurrency4j.dialect.BulkStatements;
 import io.github.concurrency4j.dialect.Dialect;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.JDBCType;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -20,6 +22,12 @@ import java.util.Set;
 
 /** Verifies declarations against the live schema, through {@link DatabaseMetaData}. */
 public final class SchemaReader {
+    /** Column types that cannot hold a version: text, dates and times, booleans, binary. */
+    private static final Set<Integer> NOT_A_VERSION = Set.of(Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR,
+            Types.NCHAR, Types.NVARCHAR, Types.LONGNVARCHAR, Types.CLOB, Types.NCLOB, Types.DATE, Types.TIME,
+            Types.TIMESTAMP, Types.TIME_WITH_TIMEZONE, Types.TIMESTAMP_WITH_TIMEZONE, Types.BOOLEAN, Types.BINARY,
+            Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB);
+
     private final Connection connection;
     private final Dialect dialect;
     private final DatabaseMetaData meta;
@@ -62,6 +70,13 @@ public final class SchemaReader {
         }
         Column key = require(byName, table, d.keyColumn(), "key");
         Column version = require(byName, table, d.versionColumn(), "version");
+        String versionType = notANumber(found, version.physical());
+        if (versionType != null) {
+            throw new DeclarationException("Table '" + table + "' declares '" + d.versionColumn() + "' as its "
+                    + "version column, but that column is of type " + versionType + ": a version is a whole number "
+                    + "the engine compares and raises. Make it a BIGINT column (ALTER TABLE), or declare another "
+                    + "column with t.version(...).");
+        }
         if (key == version) {
             throw new DeclarationException("Table '" + table + "' declares '" + d.keyColumn()
                     + "' as both its key and its version column.");
@@ -69,6 +84,25 @@ public final class SchemaReader {
         Set<String> tracked = tracked(d, byName, key, version);
         return new TableModel(d, dialect.quote(physical), physical, key, version,
                 Collections.unmodifiableList(columns), Collections.unmodifiableMap(byName), tracked);
+    }
+
+    /** The JDBC type name of the column when it cannot hold a version (text, date, boolean, binary), else null. */
+    private static String notANumber(List<String[]> found, String physical) {
+        for (String[] f : found) {
+            if (f[1].equals(physical)) {
+                int type = Integer.parseInt(f[2]);
+                return NOT_A_VERSION.contains(type) ? typeName(type) : null;
+            }
+        }
+        return null;
+    }
+
+    private static String typeName(int type) {
+        try {
+            return JDBCType.valueOf(type).getName();
+        } catch (IllegalArgumentException e) {
+            return "java.sql.Types " + type;
+        }
     }
 
     private static boolean isUpperCase(String s) {
