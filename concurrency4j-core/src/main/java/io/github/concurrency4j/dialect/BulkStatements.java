@@ -41,6 +41,10 @@ public interface BulkStatements {
      * (the same value, the same time zone rules). The engine writes a bulk change with a value this refuses as a
      * JDBC batch instead.
      *
+     * <p>For a {@code Long}, {@code Integer}, {@code Short}, {@code Byte}, {@code String} or {@code Boolean} the
+     * answer must follow from the value's class and the column's type alone: the engine asks once per column for
+     * each of these classes, not once per row.
+     *
      * @param value the new value, not {@code null} ({@code null} always can)
      * @param sqlType the column's type as {@link #columnTypes} named it
      */

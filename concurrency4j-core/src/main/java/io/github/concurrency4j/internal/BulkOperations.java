@@ -181,6 +181,10 @@ final class BulkOperations {
      * @throws IllegalArgumentException naming the key and both positions; nothing has been written
      */
     private List<Item> uniqueInKeyOrder(List<Item> items, String operation, String fix) {
+        if (strictlyAscending(items)) {
+            // A grid saved as it was shown, in key order: sorted and free of duplicates as it is.
+            return items;
+        }
         List<Item> ordered = inKeyOrder(items);
         Item first = null;
         Item second = null;
@@ -509,19 +513,37 @@ final class BulkOperations {
             return false;
         }
         List<Column> columns = model.columns();
+        // Per column (the key last), the class of a value already accepted whose every value is (canCarry's rule).
+        Class<?>[] accepted = new Class<?>[columns.size() + 1];
         for (Item it : items) {
-            if (!statements.canCarry(it.key, model.key().sqlType())) {
+            if (!carries(it.key, keyType, accepted, columns.size())) {
                 return false;
             }
             if (op == Op.UPDATE) {
                 for (int idx : it.plan.set) {
                     String type = columns.get(idx).sqlType();
                     Object value = it.values[idx];
-                    if (type == null || (value != null && !statements.canCarry(value, type))) {
+                    if (type == null || (value != null && !carries(value, type, accepted, idx))) {
                         return false;
                     }
                 }
             }
+        }
+        return true;
+    }
+
+    /** {@link BulkStatements#canCarry}, asked once per column for the classes whose answer the class decides. */
+    private boolean carries(Object value, String type, Class<?>[] accepted, int slot) {
+        Class<?> c = value.getClass();
+        if (c == accepted[slot]) {
+            return true;
+        }
+        if (!statements.canCarry(value, type)) {
+            return false;
+        }
+        if (c == Long.class || c == Integer.class || c == String.class || c == Boolean.class || c == Short.class
+                || c == Byte.class) {
+            accepted[slot] = c;
         }
         return true;
     }
@@ -776,6 +798,18 @@ final class BulkOperations {
         }
         return "DELETE FROM " + model.sqlName() + " WHERE " + model.key().sql() + " = ?"
                 + (it.check ? " AND " + model.version().sql() + " = ?" : "");
+    }
+
+    /** Whether every key is a {@code Long} greater than the one before it. */
+    private static boolean strictlyAscending(List<Item> items) {
+        long last = Long.MIN_VALUE;
+        for (int i = 0; i < items.size(); i++) {
+            if (!(items.get(i).key instanceof Long key) || (i > 0 && key <= last)) {
+                return false;
+            }
+            last = key;
+        }
+        return true;
     }
 
     /**
