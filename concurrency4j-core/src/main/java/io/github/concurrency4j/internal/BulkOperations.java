@@ -582,7 +582,8 @@ final class BulkOperations {
         BulkStatements.Column key = new BulkStatements.Column(model.key().sql(), model.key().sqlType(), false);
         for (List<Item> shape : shapes) {
             for (int from = 0; from < shape.size(); from += chunk) {
-                List<Item> part = shape.subList(from, Math.min(shape.size(), from + chunk));
+                List<Item> part = from == 0 && shape.size() <= chunk ? shape
+                        : shape.subList(from, Math.min(shape.size(), from + chunk));
                 Object[] keys = new Object[part.size()];
                 long[] expected = part.get(0).check ? new long[part.size()] : null;
                 for (int r = 0; r < part.size(); r++) {
