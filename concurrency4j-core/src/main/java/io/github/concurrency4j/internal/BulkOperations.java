@@ -903,10 +903,13 @@ final class BulkOperations {
             throws SQLException {
         List<Object> keys = new ArrayList<>(expected.keySet());
         keys.removeIf(k -> !table.checksOn(k));
-        Map<Object, Long> versions = lock ? lockVersions(c, keys) : readVersions(c, keys);
+        // Matched in a form both sides share: a NUMERIC key returns a BigDecimal for a given Long, a CHAR key pads.
+        Map<Object, Long> versions = new HashMap<>(keys.size() * 2);
+        (lock ? lockVersions(c, keys) : readVersions(c, keys))
+                .forEach((k, v) -> versions.put(Binder.matchKey(k, model.key()), v));
         List<Object> changed = new ArrayList<>();
         for (Object k : keys) {
-            Long v = versions.get(k);
+            Long v = versions.get(Binder.matchKey(k, model.key()));
             if (v == null || v.longValue() != expected.get(k)) {
                 changed.add(k);
             }
@@ -915,11 +918,12 @@ final class BulkOperations {
             return null;
         }
         // The conflict path costs one more read: the exception carries what the rows hold now.
-        Map<Object, Row> rows = readRows(c, changed);
+        Map<Object, Row> rows = new HashMap<>(changed.size() * 2);
+        readRows(c, changed).forEach((k, r) -> rows.put(Binder.matchKey(k, model.key()), r));
         List<RecordModifiedException> conflicts = new ArrayList<>(changed.size());
         for (Object k : changed) {
-            conflicts.add(new RecordModifiedException(model.name(), k, expected.get(k), rows.get(k), Map.of(),
-                    GUARDED_ACTION));
+            conflicts.add(new RecordModifiedException(model.name(), k, expected.get(k),
+                    rows.get(Binder.matchKey(k, model.key())), Map.of(), GUARDED_ACTION));
         }
         return new BulkConflictException(model.name(), GUARDED_ACTION, expected.size(), conflicts);
     }
