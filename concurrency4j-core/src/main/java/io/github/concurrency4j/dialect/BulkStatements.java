@@ -148,10 +148,15 @@ public interface BulkStatements {
          * One written row whose version the engine knows ({@link Evidence#POSITIONS}).
          *
          * @param index the row's position in the chunk's arrays, from 0
+         * @throws SQLException when reading the row from the result fails
          */
         void row(int index) throws SQLException;
 
-        /** Every row of the chunk, each written exactly once, as the statement proved ({@link Evidence#POSITIONS}). */
+        /**
+         * Every row of the chunk, each written exactly once, as the statement proved ({@link Evidence#POSITIONS}).
+         *
+         * @throws SQLException when reading the result fails
+         */
         void all() throws SQLException;
     }
 
