@@ -49,6 +49,16 @@ public final class MariaDbDialect extends Dialect {
     }
 
     /**
+     * InnoDB undoes a rollback to a savepoint's changes and keeps its row locks until the transaction ends. Measured
+     * (BulkCallersDeadlockStormTest, fallback storm): bulk writes in callers' READ COMMITTED transactions that were
+     * undone so and ran again locking every row in key order deadlocked, 2 to 4 of 64 calls.
+     */
+    @Override
+    public boolean savepointRollbackKeepsRowLocks() {
+        return true;
+    }
+
+    /**
      * On Galera a node applies other nodes' commits asynchronously, so a read can miss a write already acknowledged
      * elsewhere. {@code wsrep_sync_wait} bit 1 makes reads (and BEGIN) wait until this node has applied everything
      * committed in the cluster before them. The session's own value is kept in a user variable and restored after.
