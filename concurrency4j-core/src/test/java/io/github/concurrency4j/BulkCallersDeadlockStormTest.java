@@ -77,6 +77,121 @@ class BulkCallersDeadlockStormTest {
     }
 
     /**
+     * The SERIALIZABLE storm, each call wrapped in {@link Concurrency#retry} around its whole transaction (read,
+     * write, commit): every abort is a clear {@link TransactionAbortedException} (or, in the caller's own read, the
+     * driver's 40001), and retrying from a fresh read turns each into a success. Every call must end saved or
+     * refused by a conflict, and the table must hold exactly what the final attempts reported saved.
+     */
+    @MariadbOnly
+    void serializableAbortsEndInSuccessUnderRetry(TestDatabase db) throws Exception {
+        for (String strategy : List.of("autoIncrement", "conditional")) {
+            String t = BulkFixtures.itemTable(db, ROWS);
+            Concurrency concurrency = Concurrency.builder(db.dataSource())
+                    .table(t, d -> d.key("id").version("version", strategy.equals("autoIncrement")
+                            ? VersionStrategy.autoIncrement() : VersionStrategy.conditional().checkFields("price")))
+                    .build();
+            VersionedTable items = concurrency.table(t);
+            RetryPolicy policy = RetryPolicy.custom().maxAttempts(100).initialDelayMillis(5).maxDelayMillis(200)
+                    .retryOnException(e -> e.getCause() instanceof SQLException q && "40001".equals(q.getSQLState()))
+                    .build();
+            AtomicLongArray updated = new AtomicLongArray(ROWS + 1);
+            AtomicLongArray deleted = new AtomicLongArray(ROWS + 1);
+            AtomicInteger attempts = new AtomicInteger();
+            AtomicInteger aborted = new AtomicInteger();
+            AtomicInteger mostAttempts = new AtomicInteger();
+            ConcurrentLinkedQueue<String> broken = new ConcurrentLinkedQueue<>();
+            CountDownLatch go = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int th = 0; th < THREADS; th++) {
+                boolean deleter = th < 2;
+                long seed = 104_729L * th + strategy.hashCode();
+                futures.add(pool.submit(() -> {
+                    Random random = new Random(seed);
+                    go.await();
+                    for (int round = 0; round < ROUNDS; round++) {
+                        List<Long> ids = new ArrayList<>();
+                        while (ids.size() < (deleter ? 10 : 60)) {
+                            long id = 1 + random.nextInt(ROWS);
+                            if (!ids.contains(id)) {
+                                ids.add(id);
+                            }
+                        }
+                        int[] tries = new int[1];
+                        BulkResult result = concurrency.retry(policy, () -> {
+                            tries[0]++;
+                            attempts.incrementAndGet();
+                            try (Connection c = db.rawConnection()) {
+                                c.setAutoCommit(false);
+                                c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+                                try {
+                                    Map<Long, long[]> shown = read(c, t, ids);
+                                    BulkResult r;
+                                    if (deleter) {
+                                        List<Identity> rows = new ArrayList<>();
+                                        shown.forEach((id, row) -> rows.add(Identity.of(id, row[1])));
+                                        r = items.using(c).deleteAll(rows, BulkPolicy.SKIP_CONFLICTS);
+                                    } else {
+                                        List<RowChange> changes = new ArrayList<>();
+                                        shown.forEach((id, row) -> changes.add(RowChange.of(id, row[1],
+                                                Map.of("price", row[0] + 1))));
+                                        r = items.using(c).updateAll(changes, BulkPolicy.SKIP_CONFLICTS);
+                                    }
+                                    c.commit();
+                                    return r;
+                                } catch (TransactionAbortedException e) {
+                                    aborted.incrementAndGet();
+                                    if (!e.transactionRolledBack() || !e.getMessage().contains("rolled back the "
+                                            + "whole transaction") || !e.getMessage().contains("Run the transaction "
+                                            + "again")) {
+                                        broken.add("an abort that does not say what happened: " + e.getMessage());
+                                    }
+                                    c.rollback();
+                                    throw e;
+                                } catch (SQLException e) {
+                                    // The caller's own read, chosen as a deadlock's victim.
+                                    aborted.incrementAndGet();
+                                    c.rollback();
+                                    throw new IllegalStateException(e);
+                                }
+                            } catch (SQLException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
+                        mostAttempts.accumulateAndGet(tries[0], Math::max);
+                        AtomicLongArray acks = deleter ? deleted : updated;
+                        result.saved().forEach(i -> acks.incrementAndGet(((Number) i.key()).intValue()));
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            pool.shutdown();
+            for (Future<?> f : futures) {
+                // A call that still failed after its retries ends the test here.
+                f.get(5, TimeUnit.MINUTES);
+            }
+            Map<Long, List<Long>> end = BulkFixtures.snapshot(db, t);
+            for (long id = 1; id <= ROWS; id++) {
+                long d = deleted.get((int) id);
+                long u = updated.get((int) id);
+                List<Long> row = end.get(id);
+                if (d > 1 || (d == 1) != (row == null)) {
+                    broken.add("row " + id + ": reported deleted " + d + " times, in the table: " + (row != null));
+                } else if (row != null && (row.get(0) - id != u || row.get(1) - 1 != u)) {
+                    broken.add("row " + id + ": " + u + " updates reported saved, counter rose by "
+                            + (row.get(0) - id) + ", version by " + (row.get(1) - 1));
+                }
+            }
+            String summary = "SERIALIZABLE/" + strategy + " under retry: " + THREADS * ROUNDS + " calls, all ended "
+                    + "saved or refused; " + attempts.get() + " attempts, " + aborted.get() + " aborted, at most "
+                    + mostAttempts.get() + " attempts for one call";
+            System.out.println("BulkCallersDeadlockStormTest " + summary);
+            assertThat(broken).as(summary).isEmpty();
+        }
+    }
+
+    /**
      * One storm; returns how many calls the database aborted (in the caller's read or in the bulk write), having
      * checked every row and every abort.
      */
