@@ -30,6 +30,8 @@ final class RecordTableEngine<R extends Record> implements RecordTable<R> {
     private final Constructor<R> constructor;
     private final int keyIndex;
     private final int versionIndex;
+    /** Whether a key the database generates may be out of the key component's range (an Integer over BIGINT). */
+    private final boolean keyMayNotFit;
 
     RecordTableEngine(TableEngine table, Class<R> type) {
         this.table = table;
@@ -78,6 +80,7 @@ final class RecordTableEngine<R extends Record> implements RecordTable<R> {
         }
         this.keyIndex = key;
         this.versionIndex = version;
+        this.keyMayNotFit = mayNotFit(box(types[key]), m.key().jdbcType(), table.engine().dialect().name());
         try {
             this.constructor = type.getDeclaredConstructor(types);
             this.constructor.setAccessible(true);
@@ -116,14 +119,18 @@ final class RecordTableEngine<R extends Record> implements RecordTable<R> {
                 map.put(columns[i].name(), values[i]);
             }
         }
-        Identity id = table.insert(map);
-        try {
-            values[keyIndex] = convert(id.key(), keyIndex);
-        } catch (IllegalStateException e) {
-            // The row is in the table: say so, or a caller would insert it again.
-            throw new IllegalStateException("Inserted the " + table.name() + " row with key " + id.key()
-                    + " at version " + id.version() + ", but c" + e.getMessage().substring(1), e);
-        }
+        // A generated key that may not fit the key component is checked before the insert commits: refused, the
+        // insert is undone, or a caller told of an error would insert the row again.
+        Identity id = table.insert(map, keyMayNotFit ? key -> {
+            try {
+                convert(key, keyIndex);
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException("Refused the insert into " + table.name() + ": the database "
+                        + "generated key " + key + " for the row, but c" + e.getMessage().substring(1)
+                        + " Nothing was inserted.", e);
+            }
+        } : null);
+        values[keyIndex] = convert(id.key(), keyIndex);
         values[versionIndex] = convert(id.version(), versionIndex);
         return construct(values);
     }
@@ -336,6 +343,29 @@ final class RecordTableEngine<R extends Record> implements RecordTable<R> {
         throw new IllegalStateException("Column " + columns[index].name() + " of " + table.name() + " holds a "
                 + value.getClass().getName() + ", which component " + components[index].getName() + " of "
                 + type.getSimpleName() + " (" + target.getName() + ") cannot take.");
+    }
+
+    /**
+     * Whether a generated value of a column of this JDBC type may not fit the component: only integer components
+     * narrower than a long can refuse one, and only over a wider column. Only PostgreSQL's and H2's integer types
+     * are as wide as they report; elsewhere a key column counts as 64 bits (SQLite's INTEGER key is a 64-bit rowid,
+     * and MariaDB's INT UNSIGNED reports INTEGER while holding values past an int).
+     */
+    private static boolean mayNotFit(Class<?> component, int jdbcType, String dialect) {
+        int width = component == Integer.class ? 32 : component == Short.class ? 16 : component == Byte.class ? 8 : 64;
+        if (width == 64) {
+            return false;
+        }
+        if (!dialect.equals("postgresql") && !dialect.equals("h2")) {
+            return true;
+        }
+        int column = switch (jdbcType) {
+            case java.sql.Types.TINYINT -> 8;
+            case java.sql.Types.SMALLINT -> 16;
+            case java.sql.Types.INTEGER -> 32;
+            default -> 64;
+        };
+        return column > width;
     }
 
     private static long exactLong(Number n) {

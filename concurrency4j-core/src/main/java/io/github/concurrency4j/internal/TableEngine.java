@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -219,6 +220,15 @@ public final class TableEngine implements VersionedTable {
 
     @Override
     public Identity insert(Map<String, ?> values) {
+        return insert(values, null);
+    }
+
+    /**
+     * Like {@link #insert(Map)}; when the database generates the key and {@code keyCheck} is given, the check sees
+     * the key before the insert is committed, and an exception it throws undoes the insert (the engine's own
+     * transaction rolls back, or the caller's to a savepoint) and reaches the caller.
+     */
+    Identity insert(Map<String, ?> values, Consumer<Object> keyCheck) {
         Objects.requireNonNull(values, "values");
         List<Column> cols = new ArrayList<>(values.size() + 1);
         List<Object> vals = new ArrayList<>(values.size() + 1);
@@ -249,7 +259,7 @@ public final class TableEngine implements VersionedTable {
         }
         sql.append(model.version().sql()).append(") VALUES (").append(params).append("?)");
         Object givenKey = key;
-        return engine.write(connections, "insert into " + model.name(), null, c -> {
+        Engine.ConnectionWork<Identity> work = c -> {
             boolean generate = givenKey == null;
             try (PreparedStatement ps = generate
                     ? c.prepareStatement(sql.toString(), Statement.RETURN_GENERATED_KEYS)
@@ -267,10 +277,17 @@ public final class TableEngine implements VersionedTable {
                     if (!rs.next()) {
                         throw new SQLException("the database generated no key for column " + model.key().name());
                     }
-                    return new Identity(generatedKey(rs), version);
+                    Object generated = generatedKey(rs);
+                    if (keyCheck != null) {
+                        keyCheck.accept(generated);
+                    }
+                    return new Identity(generated, version);
                 }
             }
-        });
+        };
+        boolean checked = givenKey == null && keyCheck != null;
+        return engine.write(connections, "insert into " + model.name(), null,
+                checked ? c -> Engine.undoneOnFailure(c, work) : work);
     }
 
     private Object generatedKey(ResultSet rs) throws SQLException {
