@@ -47,7 +47,7 @@ class BulkFailureAttackTest {
             for (int i = 0; i < 200 && killed == 0; i++) {
                 Thread.sleep(50);
                 try (ResultSet rs = s.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        + "WHERE query LIKE 'UPDATE %" + t + "%unnest%' AND state = 'active'"
+                        + "WHERE query LIKE '%UPDATE %" + t + "%unnest%' AND state = 'active'"
                         + " AND pid <> pg_backend_pid()")) {
                     while (rs.next()) {
                         killed++;

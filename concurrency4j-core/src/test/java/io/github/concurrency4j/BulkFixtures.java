@@ -13,6 +13,17 @@ import javax.sql.DataSource;
 
 /** Tables for the bulk tests: {@code n} rows with keys 1..n, price = key, stock 5, version 1. */
 final class BulkFixtures {
+
+    /**
+     * The write a bulk statement runs, without what PostgreSQL's form wraps around it: {@code WITH c4j_written AS
+     * (UPDATE ...) SELECT count(i), ...} (and the CTE that sets the lock timeout in a caller's transaction) hand back
+     * a count instead of a row per row.
+     */
+    static String write(String sql) {
+        int at = sql.startsWith("WITH ") ? sql.indexOf("c4j_written AS (") : -1;
+        return at < 0 ? sql : sql.substring(at + "c4j_written AS (".length());
+    }
+
     private BulkFixtures() {
     }
 

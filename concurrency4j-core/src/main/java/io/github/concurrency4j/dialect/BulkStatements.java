@@ -41,6 +41,10 @@ public interface BulkStatements {
      * (the same value, the same time zone rules). The engine writes a bulk change with a value this refuses as a
      * JDBC batch instead.
      *
+     * <p>For a {@code Long}, {@code Integer}, {@code Short}, {@code Byte}, {@code String} or {@code Boolean} the
+     * answer must follow from the value's class and the column's type alone: the engine asks once per column for
+     * each of these classes, not once per row.
+     *
      * @param value the new value, not {@code null} ({@code null} always can)
      * @param sqlType the column's type as {@link #columnTypes} named it
      */
@@ -81,6 +85,15 @@ public interface BulkStatements {
     }
 
     /**
+     * Whether this form can run a chunk with {@link Evidence#ALL_OR_NOTHING}: as one statement that fails, and so
+     * writes nothing, unless it writes every row of the chunk. The engine then runs a bulk write of one chunk alone,
+     * in auto-commit, without a transaction of its own: one round-trip. By default it cannot.
+     */
+    default boolean canWriteAllOrNothing() {
+        return false;
+    }
+
+    /**
      * How a bulk statement takes the row locks of the rows it writes. Two bulk writes over overlapping rows that lock
      * them in different orders deadlock; a statement that locks in key order never does with another that does, but
      * the extra locking pass costs about as much as the write itself (PostgreSQL 15: 1 µs a row).
@@ -99,8 +112,28 @@ public interface BulkStatements {
         GIVE_UP_AND_RESTORE
     }
 
-    /** Receives the rows a statement wrote. */
-    @FunctionalInterface
+    /**
+     * What a statement must hand back of the rows it wrote: the evidence the engine reports them saved by.
+     */
+    enum Evidence {
+        /** Each written row, with its version after the write ({@link WrittenRows#row(int, long)}). */
+        ROWS,
+        /**
+         * Which rows it wrote, each once: the engine knows their versions (a checked increment writes the expected
+         * version plus one; a checked write with increments off, and a delete, leave it as expected). The statement
+         * may hand back each row ({@link WrittenRows#row(int)} or {@link WrittenRows#row(int, long)}) or prove that
+         * it wrote every row of the chunk exactly once ({@link WrittenRows#all()}).
+         */
+        POSITIONS,
+        /**
+         * As {@link #POSITIONS}, and the statement fails, writing nothing, unless it writes every row of the chunk
+         * exactly once: the engine runs such a chunk alone in auto-commit, where a statement that wrote some rows
+         * would have committed them. Only where {@link #canWriteAllOrNothing()}.
+         */
+        ALL_OR_NOTHING
+    }
+
+    /** Receives the rows a statement wrote. A row handed back twice makes the whole answer prove nothing. */
     interface WrittenRows {
         /**
          * One written row.
@@ -109,6 +142,16 @@ public interface BulkStatements {
          * @param version the row's version after the write (for a delete: before it)
          */
         void row(int index, long version) throws SQLException;
+
+        /**
+         * One written row whose version the engine knows ({@link Evidence#POSITIONS}).
+         *
+         * @param index the row's position in the chunk's arrays, from 0
+         */
+        void row(int index) throws SQLException;
+
+        /** Every row of the chunk, each written exactly once, as the statement proved ({@link Evidence#POSITIONS}). */
+        void all() throws SQLException;
     }
 
     /**
@@ -152,10 +195,12 @@ public interface BulkStatements {
      * @param written per column, which rows write it; {@code null} where every row does
      * @param now per row, the timestamp floor of {@link VersionChange#TIMESTAMP}; otherwise {@code null}
      * @param locking how the statement locks its rows; always {@link Locking#KEY_ORDER} unless {@link #canGiveUp()}
+     * @param evidence what the statement hands back; {@link Evidence#ROWS} unless every row is checked and its new
+     *     version is known to the engine
      */
     record Update(String table, Column key, String version, List<Column> columns, VersionChange versionChange,
                   boolean checked, boolean guardOverflow, Object[] keys, long[] expected, Object[][] values,
-                  boolean[][] written, long[] now, Locking locking) {
+                  boolean[][] written, long[] now, Locking locking, Evidence evidence) {
     }
 
     /**
@@ -168,8 +213,10 @@ public interface BulkStatements {
      * @param keys the rows' keys
      * @param expected the versions the rows must be at, when {@code checked}
      * @param locking how the statement locks its rows; always {@link Locking#KEY_ORDER} unless {@link #canGiveUp()}
+     * @param evidence what the statement hands back: {@link Evidence#POSITIONS} or {@link Evidence#ALL_OR_NOTHING}
+     *     (a deleted row's version is the one it was deleted at, known to the engine)
      */
     record Delete(String table, Column key, String version, boolean checked, Object[] keys, long[] expected,
-                  Locking locking) {
+                  Locking locking, Evidence evidence) {
     }
 }

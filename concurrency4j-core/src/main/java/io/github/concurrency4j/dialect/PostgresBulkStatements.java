@@ -324,7 +324,7 @@ final class PostgresBulkStatements implements BulkStatements {
                 sql.append(" AND t.").append(v).append(" < ").append(Long.MAX_VALUE);
             }
             sql.append(" RETURNING v.i AS i, t.").append(v).append(" AS n");
-            run(connection, restoring(u.locking(), sql), params, written);
+            run(connection, u.locking(), u.evidence(), sql, params, u.keys().length, written);
         } finally {
             free(arrays);
         }
@@ -349,7 +349,7 @@ final class PostgresBulkStatements implements BulkStatements {
             }
             locking(d.locking(), d.table(), d.key(), keyCast, sql, params);
             sql.append(" RETURNING v.i AS i, t.").append(d.version()).append(" AS n");
-            run(connection, restoring(d.locking(), sql), params, written);
+            run(connection, d.locking(), d.evidence(), sql, params, d.keys().length, written);
         } finally {
             free(arrays);
         }
@@ -457,21 +457,67 @@ final class PostgresBulkStatements implements BulkStatements {
         }
     }
 
-    /**
-     * The statement as it runs: for {@link Locking#GIVE_UP_AND_RESTORE}, inside a data-modifying CTE between a CTE
-     * that notes the caller's {@code lock_timeout} and sets the short one, and a last branch that puts the caller's
-     * back once every row has been written (a {@code UNION ALL} runs its branches in order; it returns no row). When
-     * the statement fails, the caller's savepoint undoes the setting with the rest.
-     */
-    private static String restoring(Locking locking, StringBuilder statement) {
-        if (locking != Locking.GIVE_UP_AND_RESTORE) {
-            return statement.toString();
-        }
-        return "WITH c4j_setting AS MATERIALIZED (SELECT current_setting('lock_timeout') AS v,"
-                + " set_config('lock_timeout', '" + GIVE_UP_AFTER + "', true) AS s), c4j_written AS (" + statement
-                + ") SELECT i, n FROM c4j_written UNION ALL SELECT NULL, NULL FROM c4j_setting"
-                + " WHERE set_config('lock_timeout', c4j_setting.v, true) IS NULL";
+    @Override
+    public boolean canWriteAllOrNothing() {
+        return true;
     }
+
+    /**
+     * The statement as it runs. The write itself hands back {@code (i, n)} for every row it wrote: its position in
+     * the arrays, from 1, and its version. What the statement returns:
+     * <ul>
+     *   <li>{@link Evidence#ROWS}: those rows.</li>
+     *   <li>{@link Evidence#POSITIONS}: one row, {@code (count, distinct count, positions)}, the positions only when
+     *       some row was not written (an array of {@code int8}), so that a chunk written in full sends one row back
+     *       instead of one per row, and is proved by its two counts both equal to the chunk's size (a key column
+     *       that is not unique would write a position twice).</li>
+     *   <li>{@link Evidence#ALL_OR_NOTHING}: the two counts, and a guard that casts a text to an integer, which
+     *       fails the whole statement ({@code invalid_text_representation}, naming concurrency4j) unless every row
+     *       was written exactly once: in auto-commit nothing is then written. The text holds the count, so that it
+     *       is no constant the planner would cast, and fail on, while planning.</li>
+     * </ul>
+     * For {@link Locking#GIVE_UP_AND_RESTORE}, the write runs inside a data-modifying CTE between a CTE that notes
+     * the caller's {@code lock_timeout} and sets the short one, and a last branch that puts the caller's back once
+     * every row has been written (a {@code UNION ALL} runs its branches in order; it returns no row). When the
+     * statement fails, the caller's savepoint undoes the setting with the rest.
+     */
+    private static String statement(Locking locking, Evidence evidence, StringBuilder write) {
+        boolean restore = locking == Locking.GIVE_UP_AND_RESTORE;
+        if (evidence == Evidence.ROWS && !restore) {
+            return write.toString();
+        }
+        StringBuilder sql = new StringBuilder(write.length() + 400).append("WITH ");
+        String rows = "c4j_written";
+        if (restore) {
+            sql.append("c4j_setting AS MATERIALIZED (SELECT current_setting('lock_timeout') AS v, set_config("
+                    + "'lock_timeout', '" + GIVE_UP_AFTER + "', true) AS s), ");
+            rows = "(SELECT i, n FROM c4j_written UNION ALL SELECT NULL, NULL FROM c4j_setting"
+                    + " WHERE set_config('lock_timeout', c4j_setting.v, true) IS NULL) AS c4j_rows";
+        }
+        sql.append("c4j_written AS (").append(write).append(") SELECT ");
+        switch (evidence) {
+            case ROWS:
+                sql.append("i, n");
+                break;
+            case POSITIONS:
+                sql.append("count(i), count(DISTINCT i), CASE WHEN count(i) = ? AND count(DISTINCT i) = count(i)"
+                        + " THEN NULL ELSE array_agg(i) END");
+                break;
+            default:
+                sql.append("count(i), count(DISTINCT i), CASE WHEN count(i) = ? AND count(DISTINCT i) = count(i)"
+                        + " THEN 0 ELSE ('" + REFUSED + " (it matched ' || count(i) || ' of ' || ?::int8"
+                        + " || ')')::int END");
+                break;
+        }
+        return sql.append(" FROM ").append(rows).toString();
+    }
+
+    /**
+     * The text an {@link Evidence#ALL_OR_NOTHING} statement fails on (as "invalid input syntax for type integer")
+     * when some row was not written: what a server log shows.
+     */
+    static final String REFUSED = "concurrency4j: not every row of the chunk is at its expected version, so the "
+            + "statement wrote none";
 
     private static boolean wholeNumbers(Object[] values) {
         for (Object v : values) {
@@ -482,21 +528,53 @@ final class PostgresBulkStatements implements BulkStatements {
         return true;
     }
 
-    /** Runs the statement; each row it returns is (position in the arrays, from 1; version). */
-    private static void run(Connection c, String sql, List<Object> params, WrittenRows written) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.size(); i++) {
-                Object p = params.get(i);
-                if (p instanceof Array a) {
-                    ps.setArray(i + 1, a);
+    /** Runs the statement and hands its evidence to {@code written} (see {@link #statement}). */
+    private static void run(Connection c, Locking locking, Evidence evidence, StringBuilder write, List<Object> params,
+                            int rows, WrittenRows written) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(statement(locking, evidence, write))) {
+            int p = 0;
+            for (; p < params.size(); p++) {
+                Object param = params.get(p);
+                if (param instanceof Array a) {
+                    ps.setArray(p + 1, a);
                 } else {
                     // A long[]: PostgreSQL's driver binds a primitive array as the matching array type.
-                    ps.setObject(i + 1, p);
+                    ps.setObject(p + 1, param);
+                }
+            }
+            if (evidence != Evidence.ROWS) {
+                ps.setLong(++p, rows);
+                if (evidence == Evidence.ALL_OR_NOTHING) {
+                    ps.setLong(++p, rows);
                 }
             }
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    written.row(rs.getInt(1) - 1, rs.getLong(2));
+                if (evidence == Evidence.ROWS) {
+                    while (rs.next()) {
+                        written.row((int) rs.getLong(1) - 1, rs.getLong(2));
+                    }
+                    return;
+                }
+                if (!rs.next()) {
+                    throw new SQLException("The bulk statement returned no row; it returns one");
+                }
+                long count = rs.getLong(1);
+                long distinct = rs.getLong(2);
+                if (count == rows && distinct == rows) {
+                    written.all();
+                    return;
+                }
+                if (count != distinct) {
+                    // A position twice: the key column is not unique. Handing one back twice says so.
+                    written.row(0);
+                    written.row(0);
+                    return;
+                }
+                Array positions = rs.getArray(3);
+                if (positions != null) {
+                    for (Object i : (Object[]) positions.getArray()) {
+                        written.row(((Number) i).intValue() - 1);
+                    }
                 }
             }
         }

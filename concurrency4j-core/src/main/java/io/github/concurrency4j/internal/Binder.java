@@ -5,6 +5,8 @@ import java.math.BigInteger;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.Locale;
+import java.util.UUID;
 
 /** Binding values to statements, and key conversion. */
 public final class Binder {
@@ -56,6 +58,47 @@ public final class Binder {
         }
         throw new IllegalArgumentException("Key " + key + " (" + key.getClass().getName() + ") of table " + table
                 + " cannot be compared with its integer key column '" + column.name() + "'.");
+    }
+
+    /**
+     * A form of a key under which the value a caller gave and the value the database returns for the same row are
+     * equal, for matching rows read back by key: {@code 5L} and the {@code BigDecimal} 5 a NUMERIC key returns,
+     * {@code "5"} and the {@code "5  "} a CHAR(3) key returns, a UUID string and the {@code UUID} a uuid key returns.
+     */
+    public static Object matchKey(Object key, Column column) {
+        if (key instanceof BigDecimal || key instanceof BigInteger || key instanceof Long || key instanceof Integer
+                || key instanceof Short || key instanceof Byte || key instanceof Double || key instanceof Float) {
+            try {
+                return new BigDecimal(key.toString()).stripTrailingZeros();
+            } catch (NumberFormatException e) {
+                return key;   // NaN and the infinities match only themselves
+            }
+        }
+        if (key instanceof UUID u) {
+            return u.toString();
+        }
+        if (key instanceof CharSequence cs) {
+            String s = cs.toString();
+            int t = column.jdbcType();
+            if (t == Types.CHAR || t == Types.NCHAR) {
+                int end = s.length();
+                while (end > 0 && s.charAt(end - 1) == ' ') {
+                    end--;
+                }
+                return s.substring(0, end);
+            }
+            boolean text = t == Types.VARCHAR || t == Types.NVARCHAR || t == Types.LONGVARCHAR
+                    || t == Types.LONGNVARCHAR || t == Types.CLOB || t == Types.NCLOB;
+            if (!text && s.length() == 36 && s.charAt(8) == '-') {
+                try {
+                    return UUID.fromString(s).toString();
+                } catch (IllegalArgumentException notUuid) {
+                    return s;
+                }
+            }
+            return s;
+        }
+        return key;
     }
 
     private static boolean isInteger(int jdbcType) {

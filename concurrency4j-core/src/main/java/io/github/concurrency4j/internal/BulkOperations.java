@@ -181,6 +181,10 @@ final class BulkOperations {
      * @throws IllegalArgumentException naming the key and both positions; nothing has been written
      */
     private List<Item> uniqueInKeyOrder(List<Item> items, String operation, String fix) {
+        if (strictlyAscending(items)) {
+            // A grid saved as it was shown, in key order: sorted and free of duplicates as it is.
+            return items;
+        }
         List<Item> ordered = inKeyOrder(items);
         Item first = null;
         Item second = null;
@@ -216,8 +220,18 @@ final class BulkOperations {
     private BulkResult run(Op op, List<Item> items, List<Item> ordered, BulkPolicy policy) {
         String what = op.verb + " " + items.size() + (items.size() == 1 ? " row of " : " rows of ") + model.name()
                 + " (" + policy + ")";
-        BulkResult result = transaction(what, "the batch", tx -> {
-            if (!lockFirst) {
+        boolean[] contended = new boolean[1];
+        Alone<BulkResult> alone = canRunAlone(op, ordered, policy) ? c -> alone(c, op, items, ordered, contended) : null;
+        BulkResult result = transaction(what, "the batch", alone, tx -> {
+            if (!lockFirst && contended[0]) {
+                // Run alone, the statement met a row another transaction holds: lock in key order from the start.
+                BulkResult r = optimistic(tx.connection, op, items, ordered, policy, false, true,
+                        BulkStatements.Locking.KEY_ORDER);
+                if (r != null) {
+                    return r;
+                }
+                tx.undo();
+            } else if (!lockFirst) {
                 BulkResult r = firstTry(tx, op, items, ordered, policy);
                 if (r == null && !oneByOne && dialect.rowLocksAreNodeLocal()) {
                     oneByOne = true;
@@ -243,6 +257,61 @@ final class BulkOperations {
             table.engine().listener().conflict(conflict);
         }
         return result;
+    }
+
+    /**
+     * Whether a bulk write can first run alone: as one statement in auto-commit, without a transaction, when the
+     * connection is not in one (checked in {@link #inTransaction}). That takes a dialect whose statement can refuse
+     * to write anything unless it writes every row ({@link BulkStatements#canWriteAllOrNothing()}) and a write that
+     * the engine would otherwise commit only whole: ABORT_ALL, one chunk of carried rows, all checked, with versions
+     * the engine knows. Then a write that goes through is committed by its own statement, in one round-trip instead
+     * of two (BEGIN with the statement, then COMMIT), and one that does not has written nothing.
+     */
+    private boolean canRunAlone(Op op, List<Item> ordered, BulkPolicy policy) {
+        if (policy != BulkPolicy.ABORT_ALL || lockFirst || oneByOne || statements == null
+                || !statements.canWriteAllOrNothing() || dialect.rowLocksAreNodeLocal()
+                || ordered.size() > statements.maxRowsPerStatement()) {
+            return false;
+        }
+        for (Item it : ordered) {
+            if (!it.check || (op == Op.UPDATE && it.plan.readBack != TableEngine.ReadBack.KNOWN)) {
+                return false;
+            }
+        }
+        return carried(op, ordered);
+    }
+
+    /**
+     * The write run alone in auto-commit ({@link #canRunAlone}): every row saved, or {@code null} when the statement
+     * wrote nothing (a row was not at its expected version, or another transaction held one) and the write must run
+     * in a transaction, which finds and reports what stood in the way.
+     */
+    private BulkResult alone(Connection c, Op op, List<Item> items, List<Item> ordered, boolean[] contended)
+            throws SQLException {
+        boolean proven;
+        try {
+            proven = executeStatements(c, op, ordered, BulkStatements.Locking.GIVE_UP, true);
+        } catch (SQLException e) {
+            if (connectionLost(c)) {
+                throw e;
+            }
+            // The database answered with an error, so the statement's auto-commit transaction is rolled back. The
+            // transaction that follows finds the conflicts, waits for held rows, or fails the same way and says so.
+            contended[0] = statements.gaveUp(e);
+            LOG.debug("The bulk statement for {} run alone wrote nothing ({}); running it in a transaction",
+                    model.name(), e.getMessage());
+            return null;
+        }
+        List<Identity> saved = new ArrayList<>(items.size());
+        for (Item it : items) {
+            if (!proven || it.count != 1) {
+                // The statement proved every row or failed: a row it did not prove was not written by it.
+                throw new IllegalStateException("The bulk statement for " + model.name() + " succeeded without "
+                        + "writing row " + it.key + ": the dialect broke the all-or-nothing contract");
+            }
+            saved.add(new Identity(it.key, op == Op.DELETE ? it.expected : it.plan.knownVersion(it.expected, it.now)));
+        }
+        return new BulkResult(model.name(), saved, List.of());
     }
 
     /**
@@ -284,7 +353,7 @@ final class BulkOperations {
         if (oneByOne) {
             executeOneByOne(c, op, ordered);
         } else if (carried) {
-            if (!executeStatements(c, op, ordered, locking)) {
+            if (!executeStatements(c, op, ordered, locking, false)) {
                 return null;
             }
         } else {
@@ -449,19 +518,37 @@ final class BulkOperations {
             return false;
         }
         List<Column> columns = model.columns();
+        // Per column (the key last), the class of a value already accepted whose every value is (canCarry's rule).
+        Class<?>[] accepted = new Class<?>[columns.size() + 1];
         for (Item it : items) {
-            if (!statements.canCarry(it.key, model.key().sqlType())) {
+            if (!carries(it.key, keyType, accepted, columns.size())) {
                 return false;
             }
             if (op == Op.UPDATE) {
                 for (int idx : it.plan.set) {
                     String type = columns.get(idx).sqlType();
                     Object value = it.values[idx];
-                    if (type == null || (value != null && !statements.canCarry(value, type))) {
+                    if (type == null || (value != null && !carries(value, type, accepted, idx))) {
                         return false;
                     }
                 }
             }
+        }
+        return true;
+    }
+
+    /** {@link BulkStatements#canCarry}, asked once per column for the classes whose answer the class decides. */
+    private boolean carries(Object value, String type, Class<?>[] accepted, int slot) {
+        Class<?> c = value.getClass();
+        if (c == accepted[slot]) {
+            return true;
+        }
+        if (!statements.canCarry(value, type)) {
+            return false;
+        }
+        if (c == Long.class || c == Integer.class || c == String.class || c == Boolean.class || c == Short.class
+                || c == Byte.class) {
+            accepted[slot] = c;
         }
         return true;
     }
@@ -473,8 +560,8 @@ final class BulkOperations {
      * @return false when the statement handed back a row that is not one of the items, or one twice (a key column
      *     that is not unique): its answer then proves nothing, and the caller undoes it
      */
-    private boolean executeStatements(Connection c, Op op, List<Item> ordered, BulkStatements.Locking locking)
-            throws SQLException {
+    private boolean executeStatements(Connection c, Op op, List<Item> ordered, BulkStatements.Locking locking,
+                                      boolean allOrNothing) throws SQLException {
         int[] counts = new int[3];
         for (Item it : ordered) {
             it.count = 0;
@@ -500,7 +587,8 @@ final class BulkOperations {
         BulkStatements.Column key = new BulkStatements.Column(model.key().sql(), model.key().sqlType(), false);
         for (List<Item> shape : shapes) {
             for (int from = 0; from < shape.size(); from += chunk) {
-                List<Item> part = shape.subList(from, Math.min(shape.size(), from + chunk));
+                List<Item> part = from == 0 && shape.size() <= chunk ? shape
+                        : shape.subList(from, Math.min(shape.size(), from + chunk));
                 Object[] keys = new Object[part.size()];
                 long[] expected = part.get(0).check ? new long[part.size()] : null;
                 for (int r = 0; r < part.size(); r++) {
@@ -510,24 +598,15 @@ final class BulkOperations {
                         expected[r] = it.expected;
                     }
                 }
-                boolean[] unproven = new boolean[1];
-                BulkStatements.WrittenRows written = (index, version) -> {
-                    Item it = index >= 0 && index < part.size() ? part.get(index) : null;
-                    if (it == null || it.returned) {
-                        unproven[0] = true;
-                        return;
-                    }
-                    it.returned = true;
-                    it.count = 1;
-                    it.returnedVersion = version;
-                };
+                Written written = new Written(part);
+                BulkStatements.Evidence evidence = evidence(op, part, allOrNothing);
                 if (op == Op.DELETE) {
                     statements.delete(c, new BulkStatements.Delete(model.sqlName(), key, model.version().sql(),
-                            expected != null, keys, expected, locking), written);
+                            expected != null, keys, expected, locking, evidence), written);
                 } else {
-                    statements.update(c, update(part, key, keys, expected, locking), written);
+                    statements.update(c, update(part, key, keys, expected, locking, evidence), written);
                 }
-                if (unproven[0]) {
+                if (written.unproven) {
                     LOG.debug("The bulk statement for {} handed back a row twice or one it was not given; "
                             + "verifying with locked rows instead", model.name());
                     return false;
@@ -535,6 +614,65 @@ final class BulkOperations {
             }
         }
         return true;
+    }
+
+    /** The rows of one chunk as its statement hands them back: each once, or it proves nothing. */
+    private static final class Written implements BulkStatements.WrittenRows {
+        private final List<Item> part;
+        boolean unproven;
+
+        Written(List<Item> part) {
+            this.part = part;
+        }
+
+        private Item once(int index) {
+            Item it = index >= 0 && index < part.size() ? part.get(index) : null;
+            if (it == null || it.count == 1) {
+                unproven = true;
+                return null;
+            }
+            it.count = 1;
+            return it;
+        }
+
+        @Override
+        public void row(int index, long version) {
+            Item it = once(index);
+            if (it != null) {
+                it.returned = true;
+                it.returnedVersion = version;
+            }
+        }
+
+        @Override
+        public void row(int index) {
+            once(index);
+        }
+
+        @Override
+        public void all() {
+            for (int i = 0; i < part.size(); i++) {
+                once(i);
+            }
+        }
+    }
+
+    /**
+     * What a chunk's statement must hand back: the rows with their versions unless every row is checked and the
+     * engine knows the version it writes ({@link TableEngine.ReadBack#KNOWN}); deletes never need the versions.
+     */
+    private static BulkStatements.Evidence evidence(Op op, List<Item> part, boolean allOrNothing) {
+        if (allOrNothing) {
+            return BulkStatements.Evidence.ALL_OR_NOTHING;
+        }
+        if (op == Op.UPDATE) {
+            for (Item it : part) {
+                if (it.plan.readBack != TableEngine.ReadBack.KNOWN) {
+                    return BulkStatements.Evidence.ROWS;
+                }
+            }
+        }
+        return BulkStatements.Evidence.POSITIONS;
     }
 
     /**
@@ -547,7 +685,7 @@ final class BulkOperations {
 
     /** One chunk of rows of one shape, as the dialect's bulk update: the union of their columns, one array each. */
     private BulkStatements.Update update(List<Item> part, BulkStatements.Column key, Object[] keys, long[] expected,
-                                         BulkStatements.Locking locking) {
+                                         BulkStatements.Locking locking, BulkStatements.Evidence evidence) {
         List<Column> all = model.columns();
         BitSet union = new BitSet(all.size());
         for (Item it : part) {
@@ -599,7 +737,7 @@ final class BulkOperations {
             }
         }
         return new BulkStatements.Update(model.sqlName(), key, model.version().sql(), columns, change, first.check,
-                !first.check && mayIncrement, keys, expected, values, written, now, locking);
+                !first.check && mayIncrement, keys, expected, values, written, now, locking, evidence);
     }
 
     private static boolean contains(int[] sorted, int value) {
@@ -666,6 +804,18 @@ final class BulkOperations {
         }
         return "DELETE FROM " + model.sqlName() + " WHERE " + model.key().sql() + " = ?"
                 + (it.check ? " AND " + model.version().sql() + " = ?" : "");
+    }
+
+    /** Whether every key is a {@code Long} greater than the one before it. */
+    private static boolean strictlyAscending(List<Item> items) {
+        long last = Long.MIN_VALUE;
+        for (int i = 0; i < items.size(); i++) {
+            if (!(items.get(i).key instanceof Long key) || (i > 0 && key <= last)) {
+                return false;
+            }
+            last = key;
+        }
+        return true;
     }
 
     /**
@@ -758,10 +908,13 @@ final class BulkOperations {
             throws SQLException {
         List<Object> keys = new ArrayList<>(expected.keySet());
         keys.removeIf(k -> !table.checksOn(k));
-        Map<Object, Long> versions = lock ? lockVersions(c, keys) : readVersions(c, keys);
+        // Matched in a form both sides share: a NUMERIC key returns a BigDecimal for a given Long, a CHAR key pads.
+        Map<Object, Long> versions = new HashMap<>(keys.size() * 2);
+        (lock ? lockVersions(c, keys) : readVersions(c, keys))
+                .forEach((k, v) -> versions.put(Binder.matchKey(k, model.key()), v));
         List<Object> changed = new ArrayList<>();
         for (Object k : keys) {
-            Long v = versions.get(k);
+            Long v = versions.get(Binder.matchKey(k, model.key()));
             if (v == null || v.longValue() != expected.get(k)) {
                 changed.add(k);
             }
@@ -770,11 +923,12 @@ final class BulkOperations {
             return null;
         }
         // The conflict path costs one more read: the exception carries what the rows hold now.
-        Map<Object, Row> rows = readRows(c, changed);
+        Map<Object, Row> rows = new HashMap<>(changed.size() * 2);
+        readRows(c, changed).forEach((k, r) -> rows.put(Binder.matchKey(k, model.key()), r));
         List<RecordModifiedException> conflicts = new ArrayList<>(changed.size());
         for (Object k : changed) {
-            conflicts.add(new RecordModifiedException(model.name(), k, expected.get(k), rows.get(k), Map.of(),
-                    GUARDED_ACTION));
+            conflicts.add(new RecordModifiedException(model.name(), k, expected.get(k),
+                    rows.get(Binder.matchKey(k, model.key())), Map.of(), GUARDED_ACTION));
         }
         return new BulkConflictException(model.name(), GUARDED_ACTION, expected.size(), conflicts);
     }
@@ -933,6 +1087,39 @@ final class BulkOperations {
     }
 
     /**
+     * Work tried first, in auto-commit, when the connection is in no transaction; {@code null} when it did nothing.
+     * It throws only when the connection was lost while it ran.
+     */
+    @FunctionalInterface
+    private interface Alone<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private static boolean connectionLost(Connection c) {
+        try {
+            return c.isClosed();
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
+    /**
+     * The connection was lost while a statement ran alone in auto-commit. An error the database sent (it was shut
+     * down, or the session was terminated) came before the commit: nothing was saved. Without one, the commit may
+     * have happened before the connection broke, and only a read can tell; the statement writes every row or none.
+     */
+    private static StatementFailedException lostAlone(String what, SQLException e) {
+        String state = e.getSQLState();
+        if (state != null && !state.startsWith("08")) {
+            return new StatementFailedException("Could not " + what + ": the database ended the session while the "
+                    + "statement ran, before it committed, so nothing was saved; run it again", e);
+        }
+        return new StatementFailedException("Could not " + what + ": the connection was lost while the statement "
+                + "ran in auto-commit, so the database saved either every row of it or none, and only a read can "
+                + "tell which: read the rows again before you repeat it", e);
+    }
+
+    /**
      * The transaction of one bulk operation: the engine's own when the connection is in auto-commit, otherwise
      * the caller's, in which a savepoint marks where the operation began so that it can be undone alone.
      */
@@ -992,15 +1179,30 @@ final class BulkOperations {
     }
 
     private <T> T transaction(String what, String unit, TransactionWork<T> work) {
-        // inTransaction turns every SQLException into a message that says what became of the data, so only a
-        // failure to get a connection reaches withConnection's own wording.
-        return Engine.withConnection(table.connections(), what, c -> inTransaction(c, what, unit, work));
+        return transaction(what, unit, null, work);
     }
 
-    private <T> T inTransaction(Connection c, String what, String unit, TransactionWork<T> work) {
+    private <T> T transaction(String what, String unit, Alone<T> alone, TransactionWork<T> work) {
+        // inTransaction turns every SQLException into a message that says what became of the data, so only a
+        // failure to get a connection reaches withConnection's own wording.
+        return Engine.withConnection(table.connections(), what, c -> inTransaction(c, what, unit, alone, work));
+    }
+
+    private <T> T inTransaction(Connection c, String what, String unit, Alone<T> alone, TransactionWork<T> work) {
         Transaction tx;
         try {
             boolean own = c.getAutoCommit();
+            if (own && alone != null) {
+                T done;
+                try {
+                    done = alone.run(c);
+                } catch (SQLException e) {
+                    throw lostAlone(what, e);
+                }
+                if (done != null) {
+                    return done;
+                }
+            }
             if (own) {
                 c.setAutoCommit(false);
             }

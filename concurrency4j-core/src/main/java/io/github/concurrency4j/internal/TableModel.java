@@ -34,6 +34,11 @@ public record TableModel(TableDeclaration declaration, String sqlName, String ph
 
     /** A column by name, whatever the case, or {@code null}. */
     public Column column(String name) {
-        return name == null ? null : byName.get(name.toLowerCase(Locale.ROOT));
+        if (name == null) {
+            return null;
+        }
+        // The names are stored lower-case: a name already in lower case (nearly every one) needs no copy.
+        Column exact = byName.get(name);
+        return exact != null ? exact : byName.get(name.toLowerCase(Locale.ROOT));
     }
 }
