@@ -192,6 +192,17 @@ public abstract class Dialect {
     }
 
     /**
+     * Whether a rollback to a savepoint keeps the row locks taken after it, as InnoDB does (it undoes the changes but
+     * releases the locks only when the transaction ends). A bulk write undone so in a caller's transaction still
+     * holds the rows it wrote, which are not a prefix of its rows in key order when its statement released the locks
+     * of the rows it did not match (READ COMMITTED): running again by locking every row in key order would then wait
+     * for a row while holding later ones, and deadlock with another writer that locks in key order.
+     */
+    public boolean savepointRollbackKeepsRowLocks() {
+        return false;
+    }
+
+    /**
      * Statements that make this session's reads causal, seeing every write the cluster acknowledged before them;
      * empty where reads are causal already (a single server). Run before a check that must not pass on a stale row
      * (a guard's), and {@link #causalReadsOff()} after it.

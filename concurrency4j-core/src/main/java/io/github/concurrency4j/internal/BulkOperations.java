@@ -246,8 +246,11 @@ final class BulkOperations {
                     lockFirst = true;
                 }
                 tx.undo();
+                if (!tx.own) {
+                    return lockedFirst(tx.connection, op, items, ordered, policy, true);
+                }
             }
-            return lockedFirst(tx.connection, op, items, ordered, policy);
+            return lockedFirst(tx.connection, op, items, ordered, policy, false);
         });
         // Counted once the batch is committed: rows SKIP_CONFLICTS refused (ABORT_ALL throws through the handler).
         for (RecordModifiedException conflict : result.conflicts()) {
@@ -425,10 +428,12 @@ final class BulkOperations {
     /**
      * Checks and locks every row with one query per chunk, then batches the current ones. Their statements apply
      * whatever count the driver reports: the rows are verified and cannot change before this transaction ends.
+     * After an attempt undone by a rollback to the caller's savepoint, see {@link #lockWritableRows}.
      */
-    private BulkResult lockedFirst(Connection c, Op op, List<Item> items, List<Item> ordered, BulkPolicy policy)
-            throws SQLException {
-        Map<Object, Row> rows = lockRows(c, keys(ordered));
+    private BulkResult lockedFirst(Connection c, Op op, List<Item> items, List<Item> ordered, BulkPolicy policy,
+                                   boolean afterRollbackToSavepoint) throws SQLException {
+        Map<Object, Row> rows = afterRollbackToSavepoint && dialect.savepointRollbackKeepsRowLocks()
+                && dialect.currentReadClause(c).isEmpty() ? lockWritableRows(c, ordered) : lockRows(c, keys(ordered));
         List<RecordModifiedException> conflicts = new ArrayList<>();
         Set<Object> skipped = new HashSet<>();
         for (Item it : items) {
@@ -967,6 +972,29 @@ final class BulkOperations {
             Row r = table.toRow(rs);
             rows.put(table.key(r.key()), r);
         });
+        return rows;
+    }
+
+    /**
+     * The rows of these items, where a rollback to a savepoint kept the locks of the rows the undone attempt wrote
+     * and a plain read sees the latest commits (MariaDB at READ COMMITTED): a row that reads at a version other than
+     * its item expects is a conflict without a lock (a version never goes back), and only the others are locked, in
+     * key order. Those are the rows the undone attempt matched, which this transaction still holds, so it waits for
+     * no row while holding a later one.
+     */
+    private Map<Object, Row> lockWritableRows(Connection c, List<Item> ordered) throws SQLException {
+        Map<Object, Row> rows = readRows(c, keys(ordered));
+        List<Object> writable = new ArrayList<>(ordered.size());
+        for (Item it : ordered) {
+            Row latest = rows.get(it.key);
+            if (latest != null && (!it.check || latest.version() == it.expected)) {
+                writable.add(it.key);
+                rows.remove(it.key);
+            }
+        }
+        if (!writable.isEmpty()) {
+            rows.putAll(lockRows(c, writable));
+        }
         return rows;
     }
 

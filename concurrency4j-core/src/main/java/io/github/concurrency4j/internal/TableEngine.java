@@ -159,10 +159,27 @@ public final class TableEngine implements VersionedTable {
 
     /**
      * Reads the row as the latest commit left it (or this transaction's own change), not as a REPEATABLE READ
-     * snapshot shows it: what the conflict path reports and decides on. Locks the row where that is the only way.
+     * snapshot shows it: what the conflict path reports and decides on. Locks the row where that is the only way
+     * ({@link io.github.concurrency4j.dialect.Dialect#currentReadClause(Connection)}): at READ COMMITTED on MariaDB
+     * a refused write neither holds the row it did not write nor waits for a writer still at work on it, as in bulk.
      */
     Row readCurrentRow(Connection c, Object key) throws SQLException {
-        return selectRow(c, key, engine.dialect().currentReadClause());
+        return selectRow(c, key, engine.dialect().currentReadClause(c));
+    }
+
+    /**
+     * {@link #readCurrentRow}, locked when this write may take the row as read: a write proven under the row's lock
+     * alone, where the plain read took none.
+     */
+    private Row readCurrentRowLockedIfWritable(Connection c, Object key, boolean check, long expected)
+            throws SQLException {
+        String clause = engine.dialect().currentReadClause(c);
+        Row current = selectRow(c, key, clause);
+        String lock = engine.dialect().currentReadClause();
+        if (current != null && (!check || current.version() == expected) && !clause.equals(lock)) {
+            current = selectRow(c, key, lock);
+        }
+        return current;
     }
 
     private Row selectRow(Connection c, Object key, String suffix) throws SQLException {
@@ -472,7 +489,9 @@ public final class TableEngine implements VersionedTable {
             throw conflict(key, expected, readCurrentRow(c, key), changes, "update");
         }
         return Engine.inTransaction(c, tx -> {
-            Row current = readCurrentRow(tx, key);
+            // A row at another version is a conflict without a lock (a version never goes back): only a row this
+            // write can take is read locked, where the UPDATE runs again under that lock.
+            Row current = readCurrentRowLockedIfWritable(tx, key, check, expected);
             if (current != null && plan.mayIncrement && current.version() == Long.MAX_VALUE
                     && (!check || expected == Long.MAX_VALUE)) {
                 throw versionOverflow(key);
