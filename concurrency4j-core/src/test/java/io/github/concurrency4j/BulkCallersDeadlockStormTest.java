@@ -38,17 +38,25 @@ class BulkCallersDeadlockStormTest {
 
     @MariadbOnly
     void overlappingBulkWritesInCallersTransactionsDoNotDeadlock(TestDatabase db) throws Exception {
+        stormsAtEveryLevel(db, false, "BulkCallersDeadlockStormTest");
+    }
+
+    /**
+     * The storm at every isolation level and for both strategies: no call may abort below SERIALIZABLE, and every
+     * call is checked both ways against the table ({@link #storm}).
+     */
+    private static void stormsAtEveryLevel(TestDatabase db, boolean fallBack, String title) throws Exception {
         List<String> summary = new ArrayList<>();
         List<String> broken = new ArrayList<>();
         for (Isolation level : Isolation.values()) {
             for (String strategy : List.of("autoIncrement", "conditional")) {
-                int aborted = storm(db, level, strategy, false, broken, summary);
+                int aborted = storm(db, level, strategy, fallBack, broken, summary);
                 if (level != Isolation.SERIALIZABLE && aborted != 0) {
                     broken.add(level + "/" + strategy + ": " + aborted + " calls aborted (deadlocks)");
                 }
             }
         }
-        System.out.println("BulkCallersDeadlockStormTest\n" + String.join("\n", summary));
+        System.out.println(title + "\n" + String.join("\n", summary));
         assertThat(broken).as(String.join("\n", summary)).isEmpty();
     }
 
@@ -62,18 +70,7 @@ class BulkCallersDeadlockStormTest {
      */
     @MariadbOnly
     void overlappingBulkWritesThatFallBackToLockingFirstDoNotDeadlock(TestDatabase db) throws Exception {
-        List<String> summary = new ArrayList<>();
-        List<String> broken = new ArrayList<>();
-        for (Isolation level : Isolation.values()) {
-            for (String strategy : List.of("autoIncrement", "conditional")) {
-                int aborted = storm(db, level, strategy, true, broken, summary);
-                if (level != Isolation.SERIALIZABLE && aborted != 0) {
-                    broken.add(level + "/" + strategy + ": " + aborted + " calls aborted (deadlocks)");
-                }
-            }
-        }
-        System.out.println("BulkCallersDeadlockStormTest (fallback)\n" + String.join("\n", summary));
-        assertThat(broken).as(String.join("\n", summary)).isEmpty();
+        stormsAtEveryLevel(db, true, "BulkCallersDeadlockStormTest (fallback)");
     }
 
     /**
