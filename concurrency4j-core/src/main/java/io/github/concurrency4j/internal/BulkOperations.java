@@ -221,7 +221,9 @@ final class BulkOperations {
         String what = op.verb + " " + items.size() + (items.size() == 1 ? " row of " : " rows of ") + model.name()
                 + " (" + policy + ")";
         boolean[] contended = new boolean[1];
-        Alone<BulkResult> alone = canRunAlone(op, ordered, policy) ? c -> alone(c, op, items, ordered, contended) : null;
+        // Asked only on a connection in no transaction: a caller's transaction pays no pass over the rows for it.
+        Alone<BulkResult> alone = c -> canRunAlone(op, ordered, policy)
+                ? alone(c, op, items, ordered, contended) : null;
         BulkResult result = transaction(what, "the batch", alone, tx -> {
             if (!lockFirst && contended[0]) {
                 // Run alone, the statement met a row another transaction holds: lock in key order from the start.
@@ -260,12 +262,12 @@ final class BulkOperations {
     }
 
     /**
-     * Whether a bulk write can first run alone: as one statement in auto-commit, without a transaction, when the
-     * connection is not in one (checked in {@link #inTransaction}). That takes a dialect whose statement can refuse
-     * to write anything unless it writes every row ({@link BulkStatements#canWriteAllOrNothing()}) and a write that
-     * the engine would otherwise commit only whole: ABORT_ALL, one chunk of carried rows, all checked, with versions
-     * the engine knows. Then a write that goes through is committed by its own statement, in one round-trip instead
-     * of two (BEGIN with the statement, then COMMIT), and one that does not has written nothing.
+     * Whether a bulk write can first run alone: as one statement in auto-commit, without a transaction. Asked
+     * only when the connection is in no transaction ({@link #inTransaction}). That takes a dialect whose statement
+     * can refuse to write anything unless it writes every row ({@link BulkStatements#canWriteAllOrNothing()}) and a
+     * write that the engine would otherwise commit only whole: ABORT_ALL, one chunk of carried rows, all checked,
+     * with versions the engine knows. Then a write that goes through is committed by its own statement, in one
+     * round-trip instead of two (BEGIN with the statement, then COMMIT), and one that does not has written nothing.
      */
     private boolean canRunAlone(Op op, List<Item> ordered, BulkPolicy policy) {
         if (policy != BulkPolicy.ABORT_ALL || lockFirst || oneByOne || statements == null

@@ -14,9 +14,9 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WrapsDriver;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -362,9 +362,28 @@ class BrowserTest extends OnDemoServer {
         WebDriver browser = ((WrapsDriver) button).getWrappedDriver();
         button.click();
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
-        wait.until(ExpectedConditions.stalenessOf(button));
+        wait.until(d -> gone(button));
         // The old page is gone; on a loaded machine the new one may still be parsing.
         wait.until(d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
+    }
+
+    /**
+     * Whether the element's page is gone. Besides the stale-element answer, ChromeDriver sometimes answers for a node
+     * of the page being left with "unhandled inspector error: Node with given id does not belong to the document"
+     * (seen on a loaded CI machine), which means the same.
+     */
+    private static boolean gone(WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (StaleElementReferenceException e) {
+            return true;
+        } catch (WebDriverException e) {
+            if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                return true;
+            }
+            throw e;
+        }
     }
 
     private static void select(WebDriver browser, long id) {
