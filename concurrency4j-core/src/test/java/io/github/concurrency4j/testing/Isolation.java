@@ -4,6 +4,8 @@ import java.sql.Connection;
 
 /** A transaction isolation level a test runs a caller's transaction at, by its JDBC name. */
 public enum Isolation {
+    /** Dirty reads; InnoDB locks as at READ COMMITTED, PostgreSQL runs it as READ COMMITTED. */
+    READ_UNCOMMITTED(Connection.TRANSACTION_READ_UNCOMMITTED),
     READ_COMMITTED(Connection.TRANSACTION_READ_COMMITTED),
     REPEATABLE_READ(Connection.TRANSACTION_REPEATABLE_READ),
     SERIALIZABLE(Connection.TRANSACTION_SERIALIZABLE);
