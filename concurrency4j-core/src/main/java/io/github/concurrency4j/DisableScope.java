@@ -34,7 +34,8 @@ public interface DisableScope extends AutoCloseable {
      * Ends the scope. Must be called on the thread that opened it. Tasks {@link #wrap(Runnable) wrapped} with this
      * scope that run afterwards run checked.
      *
-     * @throws IllegalStateException when called from another thread
+     * @throws IllegalStateException when called from another thread; the scope is ended all the same, so that the
+     *     thread that opened it (often a pooled one) does not go on writing without checks
      */
     @Override
     void close();

@@ -144,9 +144,46 @@ class DisableScopeTest {
                 .hasMessageContaining("closed by the thread that opened it"));
         other.start();
         other.join();
-        assertThat(state.checkDisabled("x")).isTrue();
+        // Refused, and ended all the same: see aScopeClosedFromAnotherThreadStillEndsOnItsOwnersThread.
+        assertThat(state.checkDisabled("x")).isFalse();
         scope.close();
         assertThat(state.checkDisabled("x")).isFalse();
+    }
+
+    /**
+     * A scope opened on a pooled thread and closed from another one (a continuation that resumed elsewhere, a
+     * try-with-resources around code that hopped threads): the close is refused as the bug it is, but the scope must
+     * end all the same. Before, it stayed in force on the pooled thread, whose later tasks then wrote without checks:
+     * a stale write there was acknowledged and overwrote another user's save.
+     */
+    @AllDatabases
+    void aScopeClosedFromAnotherThreadStillEndsOnItsOwnersThread(TestDatabase db) throws Exception {
+        String t = Fixtures.productTable(db);
+        Concurrency c = Concurrency.builder(db.dataSource()).table(t).build();
+        VersionedTable products = c.table(t);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            DisableScope leaked = pool.submit(() -> c.disable(t)).get(30, TimeUnit.SECONDS);
+            assertThatThrownBy(leaked::close).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("closed by the thread that opened it");
+            products.update(1, 1L, Map.of("price", 11));   // another user's save: version 1 is now stale
+
+            Future<Object> stale = pool.submit(() -> {
+                try {
+                    return products.update(1, 1L, Map.of("price", 99));
+                } catch (RecordModifiedException refused) {
+                    return refused;
+                }
+            });
+
+            assertThat(stale.get(30, TimeUnit.SECONDS)).as("the pooled thread's next stale write")
+                    .isInstanceOf(RecordModifiedException.class);
+            assertThat(db.queryLong("SELECT price FROM " + t + " WHERE id = 1")).isEqualTo(11);
+            assertThat(db.queryLong("SELECT version FROM " + t + " WHERE id = 1")).isEqualTo(2);
+            assertThat(pool.submit(c::closeDisableScopes).get(30, TimeUnit.SECONDS)).isEmpty();
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @AllDatabases

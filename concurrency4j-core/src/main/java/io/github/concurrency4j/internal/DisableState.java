@@ -38,7 +38,10 @@ public final class DisableState {
     }
 
     private DisableScope push(Scope s) {
-        scopes.get().push(s);
+        ArrayDeque<Scope> open = scopes.get();
+        // Scopes another thread ended (a refused close, see Scope#close) are dropped here rather than piling up.
+        open.removeIf(o -> o.closed);
+        open.push(s);
         return s;
     }
 
@@ -52,7 +55,12 @@ public final class DisableState {
             scopes.remove();
             return List.of();
         }
-        List<DisableScope> left = new ArrayList<>(open);
+        List<DisableScope> left = new ArrayList<>(open.size());
+        for (Scope s : open) {
+            if (!s.closed) {
+                left.add(s);
+            }
+        }
         Collections.reverse(left);
         Thread current = Thread.currentThread();
         for (DisableScope s : left) {
@@ -109,11 +117,21 @@ public final class DisableState {
             this.owner = owner;
         }
 
+        /**
+         * Ends the scope. From a thread other than the owner's the close is refused as the bug it is, but the scope
+         * ends all the same: left in force, it would keep checks off for whatever the owner's thread (a pooled one,
+         * typically) runs next, and those writes would overwrite other users' saves unchecked. The owner's thread
+         * drops it from its stack later (it is ignored there from now on).
+         */
         @Override
         public void close() {
             if (Thread.currentThread() != owner) {
+                boolean wasOpen = !closed;
+                closed = true;
                 throw new IllegalStateException("A disable scope must be closed by the thread that opened it ("
-                        + owner.getName() + "), not by " + Thread.currentThread().getName() + ".");
+                        + owner.getName() + "), not by " + Thread.currentThread().getName() + "."
+                        + (wasOpen ? " It was ended all the same, so that " + owner.getName() + " writes checked "
+                        + "again; open and close a scope on one thread, with try-with-resources." : ""));
             }
             if (!closed) {
                 closed = true;
