@@ -469,10 +469,29 @@ public final class TableEngine implements VersionedTable {
                         + "': the key identifies the row and the engine sets the version; leave it out.");
             }
             int idx = indexOf(col);
+            if (mask.get(idx)) {
+                throw namedTwice(key, changes, col);
+            }
             vals[idx] = e.getValue();
             mask.set(idx);
         }
         return vals;
+    }
+
+    /**
+     * The error of a change that names one column twice, in spellings that differ only in case ("price" and
+     * "PRICE"): which value the caller meant cannot be told, and writing either would acknowledge a guess.
+     */
+    private IllegalArgumentException namedTwice(Object key, Map<String, ?> changes, Column col) {
+        List<String> names = new ArrayList<>();
+        for (Map.Entry<String, ?> e : changes.entrySet()) {
+            if (column(e.getKey()) == col) {
+                names.add("'" + e.getKey() + "' = " + e.getValue());
+            }
+        }
+        return new IllegalArgumentException("Update of " + model.name() + " " + key + " names column '" + col.name()
+                + "' more than once (" + String.join(", ", names) + "), so which value to write cannot be told: "
+                + "name each column once. Nothing was written.");
     }
 
     /** The column's position in {@link TableModel#columns()}: by identity, as {@link #column} hands them out. */

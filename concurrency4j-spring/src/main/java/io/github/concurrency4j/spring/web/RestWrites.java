@@ -7,6 +7,7 @@ import io.github.concurrency4j.VersionedTable;
 import io.github.concurrency4j.spring.internal.ColumnLimits;
 import io.github.concurrency4j.spring.internal.ColumnLimits.ColumnInfo;
 import java.math.BigDecimal;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -31,7 +32,8 @@ import java.util.Objects;
  *   <li>the version column may be in the body but must equal the version the write is based on (the
  *       {@code If-Match} version): a body that says one version and a header that says another is a contradiction,
  *       answered 400, not a guess;</li>
- *   <li>every other member must be a column of the table;</li>
+ *   <li>every other member must be a column of the table, named once (names match without regard to case, so
+ *       {@code "name"} and {@code "Name"} are the same field given twice);</li>
  *   <li>each value must fit its column as the database describes it: text within the column's length, numbers
  *       within its range and digits, {@code true}/{@code false} for booleans, ISO 8601 text for dates and times,
  *       no nested objects or lists, no {@code null} for NOT NULL columns.</li>
@@ -66,10 +68,18 @@ public final class RestWrites {
         TableDeclaration declaration = t.declaration();
         Map<String, ColumnInfo> columns = limits.columns(t.name());
         Map<String, Object> changes = new LinkedHashMap<>();
+        Map<String, String> named = new HashMap<>();
         for (Map.Entry<String, ?> e : body.entrySet()) {
             String field = e.getKey();
             Object value = e.getValue();
             String column = field.toLowerCase(Locale.ROOT);
+            String before = named.putIfAbsent(column, field);
+            if (before != null) {
+                // Column names match without regard to case: "name" and "Name" are one column, given twice.
+                throw new InvalidRequestException(field, null, "'" + before + "' and '" + field + "' in the body "
+                        + "name the same field, so which value to write cannot be told. Send each field once. "
+                        + "Nothing was written.");
+            }
             if (column.equals(declaration.keyColumn().toLowerCase(Locale.ROOT))) {
                 if (!sameKey(value, key)) {
                     throw new InvalidRequestException(field, null, "'" + field + "' in the body differs from the "
