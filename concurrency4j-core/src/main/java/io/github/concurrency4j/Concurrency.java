@@ -241,7 +241,9 @@ public final class Concurrency {
      * attempt (it was begun outside the retry), is never retried: it is thrown at once, since a new attempt would run
      * in a new transaction and the caller's commit would report the lost writes saved. An attempt that runs a whole
      * transaction of its own ends it (rolls back and closes its connection, or sets auto-commit back) before it
-     * throws, and is retried.
+     * throws, and is retried. Nor is an attempt retried that had saved a write in a transaction of its own (in
+     * auto-commit, outside any transaction) before it failed: that write is saved for good, and a new attempt would
+     * make it a second time. Its failure is thrown with a suppressed note saying so; give such work one transaction.
      *
      * <pre>{@code
      * long hits = concurrency.retry(RetryPolicy.ofDefaults(), () -> {

@@ -1,6 +1,7 @@
 package io.github.concurrency4j;
 
 import io.github.concurrency4j.internal.AbortedTransactions;
+import io.github.concurrency4j.internal.SavedWrites;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,12 +21,13 @@ final class Retry {
     /** {@link #run(RetryPolicy, Supplier)} that tells the listener about each attempt it runs again. */
     static <T> T run(RetryPolicy policy, ConcurrencyListener listener, Supplier<T> work) {
         for (int attempt = 1; ; attempt++) {
+            long savedBefore = SavedWrites.count();
             try {
                 return work.get();
             } catch (RuntimeException e) {
                 ConcurrencyException cause = raceIn(e);
                 if ((cause == null && !policy.retriesAlso(e)) || attempt >= policy.maxAttempts()
-                        || endedCallersTransaction(cause)) {
+                        || endedCallersTransaction(cause) || savedPartOfItsWork(e, SavedWrites.count() - savedBefore)) {
                     throw e;
                 }
                 long delay = policy.delayMillisBefore(attempt + 1);
@@ -45,6 +47,27 @@ final class Retry {
                 }
             }
         }
+    }
+
+    /**
+     * Whether the failed attempt had already committed writes in transactions of their own (each write in
+     * auto-commit, outside any transaction): those are saved for good, and a new attempt would make them again (a
+     * second "+1", a second order line). Such an attempt is not retried: its failure is thrown, with a note that says
+     * why. An attempt whose writes share one transaction, which its failure rolls back, saved nothing and is retried.
+     */
+    private static boolean savedPartOfItsWork(RuntimeException e, long saved) {
+        if (saved <= 0) {
+            return false;
+        }
+        String why = "Not retried: before it failed, this attempt had already saved " + saved
+                + (saved == 1 ? " write" : " writes") + " in a transaction of its own (committed at once, outside any "
+                + "transaction), and running it again would make " + (saved == 1 ? "that write" : "those writes")
+                + " a second time. Put the attempt's writes in one transaction that its failure rolls back (a "
+                + "@Transactional method called inside the retry, or one connection with auto-commit off, committed at "
+                + "the end of the attempt): each attempt then saves all or nothing, and can be retried.";
+        LOG.warn(why);
+        e.addSuppressed(new IllegalStateException(why));
+        return true;
     }
 
     /**

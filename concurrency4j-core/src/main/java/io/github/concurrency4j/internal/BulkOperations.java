@@ -33,6 +33,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -224,7 +225,7 @@ final class BulkOperations {
         // Asked only on a connection in no transaction: a caller's transaction pays no pass over the rows for it.
         Alone<BulkResult> alone = c -> canRunAlone(op, ordered, policy)
                 ? alone(c, op, items, ordered, contended) : null;
-        BulkResult result = transaction(what, "the batch", alone, tx -> {
+        BulkResult result = transaction(what, "the batch", alone, r -> !r.saved().isEmpty(), tx -> {
             if (!lockFirst && contended[0]) {
                 // Run alone, the statement met a row another transaction holds: lock in key order from the start.
                 BulkResult r = optimistic(tx.connection, op, items, ordered, policy, false, true,
@@ -905,7 +906,7 @@ final class BulkOperations {
         boolean check = table.checksOn();
         String what = "run a guarded action on " + expected.size() + " selected rows of " + model.name();
         try {
-            return transaction(what, "the action's transaction", tx -> {
+            return transaction(what, "the action's transaction", null, ran -> true, tx -> {
                 Connection c = tx.connection;
                 if (check && !expected.isEmpty()) {
                     BulkConflictException changed = causally(c, locked -> changedRows(locked, expected, true));
@@ -1211,17 +1212,19 @@ final class BulkOperations {
         }
     }
 
-    private <T> T transaction(String what, String unit, TransactionWork<T> work) {
-        return transaction(what, unit, null, work);
-    }
-
-    private <T> T transaction(String what, String unit, Alone<T> alone, TransactionWork<T> work) {
+    /**
+     * @param saved whether a result means rows were written: counted as saved for good ({@link SavedWrites}) when
+     *     the transaction was the engine's own and committed
+     */
+    private <T> T transaction(String what, String unit, Alone<T> alone, Predicate<T> saved, TransactionWork<T> work) {
         // inTransaction turns every SQLException into a message that says what became of the data, so only a
         // failure to get a connection reaches withConnection's own wording.
-        return Engine.withConnection(table.connections(), what, c -> inTransaction(c, what, unit, alone, work));
+        return Engine.withConnection(table.connections(), what, c -> inTransaction(c, what, unit, alone, saved,
+                work));
     }
 
-    private <T> T inTransaction(Connection c, String what, String unit, Alone<T> alone, TransactionWork<T> work) {
+    private <T> T inTransaction(Connection c, String what, String unit, Alone<T> alone, Predicate<T> saved,
+                                TransactionWork<T> work) {
         Transaction tx;
         try {
             boolean own = c.getAutoCommit();
@@ -1233,6 +1236,9 @@ final class BulkOperations {
                     throw lostAlone(what, e);
                 }
                 if (done != null) {
+                    if (saved.test(done)) {
+                        SavedWrites.note();
+                    }
                     return done;
                 }
             }
@@ -1275,6 +1281,9 @@ final class BulkOperations {
                 }
                 throw new StatementFailedException("Could not commit " + what + ": if the connection was lost "
                         + "during the commit, the database may or may not have saved it; read the rows again", e);
+            }
+            if (tx.own && saved.test(result)) {
+                SavedWrites.note();
             }
             return result;
         } finally {

@@ -113,10 +113,23 @@ public final class Engine {
      * engine's dialect classifies as an abort becomes a {@link io.github.concurrency4j.TransactionAbortedException}.
      */
     public <T> T write(ConnectionSource source, String action, Object key, ConnectionWork<T> work) {
-        return run(dialect, source, action, key, work);
+        return run(dialect, source, action, key, false, work);
+    }
+
+    /**
+     * {@link #write} for work that changes a row when it returns normally (an update, delete, insert or restore):
+     * where it ran in a transaction of its own, the change is counted as saved for good ({@link SavedWrites}).
+     */
+    public <T> T save(ConnectionSource source, String action, Object key, ConnectionWork<T> work) {
+        return run(dialect, source, action, key, true, work);
     }
 
     private static <T> T run(Dialect dialect, ConnectionSource source, String action, Object key,
+                             ConnectionWork<T> work) {
+        return run(dialect, source, action, key, false, work);
+    }
+
+    private static <T> T run(Dialect dialect, ConnectionSource source, String action, Object key, boolean saves,
                              ConnectionWork<T> work) {
         Connection c;
         try {
@@ -125,7 +138,12 @@ public final class Engine {
             throw new StatementFailedException("Could not get a connection to " + describe(action, key), e);
         }
         try {
-            return work.run(c);
+            T result = work.run(c);
+            if (saves && !inCallersTransaction(c)) {
+                // Auto-commit (the driver answers from its own state, no round trip): the write is committed.
+                SavedWrites.note();
+            }
+            return result;
         } catch (SQLException e) {
             // Read only on failure: inTransaction has restored auto-commit when the transaction was its own.
             ConcurrencyException failure = Failures.of(dialect, describe(action, key), scopeOf(dialect, c, e), e);

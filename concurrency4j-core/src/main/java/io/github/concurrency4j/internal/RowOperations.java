@@ -126,7 +126,7 @@ final class RowOperations {
         }
         sql.append(model.version().sql()).append(") VALUES (").append("?, ".repeat(cols.size())).append("?)");
         Object restoredKey = key;
-        return table.engine().write(table.connections(), "restore " + model.name(), key, c -> {
+        return table.engine().save(table.connections(), "restore " + model.name(), key, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
                 int i = 1;
                 for (int n = 0; n < cols.size(); n++) {

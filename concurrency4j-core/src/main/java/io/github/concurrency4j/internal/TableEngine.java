@@ -290,7 +290,7 @@ public final class TableEngine implements VersionedTable {
             }
         };
         boolean checked = givenKey == null && keyCheck != null;
-        return engine.write(connections, "insert into " + model.name(), null,
+        return engine.save(connections, "insert into " + model.name(), null,
                 checked ? c -> Engine.undoneOnFailure(c, work) : work);
     }
 
@@ -356,7 +356,7 @@ public final class TableEngine implements VersionedTable {
             throw versionOverflow(k);
         }
         long known = plan.knownVersion(expected, now);
-        return engine.write(connections, updateAction, key, c -> {
+        return engine.save(connections, updateAction, key, c -> {
             switch (plan.readBack) {
                 case KNOWN:
                     try (PreparedStatement ps = c.prepareStatement(plan.sql)) {
@@ -588,7 +588,7 @@ public final class TableEngine implements VersionedTable {
         boolean check = checking(k, expectedVersion);
         String sql = "DELETE FROM " + model.sqlName() + " WHERE " + model.key().sql() + " = ?"
                 + (check ? " AND " + model.version().sql() + " = ?" : "");
-        engine.write(connections, deleteAction, key, c -> {
+        engine.save(connections, deleteAction, key, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 Binder.bind(ps, 1, k, model.key().jdbcType());
                 if (check) {
