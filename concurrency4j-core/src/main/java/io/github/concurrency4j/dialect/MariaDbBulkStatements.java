@@ -130,6 +130,21 @@ final class MariaDbBulkStatements implements BulkStatements {
         return quoted;
     }
 
+    /**
+     * A condition true when a column's value differs from another value as stored, NULL equal to NULL: text byte for
+     * byte, since MariaDB's default collations take "apple" and "Apple " for the same (case, PAD SPACE), and a
+     * conditional version must rise when a tracked value changes so. A column whose character set is not the
+     * connection's may then count an unchanged value as changed: one bump too many, never one too few.
+     *
+     * @param sqlType the column's type as {@link #columnTypes} named it, or {@code null} where unknown
+     */
+    static String distinct(String column, String value, String sqlType) {
+        if (sqlType != null && TEXTS.contains(baseType(sqlType))) {
+            return "NOT (BINARY " + column + " <=> BINARY " + value + ")";
+        }
+        return "NOT (" + column + " <=> " + value + ")";
+    }
+
     private static String baseType(String sqlType) {
         int i = sqlType.indexOf(INDEX);
         return i < 0 ? sqlType : sqlType.substring(0, i);
@@ -415,7 +430,7 @@ final class MariaDbBulkStatements implements BulkStatements {
                     if (u.written()[c] != null) {
                         cond.append("v.w").append(c).append(" AND ");
                     }
-                    cond.append("NOT (t.").append(col.sql()).append(" <=> v.c").append(c).append("))");
+                    cond.append(distinct("t." + col.sql(), "v.c" + c, col.sqlType())).append(')');
                 }
                 return cond.length() == 0 ? null : "CASE WHEN " + cond + " THEN " + v + " + 1 ELSE " + v + " END";
             }

@@ -131,6 +131,16 @@ public final class MariaDbDialect extends Dialect {
     }
 
     /**
+     * Text is compared byte for byte ({@link MariaDbBulkStatements#distinct}): the default collations compare
+     * without regard to case and trailing blanks, and a conditional version then stayed put when a tracked value
+     * changed only so, letting a stale form save over the change (ConditionalCollationAttackTest).
+     */
+    @Override
+    public String isDistinctFromParameter(String quotedColumn, String sqlType) {
+        return MariaDbBulkStatements.distinct(quotedColumn, "?", sqlType);
+    }
+
+    /**
      * 1213: an InnoDB deadlock, and on Galera a certification failure (the same code, SQLState 40001); InnoDB rolls
      * back the whole transaction. 1020: "record has changed since last read" under
      * {@code innodb_snapshot_isolation=ON}, which rolls back the whole transaction too (MDEV-35235). 1205: a lock
