@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.concurrency4j.testing.AllDatabases;
+import io.github.concurrency4j.testing.PostgresqlOnly;
 import io.github.concurrency4j.testing.TestDatabase;
 import java.util.List;
 import java.util.Map;
@@ -44,5 +45,30 @@ class ConditionalCollationAttackTest {
                 BulkPolicy.SKIP_CONFLICTS);
         assertThat(stale.saved()).isEmpty();
         assertThat(db.queryValue("SELECT name FROM " + t + " WHERE id = 2")).isEqualTo("PEAR");
+    }
+
+    /**
+     * PostgreSQL's {@code citext} (the usual type of an e-mail column) compares without regard to case: a change of
+     * case in it must raise the version too, single-row and bulk.
+     */
+    @PostgresqlOnly
+    void aChangeOfCaseInACitextColumnRaisesTheVersion(TestDatabase db) {
+        db.execute("CREATE EXTENSION IF NOT EXISTS citext");
+        String t = db.createTable("customer", "id BIGINT PRIMARY KEY, email CITEXT, version BIGINT NOT NULL");
+        db.execute("INSERT INTO " + t + " (id, email, version) VALUES (1, 'bob@example.org', 1), "
+                + "(2, 'ann@example.org', 1)");
+        VersionedTable customers = Fixtures.concurrency(db.dataSource(), t,
+                VersionStrategy.conditional().checkFields("email")).table(t);
+
+        assertThat(customers.update(1, 1L, Map.of("email", "Bob@example.org"))).isEqualTo(2L);
+        assertThatThrownBy(() -> customers.update(1, 1L, Map.of("email", "robert@example.org")))
+                .isInstanceOf(RecordModifiedException.class);
+        assertThat(customers.update(1, 2L, Map.of("email", "Bob@example.org"))).as("same value").isEqualTo(2L);
+        assertThat(customers.updateAll(List.of(RowChange.of(2, 1L, Map.of("email", "Ann@example.org"))),
+                BulkPolicy.ABORT_ALL).savedVersions()).containsEntry(2L, 2L);
+        assertThat(db.queryValue("SELECT email::text FROM " + t + " WHERE id = 1")).isEqualTo("Bob@example.org");
+        assertThat(db.queryLong("SELECT version FROM " + t + " WHERE id = 1")).isEqualTo(2);
+        assertThat(db.queryValue("SELECT email::text FROM " + t + " WHERE id = 2")).isEqualTo("Ann@example.org");
+        assertThat(db.queryLong("SELECT version FROM " + t + " WHERE id = 2")).isEqualTo(2);
     }
 }

@@ -195,17 +195,28 @@ final class PostgresBulkStatements implements BulkStatements {
      * PostgreSQL's {@code json} has no equality operator ("operator does not exist: json = json"): it keeps the text
      * as written, so it is compared as text, and a document spelled with other blanks or key order is a change.
      * {@code jsonb} is compared by its normalized text, which is its stored form: blanks and key order do not count,
-     * {@code 1.0} for {@code 1} does. Either way a write that changes what is stored bumps the version.
+     * {@code 1.0} for {@code 1} does. Either way a write that changes what is stored bumps the version. So does a
+     * change of case in a {@code citext} column, compared as text too.
      *
      * @param column the column, as the statement names it
      * @param value the new value, of the column's type
      * @param sqlType the column's type as {@link #columnTypes} named it
      */
     static String changed(String column, String value, String sqlType) {
-        if (JSON.equals(sqlType) || JSONB.equals(sqlType)) {
+        if (JSON.equals(sqlType) || JSONB.equals(sqlType) || isCitext(sqlType)) {
             return column + "::text IS DISTINCT FROM " + value + "::text";
         }
         return column + " IS DISTINCT FROM " + value;
+    }
+
+    /**
+     * The {@code citext} extension's type, in whichever schema it was created: it compares without regard to case,
+     * so "Bob@example.org" over "bob@example.org" was no change and left a conditional version where it was, and a
+     * stale form then saved over the change with no conflict (ConditionalCollationAttackTest). Compared as text, a
+     * change of case is a change.
+     */
+    private static boolean isCitext(String sqlType) {
+        return sqlType != null && sqlType.endsWith(".\"citext\"");
     }
 
     /** Years the ISO text forms spell as PostgreSQL reads them (no sign, four digits); the driver maps the rest. */
