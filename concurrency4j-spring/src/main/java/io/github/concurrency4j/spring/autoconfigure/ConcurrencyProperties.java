@@ -288,6 +288,13 @@ public class ConcurrencyProperties {
          */
         private boolean requireIfMatch = true;
 
+        /**
+         * Whether a JSON body that names a member twice ({"price": 5, "price": 7}) is refused with a 400 instead of
+         * read with the last value (Jackson's default): which value the client meant cannot be told. Sets Jackson's
+         * STRICT_DUPLICATE_DETECTION on the application's ObjectMapper.
+         */
+        private boolean rejectDuplicateJsonMembers = true;
+
         public boolean isEnabled() {
             return enabled;
         }
@@ -318,6 +325,14 @@ public class ConcurrencyProperties {
 
         public void setRequireIfMatch(boolean requireIfMatch) {
             this.requireIfMatch = requireIfMatch;
+        }
+
+        public boolean isRejectDuplicateJsonMembers() {
+            return rejectDuplicateJsonMembers;
+        }
+
+        public void setRejectDuplicateJsonMembers(boolean rejectDuplicateJsonMembers) {
+            this.rejectDuplicateJsonMembers = rejectDuplicateJsonMembers;
         }
     }
 }

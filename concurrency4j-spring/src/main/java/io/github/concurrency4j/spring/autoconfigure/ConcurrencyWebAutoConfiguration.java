@@ -128,6 +128,25 @@ public class ConcurrencyWebAutoConfiguration {
         };
     }
 
+    /**
+     * JSON bodies that name a member twice are refused (400, naming it) instead of read with the last value, which
+     * wrote {"name": "x", "name": "y"} as "y" and answered 204: a guess at what the client meant. Off with
+     * {@code concurrency4j.web.reject-duplicate-json-members=false}.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"com.fasterxml.jackson.databind.ObjectMapper",
+            "org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilderCustomizer"})
+    @ConditionalOnProperty(prefix = "concurrency4j.web", name = "reject-duplicate-json-members",
+            matchIfMissing = true)
+    static class StrictJson {
+        @Bean
+        org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilderCustomizer
+                concurrency4jRejectDuplicateJsonMembers() {
+            return builder -> builder.featuresToEnable(
+                    com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        }
+    }
+
     /** The 409 answer to JPA's and Hibernate's optimistic-lock failures, with the entity's stored values. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = {"jakarta.persistence.EntityManagerFactory", "org.hibernate.StaleObjectStateException",

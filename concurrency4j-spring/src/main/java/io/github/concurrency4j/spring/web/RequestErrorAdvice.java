@@ -57,6 +57,11 @@ public class RequestErrorAdvice implements Ordered {
                     + "the fields it has. Nothing was written.", request);
         }
         if (cause instanceof JsonParseException broken) {
+            String twice = duplicateMember(broken);
+            if (twice != null) {
+                return responder.badRequest(twice, null, "'" + twice + "' is given more than once in the body, so "
+                        + "which value to write cannot be told. Send each field once. Nothing was written.", request);
+            }
             JsonLocation at = broken.getLocation();
             return responder.badRequest(null, null, "The body is not valid JSON" + (at == null ? ""
                     : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")") + ". Nothing was written.",
@@ -69,6 +74,20 @@ public class RequestErrorAdvice implements Ordered {
         }
         return responder.badRequest(null, null, "The request body is missing or is not the JSON this resource "
                 + "expects. Nothing was written.", request);
+    }
+
+    /**
+     * The member a body named twice, from Jackson's "Duplicate field 'name'" (STRICT_DUPLICATE_DETECTION), or
+     * {@code null} for any other parse error.
+     */
+    private static String duplicateMember(JsonParseException e) {
+        String m = e.getOriginalMessage();
+        String prefix = "Duplicate field '";
+        if (m == null || !m.startsWith(prefix)) {
+            return null;
+        }
+        int end = m.indexOf('\'', prefix.length());
+        return end < 0 ? null : m.substring(prefix.length(), end);
     }
 
     /** A path variable or request parameter that does not convert: 400 naming it. */
