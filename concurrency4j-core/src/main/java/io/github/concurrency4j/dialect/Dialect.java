@@ -6,8 +6,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -321,6 +325,57 @@ public abstract class Dialect {
         }
         Matcher m = MARKER.matcher(definition);
         return m.find() ? m.group(1) : null;
+    }
+
+    /**
+     * The sets of columns of a table that no two rows share values of: its primary key, and each unique index on
+     * plain columns that covers every row. A partial index (with a WHERE clause) keeps values unique among some
+     * rows only, and an index on an expression keeps the expression's values unique: neither counts. Names are as
+     * the database stores them. Read once per declared table, when the engine is built.
+     *
+     * @param connection a connection to the database
+     * @param catalog the table's catalog, or {@code null}
+     * @param schema the table's schema, or {@code null}
+     * @param table the table's stored name
+     * @return each unique column set, in the order the database lists them; empty for a view
+     * @throws SQLException when the metadata cannot be read
+     */
+    public List<Set<String>> uniqueColumnSets(Connection connection, String catalog, String schema, String table)
+            throws SQLException {
+        DatabaseMetaData meta = connection.getMetaData();
+        List<Set<String>> sets = new ArrayList<>();
+        Set<String> primaryKey = new LinkedHashSet<>();
+        try (ResultSet rs = meta.getPrimaryKeys(catalog, schema, table)) {
+            while (rs.next()) {
+                primaryKey.add(rs.getString("COLUMN_NAME"));
+            }
+        }
+        if (!primaryKey.isEmpty()) {
+            sets.add(primaryKey);
+        }
+        Map<String, Set<String>> indexes = new LinkedHashMap<>();
+        Set<String> notPlain = new LinkedHashSet<>();
+        try (ResultSet rs = meta.getIndexInfo(catalog, schema, table, true, true)) {
+            while (rs.next()) {
+                String index = rs.getString("INDEX_NAME");
+                if (index == null || rs.getShort("TYPE") == DatabaseMetaData.tableIndexStatistic
+                        || rs.getBoolean("NON_UNIQUE")) {
+                    continue;
+                }
+                String column = rs.getString("COLUMN_NAME");
+                String filter = rs.getString("FILTER_CONDITION");
+                if (column == null || (filter != null && !filter.isBlank())) {
+                    notPlain.add(index);
+                }
+                indexes.computeIfAbsent(index, n -> new LinkedHashSet<>()).add(column);
+            }
+        }
+        for (Map.Entry<String, Set<String>> index : indexes.entrySet()) {
+            if (!notPlain.contains(index.getKey()) && !index.getValue().equals(primaryKey)) {
+                sets.add(index.getValue());
+            }
+        }
+        return sets;
     }
 
     /**

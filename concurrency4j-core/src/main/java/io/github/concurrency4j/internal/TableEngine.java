@@ -6,6 +6,7 @@ import io.github.concurrency4j.ConnectionSource;
 import io.github.concurrency4j.DisableScope;
 import io.github.concurrency4j.GuardedAction;
 import io.github.concurrency4j.Identity;
+import io.github.concurrency4j.KeyNotUniqueException;
 import io.github.concurrency4j.MissingVersionException;
 import io.github.concurrency4j.RecordModifiedException;
 import io.github.concurrency4j.RecordTable;
@@ -325,12 +326,14 @@ public final class TableEngine implements VersionedTable {
             throw versionOverflow(k);
         }
         long known = plan.knownVersion(expected, now);
-        return engine.write(connections, updateAction, key, c -> {
+        Engine.ConnectionWork<Long> work = c -> {
             switch (plan.readBack) {
                 case KNOWN:
                     try (PreparedStatement ps = c.prepareStatement(plan.sql)) {
                         bindUpdate(ps, plan, vals, k, expected, now);
-                        if (ps.executeUpdate() > 0) {
+                        int count = ps.executeUpdate();
+                        if (count > 0) {
+                            refuseSharedKey(k, count, "update");
                             return known;
                         }
                     }
@@ -340,7 +343,18 @@ public final class TableEngine implements VersionedTable {
                         try (PreparedStatement ps = tx.prepareStatement(plan.sql)) {
                             bindUpdate(ps, plan, vals, k, expected, now);
                             try (ResultSet rs = ps.executeQuery()) {
-                                return rs.next() ? rs.getLong(1) : null;
+                                if (!rs.next()) {
+                                    return null;
+                                }
+                                long version = rs.getLong(1);
+                                if (!model.keyUnique()) {
+                                    int count = 1;
+                                    while (rs.next()) {
+                                        count++;
+                                    }
+                                    refuseSharedKey(k, count, "update");
+                                }
+                                return version;
                             }
                         }
                     };
@@ -352,15 +366,37 @@ public final class TableEngine implements VersionedTable {
                     return Engine.inTransaction(c, tx -> {
                         try (PreparedStatement ps = tx.prepareStatement(plan.sql)) {
                             bindUpdate(ps, plan, vals, k, expected, now);
-                            if (ps.executeUpdate() == 0) {
+                            int count = ps.executeUpdate();
+                            if (count == 0) {
                                 return afterNoMatch(tx, plan, vals, k, check, expected, now, changes);
                             }
+                            refuseSharedKey(k, count, "update");
                         }
                         // MariaDB cannot return from an UPDATE; the row is locked by it until commit.
                         return readVersion(tx, plan, k);
                     });
             }
-        });
+        };
+        return engine.write(connections, updateAction, key, undoable(work));
+    }
+
+    /**
+     * The work of a write by key, as it runs: for a key the database keeps unique, as it is (one statement); for a
+     * key the declaration vouches for ({@link TableModel#keyUnique()} false), so that {@link #refuseSharedKey} can
+     * undo it: in a transaction of its own, or under a savepoint in the caller's.
+     */
+    private <T> Engine.ConnectionWork<T> undoable(Engine.ConnectionWork<T> work) {
+        return model.keyUnique() ? work : c -> Engine.undoneOnFailure(c, work);
+    }
+
+    /**
+     * Refuses a write whose statement changed more than one row: possible only for a key the declaration vouches
+     * for, whose write runs {@link #undoable}, so the exception undoes it.
+     */
+    void refuseSharedKey(Object key, int count, String operation) {
+        if (count > 1 && !model.keyUnique()) {
+            throw new KeyNotUniqueException(model.name(), key, count, operation);
+        }
     }
 
     /** The version of a row this transaction has just updated, read as it is now (not from a snapshot). */
@@ -504,10 +540,12 @@ public final class TableEngine implements VersionedTable {
             }
             try (PreparedStatement ps = tx.prepareStatement(plan.updateSql)) {
                 bindUpdate(ps, plan, vals, key, expected, now);
-                if (ps.executeUpdate() == 0) {
+                int count = ps.executeUpdate();
+                if (count == 0) {
                     // The row is locked at a version this write accepts, so the WHERE clause matched it.
                     return current.version();
                 }
+                refuseSharedKey(key, count, "update");
             }
             return plan.readBack == ReadBack.KNOWN ? plan.knownVersion(expected, now) : readVersion(tx, plan, key);
         });
@@ -538,18 +576,20 @@ public final class TableEngine implements VersionedTable {
         boolean check = checking(k, expectedVersion);
         String sql = "DELETE FROM " + model.sqlName() + " WHERE " + model.key().sql() + " = ?"
                 + (check ? " AND " + model.version().sql() + " = ?" : "");
-        engine.write(connections, deleteAction, key, c -> {
+        engine.write(connections, deleteAction, key, undoable(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 Binder.bind(ps, 1, k, model.key().jdbcType());
                 if (check) {
                     ps.setLong(2, expectedVersion);
                 }
-                if (ps.executeUpdate() > 0 || !check) {
+                int count = ps.executeUpdate();
+                refuseSharedKey(k, count, "delete");
+                if (count > 0 || !check) {
                     return null;
                 }
             }
             throw conflict(k, expectedVersion, readCurrentRow(c, k), Map.of(), "delete");
-        });
+        }));
     }
 
     // ---------------------------------------------------------------- check, restore, row scopes
