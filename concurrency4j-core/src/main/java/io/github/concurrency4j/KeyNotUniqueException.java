@@ -12,6 +12,7 @@ public final class KeyNotUniqueException extends ConcurrencyException {
     /** The declared table name. */
     private final String table;
     private final transient Object key;
+    /** How many rows the write found with the key. */
     private final long rowCount;
 
     /**
