@@ -132,7 +132,9 @@ public final class TableEngine implements VersionedTable {
                 Binder.bind(ps, 1, k, model.key().jdbcType());
                 ps.setLong(2, version);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(toRow(rs)) : Optional.empty();
+                    Optional<Row> row = rs.next() ? Optional.of(toRow(rs)) : Optional.empty();
+                    refuseMoreRows(rs, row.isPresent(), k, "find");
+                    return row;
                 }
             }
         });
@@ -147,7 +149,9 @@ public final class TableEngine implements VersionedTable {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 Binder.bind(ps, 1, k, model.key().jdbcType());
                 try (ResultSet rs = ps.executeQuery()) {
-                    return !rs.next() || rs.getLong(1) != version;
+                    boolean changed = !rs.next() || rs.getLong(1) != version;
+                    refuseMoreRows(rs, !changed, k, "isChanged");
+                    return changed;
                 }
             }
         });
@@ -189,8 +193,24 @@ public final class TableEngine implements VersionedTable {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             Binder.bind(ps, 1, key, model.key().jdbcType());
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? toRow(rs) : null;
+                Row row = rs.next() ? toRow(rs) : null;
+                refuseMoreRows(rs, row != null, key, "read");
+                return row;
             }
+        }
+    }
+
+    /**
+     * For a key the declaration vouches for ({@link TableModel#keyUnique()} false), refuses a read by key that
+     * found more than the row it has already read: what it would report of "the row" would be one of several.
+     */
+    void refuseMoreRows(ResultSet rs, boolean readOne, Object key, String operation) throws SQLException {
+        if (readOne && !model.keyUnique() && rs.next()) {
+            int count = 2;
+            while (rs.next()) {
+                count++;
+            }
+            throw new KeyNotUniqueException(model.name(), key, count, operation);
         }
     }
 
