@@ -26,8 +26,14 @@ public abstract class Dialect {
     public enum VersionReadBack {
         /** {@code UPDATE ... RETURNING v} (PostgreSQL, SQLite 3.35+). */
         RETURNING,
-        /** {@code SELECT v FROM FINAL TABLE (UPDATE ...)} (H2). */
+        /** {@code SELECT v FROM FINAL TABLE (UPDATE ...)}. */
         FINAL_TABLE,
+        /**
+         * A plain UPDATE whose generated keys name the version column ({@code prepareStatement(sql, new String[]
+         * {"v"})}, then {@code getGeneratedKeys()}): H2 2.x hands back the updated row's values, and a failed
+         * statement leaves the row as it was, which {@link #FINAL_TABLE} did not (H2 2.3.232 deleted the row).
+         */
+        GENERATED_KEYS,
         /** Not possible: read the version in the same transaction after the UPDATE (MySQL, MariaDB). */
         NONE
     }
@@ -126,9 +132,9 @@ public abstract class Dialect {
     /**
      * Whether an UPDATE wrapped to return values ({@link #updateReturning}) changes nothing when it fails. H2 2.3's
      * {@code SELECT ... FROM FINAL TABLE (UPDATE ...)} that fails on a constraint (UNIQUE, CHECK, NOT NULL, foreign
-     * key) deletes the row it was updating, in auto-commit and in an open transaction alike. Where this is false the
-     * engine runs that statement in a transaction of its own, or under a savepoint in the caller's, and undoes it on
-     * failure.
+     * key) deletes the row it was updating, in auto-commit and in an open transaction alike, which is why H2 hands
+     * the version back as a generated key instead. Where this is false the engine runs that statement in a
+     * transaction of its own, or under a savepoint in the caller's, and undoes it on failure.
      */
     public boolean failedUpdateReturningChangesNothing() {
         return true;
@@ -284,7 +290,8 @@ public abstract class Dialect {
 
     /**
      * Wraps an UPDATE so that it returns the named column of the updated row; only for
-     * {@link VersionReadBack#RETURNING} and {@link VersionReadBack#FINAL_TABLE}.
+     * {@link VersionReadBack#RETURNING}, {@link VersionReadBack#FINAL_TABLE} and
+     * {@link VersionReadBack#GENERATED_KEYS} (the UPDATE as it is: the column is named when it is prepared).
      */
     public String updateReturning(String update, String quotedColumn) {
         switch (versionReadBack) {
@@ -292,6 +299,8 @@ public abstract class Dialect {
                 return update + " RETURNING " + quotedColumn;
             case FINAL_TABLE:
                 return "SELECT " + quotedColumn + " FROM FINAL TABLE (" + update + ")";
+            case GENERATED_KEYS:
+                return update;
             default:
                 throw new UnsupportedOperationException(name + " cannot return values from an UPDATE");
         }

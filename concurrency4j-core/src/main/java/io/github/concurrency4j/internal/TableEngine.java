@@ -360,10 +360,21 @@ public final class TableEngine implements VersionedTable {
                     return afterNoMatch(c, plan, vals, k, check, expected, now, changes);
                 case RETURNED: {
                     Engine.ConnectionWork<Long> returning = tx -> {
-                        try (PreparedStatement ps = tx.prepareStatement(plan.sql)) {
+                        boolean generated = engine.dialect().versionReadBack()
+                                == Dialect.VersionReadBack.GENERATED_KEYS;
+                        try (PreparedStatement ps = generated
+                                ? tx.prepareStatement(plan.sql, new String[] {model.version().physical()})
+                                : tx.prepareStatement(plan.sql)) {
                             bindUpdate(ps, plan, vals, k, expected, now);
-                            try (ResultSet rs = ps.executeQuery()) {
+                            if (generated && ps.executeUpdate() == 0) {
+                                return null;
+                            }
+                            try (ResultSet rs = generated ? ps.getGeneratedKeys() : ps.executeQuery()) {
                                 if (!rs.next()) {
+                                    if (generated) {
+                                        throw new SQLException("the database updated row " + k + " of "
+                                                + model.name() + " but handed back no version");
+                                    }
                                     return null;
                                 }
                                 long version = rs.getLong(1);
