@@ -22,7 +22,10 @@ public interface RecordTable<R extends Record> {
     Optional<R> find(Object key);
 
     /**
-     * Inserts the record. A {@code null} key component lets the database generate the key.
+     * Inserts the record. A {@code null} key component lets the database generate the key. The row starts at the
+     * strategy's initial version whatever the record's version component says, except where version checks are off
+     * for this table or row in the current thread (an import inside a {@link DisableScope}): there a non-null
+     * version component is inserted as it is, see {@link VersionedTable#insert(java.util.Map)}.
      *
      * @return the record as stored, with its key and initial version
      */

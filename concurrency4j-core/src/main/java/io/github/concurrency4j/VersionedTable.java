@@ -27,8 +27,16 @@ public interface VersionedTable {
      * Inserts a row with the strategy's initial version. When {@code values} has no key, the database generates
      * one.
      *
-     * @param values column values; must not contain the version column
+     * <p>Where version checks are off for this table or row in the current thread (a {@link DisableScope}, the
+     * table declared disabled, or checks disabled globally), {@code values} may carry the version column: the row is
+     * inserted at that version, as an import or a fixture load needs (the seed's {@code loaddata}). Elsewhere a
+     * version in {@code values} is refused, so a deleted row cannot come back under an old version that forms opened
+     * before the delete still carry; {@link #restore(Map, long)} puts such a row back safely.
+     *
+     * @param values column values; the version column only where checks are off (see above)
      * @return the new row's key and version
+     * @throws IllegalArgumentException when {@code values} carries a version while checks are on, or a version that
+     *         is not a whole number from 0 up; nothing is inserted
      */
     Identity insert(Map<String, ?> values);
 

@@ -609,6 +609,78 @@ class SeedSuiteTest {
         assertThat(db.queryValue("SELECT username FROM " + t + " WHERE id = 10")).isEqualTo("edited");
     }
 
+    /**
+     * Seed: test_loaddata_dumpdata.py::test_loaddata_fail as a Java import, and the cookbook's "Unable to import
+     * data?": the fixture's row (pk 1, version 1446479791301679) is inserted with the version it carries while
+     * checks are off for its table, and is checked against that version afterwards. Outside such a scope a given
+     * version is refused, naming the scope, and nothing is inserted.
+     */
+    @AllDatabases
+    void aFixtureImportedWithChecksOffKeepsItsVersionsAndIsCheckedAgainstThem(TestDatabase db) {
+        long fixtureVersion = 1446479791301679L;
+        for (VersionStrategy strategy : ALL) {
+            String t = userTable(db);
+            Concurrency concurrency = builder(db, t, strategy).build();
+            VersionedTable users = concurrency.table(t);
+            Map<String, Object> fixture = Map.of("id", 1, "username", "loaded", "version", fixtureVersion);
+
+            IllegalArgumentException refused = catchThrowableOfType(IllegalArgumentException.class,
+                    () -> users.insert(fixture));
+            assertThat(refused).as("%s", strategy).isNotNull().hasMessageContaining("disable(");
+            assertThat(db.queryLong("SELECT COUNT(*) FROM " + t)).isZero();
+
+            Identity loaded;
+            try (DisableScope off = concurrency.disable(t)) {
+                assertThatThrownBy(() -> users.insert(Map.of("id", 2, "username", "bad", "version", -1)))
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("whole number");
+                loaded = users.insert(fixture);
+            }
+            assertThat(db.queryLong("SELECT COUNT(*) FROM " + t)).isEqualTo(1);
+            assertThat(loaded.version()).as("%s", strategy).isEqualTo(fixtureVersion);
+            assertThat(users.find(1).orElseThrow().get("username")).isEqualTo("loaded");
+            assertThat(storedVersion(db, t, 1)).isEqualTo(fixtureVersion);
+
+            assertThatThrownBy(() -> users.update(1, 1L, Map.of("username", "stale")))
+                    .isInstanceOf(RecordModifiedException.class);
+            long edited = users.update(1, fixtureVersion, Map.of("username", "edited"));
+            assertThat(edited).isGreaterThan(fixtureVersion);
+            assertThat(db.queryValue("SELECT username FROM " + t + " WHERE id = 1")).isEqualTo("edited");
+            assertThat(storedVersion(db, t, 1)).isEqualTo(edited);
+        }
+    }
+
+    /** A row of the seed's {@code SimpleConcurrentModel} as a Java record, for imports of records. */
+    record SeedUser(Long id, String username, String lastName, long version) {
+    }
+
+    /**
+     * The same import with records: inside a disable scope a record's version is inserted as it is; outside, a new
+     * record starts at the strategy's initial version whatever its version component says (the seed's new
+     * instance, whose version the field sets on the first save).
+     */
+    @AllDatabases
+    void recordsImportedWithChecksOffKeepTheirVersions(TestDatabase db) {
+        String t = userTable(db);
+        Concurrency concurrency = builder(db, t, VersionStrategy.autoIncrement()).build();
+        RecordTable<SeedUser> users = concurrency.table(t).as(SeedUser.class);
+
+        SeedUser created = users.insert(new SeedUser(1L, "created", null, 42));
+        assertThat(created.version()).isEqualTo(1);
+        assertThat(storedVersion(db, t, 1)).isEqualTo(1);
+
+        SeedUser imported;
+        try (DisableScope off = concurrency.disable(t)) {
+            imported = users.insert(new SeedUser(2L, "imported", "x", 42));
+        }
+        assertThat(imported.version()).isEqualTo(42);
+        assertThat(storedVersion(db, t, 2)).isEqualTo(42);
+        assertThatThrownBy(() -> users.update(new SeedUser(2L, "stale", "x", 1)))
+                .isInstanceOf(RecordModifiedException.class);
+        assertThat(users.update(new SeedUser(2L, "edited", "x", 42)).version()).isEqualTo(43);
+        assertThat(db.queryValue("SELECT username FROM " + t + " WHERE id = 2")).isEqualTo("edited");
+        assertThat(storedVersion(db, t, 2)).isEqualTo(43);
+    }
+
     // ---- test_reversion.py, test_issues.py::test_issue_53 ----
 
     /**

@@ -114,8 +114,12 @@ final class RecordTableEngine<R extends Record> implements RecordTable<R> {
     public R insert(R record) {
         Object[] values = values(record);
         Map<String, Object> map = new LinkedHashMap<>();
+        // Inside a disable scope an insert is an import: the record's version is kept, as VersionedTable keeps a
+        // given version there. Anywhere else a new record starts at the strategy's initial version.
+        boolean keepVersion = values[versionIndex] != null
+                && !(values[keyIndex] == null ? table.checksOn() : table.checksOn(table.key(values[keyIndex])));
         for (int i = 0; i < columns.length; i++) {
-            if (i != versionIndex && !(i == keyIndex && values[i] == null)) {
+            if ((i != versionIndex || keepVersion) && !(i == keyIndex && values[i] == null)) {
                 map.put(columns[i].name(), values[i]);
             }
         }

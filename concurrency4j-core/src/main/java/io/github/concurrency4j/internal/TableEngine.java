@@ -254,11 +254,14 @@ public final class TableEngine implements VersionedTable {
         List<Column> cols = new ArrayList<>(values.size() + 1);
         List<Object> vals = new ArrayList<>(values.size() + 1);
         Object key = null;
+        boolean versionGiven = false;
+        Object givenVersion = null;
         for (Map.Entry<String, ?> e : values.entrySet()) {
             Column col = column(e.getKey());
             if (col == model.version()) {
-                throw new IllegalArgumentException("Insert into " + model.name() + " sets the version column '"
-                        + col.name() + "': leave it out; the engine sets the initial version.");
+                versionGiven = true;
+                givenVersion = e.getValue();
+                continue;
             }
             Object v = e.getValue();
             if (col == model.key()) {
@@ -271,7 +274,8 @@ public final class TableEngine implements VersionedTable {
             cols.add(col);
             vals.add(v);
         }
-        long version = model.strategy().kind() == VersionStrategy.Kind.TIMESTAMP ? engine.nowMicros() : 1L;
+        long version = versionGiven ? importedVersion(key, givenVersion)
+                : model.strategy().kind() == VersionStrategy.Kind.TIMESTAMP ? engine.nowMicros() : 1L;
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(model.sqlName()).append(" (");
         StringBuilder params = new StringBuilder();
         for (Column c : cols) {
@@ -309,6 +313,33 @@ public final class TableEngine implements VersionedTable {
         boolean checked = givenKey == null && keyCheck != null;
         return engine.write(connections, "insert into " + model.name(), null,
                 checked ? c -> Engine.undoneOnFailure(c, work) : work);
+    }
+
+    /**
+     * The version an insert was given, kept only where the caller switched checks off for this table or row (an
+     * import, a fixture, a dump: the seed's {@code loaddata} under {@code disable_concurrency}). Anywhere else a new
+     * row starts at the strategy's initial version, so a row put back under an old version cannot make forms opened
+     * before it was deleted current again.
+     */
+    private long importedVersion(Object key, Object given) {
+        boolean checked = key == null ? checksOn() : checksOn(key);
+        if (checked) {
+            throw new IllegalArgumentException("Insert into " + model.name() + " sets the version column '"
+                    + model.version().name() + "' while version checks are on: leave it out and the engine sets the "
+                    + "initial version. To load rows with the versions they carry (an import, a fixture), insert "
+                    + "them inside concurrency.disable(\"" + model.name() + "\"); to put back a deleted row, use "
+                    + "restore(values, lastVersion). Nothing was inserted.");
+        }
+        if (given instanceof Long || given instanceof Integer || given instanceof Short || given instanceof Byte) {
+            long v = ((Number) given).longValue();
+            if (v >= 0) {
+                return v;
+            }
+        }
+        throw new IllegalArgumentException("Insert into " + model.name() + " gives the version column '"
+                + model.version().name() + "' the value " + given + (given == null ? "" : " (" + given.getClass()
+                .getSimpleName() + ")") + ": an imported version must be a whole number from 0 to "
+                + Long.MAX_VALUE + " (a Long or an Integer). Nothing was inserted.");
     }
 
     private Object generatedKey(ResultSet rs) throws SQLException {
