@@ -681,6 +681,146 @@ class SeedSuiteTest {
         assertThat(storedVersion(db, t, 2)).isEqualTo(43);
     }
 
+    // ---- the cookbook and the "what happens when" cases of the seed's documents ----
+
+    /**
+     * Seed cookbook, "Add version management to new models": {@code a = get(pk=1); b = get(pk=1); a.save();
+     * b.save()  # this will raise RecordModifiedError}. Neither copy changes a field: a save without changes is
+     * still a write that moves the version on, so the second is refused. A conditional version is the exception the
+     * seed's {@code ConditionalVersionField} makes too: no tracked field changed, so the version stays and the second
+     * bare save passes its check.
+     */
+    @AllDatabases
+    void twoBareSavesOfTheSameRowRefuseTheSecondUnlessTheVersionIsConditional(TestDatabase db) {
+        for (VersionStrategy strategy : ALL) {
+            VersionedTable models = table(db, strategy);
+            Identity id = models.insert(Map.of("id", 1, "username", "cookbook"));
+            Row a = models.find(1).orElseThrow();
+            Row b = models.find(1).orElseThrow();
+
+            long saved = models.update(1, a.version(), Map.of());
+            assertThat(saved).as("%s", strategy).isGreaterThan(id.version());
+            assertThatThrownBy(() -> models.update(1, b.version(), Map.of()))
+                    .isInstanceOf(RecordModifiedException.class);
+            assertThat(storedVersion(db, models.name(), 1)).isEqualTo(saved);
+        }
+        VersionedTable conditional = table(db, VersionStrategy.conditional().checkFields("username"));
+        Identity id = conditional.insert(Map.of("id", 1, "username", "cookbook"));
+        assertThat(conditional.update(1, id.version(), Map.of())).isEqualTo(id.version());
+        assertThat(conditional.update(1, id.version(), Map.of())).isEqualTo(id.version());
+        assertThat(storedVersion(db, conditional.name(), 1)).isEqualTo(id.version());
+    }
+
+    /**
+     * Deleting a stale object. The seed checks only saves: {@code instance.delete()} removes the row whatever
+     * another user saved meanwhile (only the admin's delete action checks versions). Here a delete is a write like
+     * any other: checked against the version it was read at, refused when stale with the row left as the winner
+     * saved it. The seed's unchecked delete is a delete inside a disable scope (or {@code delete(key, null)} with
+     * {@code versionRequired(false)}).
+     */
+    @AllDatabases
+    void deletingAStaleCopyIsRefusedAndKeepsTheWinnersRowUnlessChecksAreOff(TestDatabase db) {
+        for (VersionStrategy strategy : ALL) {
+            String t = userTable(db);
+            Concurrency concurrency = builder(db, t, strategy).build();
+            VersionedTable users = concurrency.table(t);
+            Identity instance = users.insert(Map.of("id", 1, "username", "original"));
+            long winner = users.update(1, instance.version(), Map.of("username", "winner"));
+
+            RecordModifiedException e = catchThrowableOfType(RecordModifiedException.class,
+                    () -> users.delete(1, instance.version()));
+            assertThat(e).as("%s", strategy).isNotNull();
+            assertThat(e.operation()).isEqualTo("delete");
+            assertThat(e.currentVersion()).hasValue(winner);
+            assertThat(db.queryValue("SELECT username FROM " + t + " WHERE id = 1")).isEqualTo("winner");
+            assertThat(storedVersion(db, t, 1)).isEqualTo(winner);
+
+            try (DisableScope off = concurrency.disable(t)) {
+                users.delete(1, instance.version());
+            }
+            assertThat(db.queryLong("SELECT COUNT(*) FROM " + t + " WHERE id = 1")).isZero();
+            RecordModifiedException gone = catchThrowableOfType(RecordModifiedException.class,
+                    () -> users.delete(1, winner));
+            assertThat(gone).isNotNull();
+            assertThat(gone.isDeleted()).isTrue();
+        }
+    }
+
+    /** The seed's {@code SimpleConcurrentModel} loaded with {@code only('id', 'username', 'version')}. */
+    record SeedUserName(Long id, String username, long version) {
+    }
+
+    /**
+     * Proxy models and objects loaded with {@code only()} / {@code defer()}: a second Java record over the same
+     * table, with fewer components. It reads and writes only its own columns, checked against the same version
+     * column as the full record, so a stale partial copy is refused and a current one leaves the other columns as
+     * they are.
+     */
+    @AllDatabases
+    void aRecordWithFewerComponentsWritesOnlyThoseAndIsCheckedLikeTheFullOne(TestDatabase db) {
+        for (VersionStrategy strategy : ALL) {
+            VersionedTable table = table(db, strategy);
+            RecordTable<SeedUser> full = table.as(SeedUser.class);
+            RecordTable<SeedUserName> names = table.as(SeedUserName.class);
+            SeedUser created = full.insert(new SeedUser(1L, "ann", "smith", 0));
+
+            SeedUserName partial = names.find(1L).orElseThrow();
+            assertThat(partial.version()).as("%s", strategy).isEqualTo(created.version());
+            SeedUser saved = full.update(new SeedUser(1L, "ann", "jones", created.version()));
+            assertThatThrownBy(() -> names.update(new SeedUserName(1L, "stale", partial.version())))
+                    .isInstanceOf(RecordModifiedException.class);
+            assertThat(db.queryValue("SELECT username FROM " + table.name() + " WHERE id = 1")).isEqualTo("ann");
+
+            SeedUserName renamed = names.update(new SeedUserName(1L, "anna", saved.version()));
+            assertThat(renamed.version()).isGreaterThan(saved.version());
+            assertThat(full.find(1L).orElseThrow()).isEqualTo(new SeedUser(1L, "anna", "jones", renamed.version()));
+            assertThat(db.queryValue("SELECT last_name FROM " + table.name() + " WHERE id = 1")).isEqualTo("jones");
+            assertThat(storedVersion(db, table.name(), 1)).isEqualTo(renamed.version());
+        }
+    }
+
+    /**
+     * Inherited models (multi-table inheritance): the version lives in the parent's table and the child's own
+     * columns in another. A save of the child is the parent's checked update (with no parent change, an empty one
+     * that still moves the version on) and the child's write, in one transaction: a stale save is refused before
+     * the child's row is touched, and the transaction leaves both tables as they were.
+     */
+    @AllDatabases
+    void aChildRowIsSavedUnderItsParentsVersionInOneTransaction(TestDatabase db) throws Exception {
+        for (VersionStrategy strategy : ALL) {
+            VersionedTable parents = table(db, strategy);
+            String children = db.createTable("seed_child", "parent_ptr " + db.keyType() + " PRIMARY KEY, "
+                    + "extra VARCHAR(100)");
+            Identity parent = parents.insert(Map.of("id", 1, "username", "parent"));
+            db.execute("INSERT INTO " + children + " (parent_ptr, extra) VALUES (1, 'first')");
+            long winner = saveChild(db, parents, children, parent.version(), "winner");
+
+            assertThatThrownBy(() -> saveChild(db, parents, children, parent.version(), "stale"))
+                    .as("%s", strategy).isInstanceOf(RecordModifiedException.class);
+            assertThat(db.queryValue("SELECT extra FROM " + children + " WHERE parent_ptr = 1")).isEqualTo("winner");
+            assertThat(storedVersion(db, parents.name(), 1)).isEqualTo(winner).isGreaterThan(parent.version());
+        }
+    }
+
+    private static long saveChild(TestDatabase db, VersionedTable parents, String children, long version,
+                                  String extra) throws Exception {
+        try (Connection c = db.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                long next = parents.using(c).update(1, version, Map.of());
+                try (var ps = c.prepareStatement("UPDATE " + children + " SET extra = ? WHERE parent_ptr = 1")) {
+                    ps.setString(1, extra);
+                    ps.executeUpdate();
+                }
+                c.commit();
+                return next;
+            } catch (RuntimeException | java.sql.SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
     // ---- test_reversion.py, test_issues.py::test_issue_53 ----
 
     /**

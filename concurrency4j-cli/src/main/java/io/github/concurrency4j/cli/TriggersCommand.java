@@ -51,6 +51,7 @@ final class TriggersCommand implements Runnable {
 
         @Override
         public Integer call() throws SQLException {
+            validate();
             List<TriggerTarget> targets = targets();
             try (Connection c = connection.connect()) {
                 return run(TriggerManager.of(ConnectionSource.of(c)), targets, spec.commandLine().getOut());
@@ -58,6 +59,10 @@ final class TriggersCommand implements Runnable {
         }
 
         abstract int run(TriggerManager triggers, List<TriggerTarget> targets, PrintWriter out);
+
+        /** Checks the options together, before any connection is made. */
+        void validate() {
+        }
 
         private List<TriggerTarget> targets() {
             List<String> specs = tableSpecs();
@@ -141,11 +146,46 @@ final class TriggersCommand implements Runnable {
     }
 
     @Command(name = "drop", mixinStandardHelpOptions = true,
-            description = {"Drop the version trigger of each table (on PostgreSQL, its function too).",
-                    "Triggers that concurrency4j did not create are never dropped."})
-    static final class Drop extends WithTables {
+            description = {"Drop the version trigger of each table (on PostgreSQL, its function too), or with --all every",
+                    "concurrency4j trigger that 'list' shows. Triggers that concurrency4j did not create are never dropped."})
+    static final class Drop extends Base {
+        @Option(names = "--table", paramLabel = "TABLE[:VERSION_COLUMN]",
+                description = "A table and its version column (default column: version). Repeatable.")
+        List<String> tables = new ArrayList<>();
+
+        @Option(names = "--all", description = "Drop every concurrency4j version trigger of the current schema, whatever"
+                + " its name (what 'list' shows); instead of --table.")
+        boolean all;
+
+        @Override
+        List<String> tableSpecs() {
+            return tables;
+        }
+
+        @Override
+        void validate() {
+            if (all == !tables.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), all
+                        ? "Give either --table (repeatable) or --all, not both: --all drops every concurrency4j trigger."
+                        : "Name the tables whose triggers to drop (--table, repeatable), or give --all to drop every"
+                                + " concurrency4j trigger that 'list' shows.");
+            }
+        }
+
         @Override
         int run(TriggerManager triggers, List<TriggerTarget> targets, PrintWriter out) {
+            if (all) {
+                List<VersionTrigger> present = triggers.list();
+                if (present.isEmpty()) {
+                    out.println("No concurrency4j triggers.");
+                }
+                for (VersionTrigger t : present) {
+                    TriggerTarget target = TriggerTarget.of(t.table(), t.versionColumn()).withTriggerName(t.name());
+                    out.println((triggers.drop(target) ? "dropped  " : "absent   ") + t.name() + " on "
+                            + describe(target));
+                }
+                return Main.EXIT_OK;
+            }
             for (TriggerTarget t : targets) {
                 String name = triggers.find(t).map(VersionTrigger::name).orElse(triggers.triggerName(t));
                 if (triggers.drop(t)) {

@@ -140,6 +140,33 @@ class TriggersCommandIT {
                 "--trigger names one trigger");
     }
 
+    /**
+     * The seed's {@code ./manage.py triggers drop} (test_command.py::test_command_drop, test_triggers.py::
+     * test_drop_triggers) drops every trigger it manages without naming them: here {@code drop --all}, which drops
+     * what {@code list} shows, under any name. External writes then leave the version as it is. Naming neither
+     * tables nor {@code --all}, or both, is a usage error that drops nothing.
+     */
+    @ServerDatabases
+    void dropAllDropsEveryListedTriggerWhateverItsNameAndNothingElseWithoutIt(TestDatabase db) throws Exception {
+        String plain = table(db);
+        String custom = table(db);
+        assertThat(triggers(db, "create", "--table", plain).exitCode()).isZero();
+        assertThat(triggers(db, "create", "--table", custom, "--trigger", "bump_" + custom).exitCode()).isZero();
+
+        assertUsageError(triggers(db, "drop"), "--table", "--all");
+        assertUsageError(triggers(db, "drop", "--all", "--table", plain), "--table", "--all");
+        assertThat(triggers(db, "list", "--table", plain, "--table", custom).out())
+                .contains("concurrency_" + plain + "_version", "bump_" + custom);
+
+        Run dropped = triggers(db, "drop", "--all");
+        assertThat(dropped.exitCode()).as(dropped.err()).isZero();
+        assertThat(dropped.out()).contains("dropped  concurrency_" + plain + "_version on " + plain + "(version)",
+                "dropped  bump_" + custom + " on " + custom + "(version)");
+        assertThat(triggers(db, "list").out()).doesNotContain(plain, custom);
+        assertThat(externalUpdateAndReadVersion(db, plain)).isEqualTo(1);
+        assertThat(externalUpdateAndReadVersion(db, custom)).isEqualTo(1);
+    }
+
     @ServerDatabases
     void anUnknownTableIsAReadableError(TestDatabase db) throws Exception {
         assertReadableError(triggers(db, "create", "--table", "no_such_table_here"),

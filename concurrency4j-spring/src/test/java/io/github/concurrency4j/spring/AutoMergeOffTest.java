@@ -29,4 +29,20 @@ class AutoMergeOffTest extends OnProductPages {
         assertThat(jdbc.queryForMap("SELECT name, price FROM product WHERE id = 1"))
                 .containsEntry("NAME", "apple").containsEntry("PRICE", 99);
     }
+
+    /**
+     * Seed: test_admin_edit.py::test_conflict with the seed's answer: someone saves the row without changing a field
+     * (only the version moves on), and the edited form opened before is a 409; the row keeps its values.
+     */
+    @Test
+    void theSeedsConflictScenarioIsA409WhenAutoMergeIsOff() throws Exception {
+        String form = token(mvc.perform(get("/products/1/edit")).andReturn().getResponse().getContentAsString());
+        long bare = concurrency.table("product").update(1, 1L, Map.of());
+
+        mvc.perform(post("/products/1").accept("text/html").param("_c4j_token", form)
+                        .param("name", "green apple").param("description", "red and round").param("price", "10"))
+                .andExpect(status().isConflict());
+        assertThat(jdbc.queryForMap("SELECT name, version FROM product WHERE id = 1"))
+                .containsEntry("NAME", "apple").containsEntry("VERSION", bare);
+    }
 }
