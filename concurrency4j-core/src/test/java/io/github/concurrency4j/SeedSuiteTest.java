@@ -824,6 +824,39 @@ class SeedSuiteTest {
     // ---- test_reversion.py, test_issues.py::test_issue_53 ----
 
     /**
+     * The seed cookbook's "Recover deleted record with django-reversion": the recover view runs inside
+     * {@code disable_concurrency(obj)} and saves the kept copy, version included. The same recipe here, a row scope
+     * around an insert of the kept values, puts the row back at the kept version; a form opened before the delete
+     * (carrying that version) then overwrites the recovered row. {@code restore} is the recipe docs/from-django.md
+     * recommends: the row comes back above the kept version, and that form is refused.
+     */
+    @AllDatabases
+    void theCookbooksRecoverRecipeRestartsTheKeptVersionWhereRestoreRefusesOldForms(TestDatabase db) {
+        VersionedTable users = table(db, VersionStrategy.autoIncrement());
+        Identity id = users.insert(Map.of("id", 1, "username", "kept"));
+        Row kept = users.find(1).orElseThrow();
+        users.delete(1, kept.version());
+        Map<String, Object> copy = new LinkedHashMap<>(kept.values());
+        copy.put("version", kept.version());
+
+        try (DisableScope off = users.disable(1)) {
+            assertThat(users.insert(copy).version()).isEqualTo(kept.version());
+        }
+        assertThat(storedVersion(db, users.name(), 1)).isEqualTo(kept.version());
+        long overwritten = users.update(1, id.version(), Map.of("username", "form opened before the delete"));
+        assertThat(db.queryValue("SELECT username FROM " + users.name() + " WHERE id = 1"))
+                .isEqualTo("form opened before the delete");
+
+        users.delete(1, overwritten);
+        copy.remove("version");
+        Identity restored = users.restore(copy, overwritten);
+        assertThatThrownBy(() -> users.update(1, id.version(), Map.of("username", "older form")))
+                .isInstanceOf(RecordModifiedException.class);
+        assertThat(db.queryValue("SELECT username FROM " + users.name() + " WHERE id = 1")).isEqualTo("kept");
+        assertThat(storedVersion(db, users.name(), 1)).isEqualTo(restored.version()).isGreaterThan(overwritten);
+    }
+
+    /**
      * Seed: test_reversion.py::test_recover and test_issues.py::test_issue_53: a deleted row recovered from its
      * kept copy is back, at a version above the kept one.
      */
