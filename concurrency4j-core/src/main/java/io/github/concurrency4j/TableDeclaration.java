@@ -25,6 +25,7 @@ public final class TableDeclaration {
     private VersionStrategy strategy = VersionStrategy.autoIncrement();
     private boolean enabled = true;
     private boolean increment = true;
+    private boolean uniqueKeyAssumed;
 
     TableDeclaration(String table) {
         this.table = table;
@@ -43,6 +44,22 @@ public final class TableDeclaration {
                     + "example a surrogate id) as the key.");
         }
         this.keyColumn = Objects.requireNonNull(columns[0], "key column");
+        return this;
+    }
+
+    /**
+     * Accepts a key column that no primary key or unique index of the table has to itself: a view (which has no
+     * index), or a table whose key the application keeps unique without a constraint. Without this,
+     * {@link Concurrency.Builder#build()} refuses such a key, because a key two rows can share lets one write change
+     * both.
+     *
+     * <p>With it, every write by key to this table runs in a transaction of its own (or, inside the caller's, under
+     * a savepoint), and a write that finds more than one row with its key is undone and refused with
+     * {@link KeyNotUniqueException}: single-row writes then cost a commit (or a savepoint) more, and bulk writes
+     * go as JDBC batches, never as one statement. Prefer a unique constraint where the database can have one.
+     */
+    public TableDeclaration assumeUniqueKey() {
+        this.uniqueKeyAssumed = true;
         return this;
     }
 
@@ -108,6 +125,11 @@ public final class TableDeclaration {
     /** Whether writes to this table bump the version ({@link #increment(boolean)}). */
     public boolean isIncrement() {
         return increment;
+    }
+
+    /** Whether the key is accepted without a primary key or unique index of its own ({@link #assumeUniqueKey()}). */
+    public boolean isUniqueKeyAssumed() {
+        return uniqueKeyAssumed;
     }
 
     /** Refuses combinations that cannot be honoured, once the declaration is complete. */

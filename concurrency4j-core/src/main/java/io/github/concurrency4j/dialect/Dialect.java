@@ -6,8 +6,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,8 +26,14 @@ public abstract class Dialect {
     public enum VersionReadBack {
         /** {@code UPDATE ... RETURNING v} (PostgreSQL, SQLite 3.35+). */
         RETURNING,
-        /** {@code SELECT v FROM FINAL TABLE (UPDATE ...)} (H2). */
+        /** {@code SELECT v FROM FINAL TABLE (UPDATE ...)}. */
         FINAL_TABLE,
+        /**
+         * A plain UPDATE whose generated keys name the version column ({@code prepareStatement(sql, new String[]
+         * {"v"})}, then {@code getGeneratedKeys()}): H2 2.x hands back the updated row's values, and a failed
+         * statement leaves the row as it was, which {@link #FINAL_TABLE} did not (H2 2.3.232 deleted the row).
+         */
+        GENERATED_KEYS,
         /** Not possible: read the version in the same transaction after the UPDATE (MySQL, MariaDB). */
         NONE
     }
@@ -122,9 +132,9 @@ public abstract class Dialect {
     /**
      * Whether an UPDATE wrapped to return values ({@link #updateReturning}) changes nothing when it fails. H2 2.3's
      * {@code SELECT ... FROM FINAL TABLE (UPDATE ...)} that fails on a constraint (UNIQUE, CHECK, NOT NULL, foreign
-     * key) deletes the row it was updating, in auto-commit and in an open transaction alike. Where this is false the
-     * engine runs that statement in a transaction of its own, or under a savepoint in the caller's, and undoes it on
-     * failure.
+     * key) deletes the row it was updating, in auto-commit and in an open transaction alike, which is why H2 hands
+     * the version back as a generated key instead. Where this is false the engine runs that statement in a
+     * transaction of its own, or under a savepoint in the caller's, and undoes it on failure.
      */
     public boolean failedUpdateReturningChangesNothing() {
         return true;
@@ -280,7 +290,8 @@ public abstract class Dialect {
 
     /**
      * Wraps an UPDATE so that it returns the named column of the updated row; only for
-     * {@link VersionReadBack#RETURNING} and {@link VersionReadBack#FINAL_TABLE}.
+     * {@link VersionReadBack#RETURNING}, {@link VersionReadBack#FINAL_TABLE} and
+     * {@link VersionReadBack#GENERATED_KEYS} (the UPDATE as it is: the column is named when it is prepared).
      */
     public String updateReturning(String update, String quotedColumn) {
         switch (versionReadBack) {
@@ -288,6 +299,8 @@ public abstract class Dialect {
                 return update + " RETURNING " + quotedColumn;
             case FINAL_TABLE:
                 return "SELECT " + quotedColumn + " FROM FINAL TABLE (" + update + ")";
+            case GENERATED_KEYS:
+                return update;
             default:
                 throw new UnsupportedOperationException(name + " cannot return values from an UPDATE");
         }
@@ -321,6 +334,57 @@ public abstract class Dialect {
         }
         Matcher m = MARKER.matcher(definition);
         return m.find() ? m.group(1) : null;
+    }
+
+    /**
+     * The sets of columns of a table that no two rows share values of: its primary key, and each unique index on
+     * plain columns that covers every row. A partial index (with a WHERE clause) keeps values unique among some
+     * rows only, and an index on an expression keeps the expression's values unique: neither counts. Names are as
+     * the database stores them. Read once per declared table, when the engine is built.
+     *
+     * @param connection a connection to the database
+     * @param catalog the table's catalog, or {@code null}
+     * @param schema the table's schema, or {@code null}
+     * @param table the table's stored name
+     * @return each unique column set, in the order the database lists them; empty for a view
+     * @throws SQLException when the metadata cannot be read
+     */
+    public List<Set<String>> uniqueColumnSets(Connection connection, String catalog, String schema, String table)
+            throws SQLException {
+        DatabaseMetaData meta = connection.getMetaData();
+        List<Set<String>> sets = new ArrayList<>();
+        Set<String> primaryKey = new LinkedHashSet<>();
+        try (ResultSet rs = meta.getPrimaryKeys(catalog, schema, table)) {
+            while (rs.next()) {
+                primaryKey.add(rs.getString("COLUMN_NAME"));
+            }
+        }
+        if (!primaryKey.isEmpty()) {
+            sets.add(primaryKey);
+        }
+        Map<String, Set<String>> indexes = new LinkedHashMap<>();
+        Set<String> notPlain = new LinkedHashSet<>();
+        try (ResultSet rs = meta.getIndexInfo(catalog, schema, table, true, true)) {
+            while (rs.next()) {
+                String index = rs.getString("INDEX_NAME");
+                if (index == null || rs.getShort("TYPE") == DatabaseMetaData.tableIndexStatistic
+                        || rs.getBoolean("NON_UNIQUE")) {
+                    continue;
+                }
+                String column = rs.getString("COLUMN_NAME");
+                String filter = rs.getString("FILTER_CONDITION");
+                if (column == null || (filter != null && !filter.isBlank())) {
+                    notPlain.add(index);
+                }
+                indexes.computeIfAbsent(index, n -> new LinkedHashSet<>()).add(column);
+            }
+        }
+        for (Map.Entry<String, Set<String>> index : indexes.entrySet()) {
+            if (!notPlain.contains(index.getKey()) && !index.getValue().equals(primaryKey)) {
+                sets.add(index.getValue());
+            }
+        }
+        return sets;
     }
 
     /**

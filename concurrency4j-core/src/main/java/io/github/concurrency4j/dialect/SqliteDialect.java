@@ -1,7 +1,13 @@
 package io.github.concurrency4j.dialect;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /** SQLite (3.35 or later, for RETURNING). */
 public final class SqliteDialect extends Dialect {
@@ -73,6 +79,56 @@ public final class SqliteDialect extends Dialect {
                 + "    /* " + triggerMarker(versionColumn) + " */\n"
                 + "    UPDATE " + quote(table) + " SET " + v + " = COALESCE(OLD." + v + ", 0) + 1 WHERE " + row + ";\n"
                 + "END");
+    }
+
+    /**
+     * sqlite-jdbc's index metadata does not say whether an index is partial, so the indexes are read from
+     * {@code PRAGMA index_list} (its {@code partial} column) and {@code PRAGMA index_info} (a null name is an
+     * expression); the primary key comes from the metadata, which also knows an {@code INTEGER PRIMARY KEY}, the
+     * rowid itself, which has no index.
+     */
+    @Override
+    public List<Set<String>> uniqueColumnSets(Connection connection, String catalog, String schema, String table)
+            throws SQLException {
+        List<Set<String>> sets = new ArrayList<>();
+        Set<String> primaryKey = new LinkedHashSet<>();
+        try (ResultSet rs = connection.getMetaData().getPrimaryKeys(catalog, schema, table)) {
+            while (rs.next()) {
+                primaryKey.add(rs.getString("COLUMN_NAME"));
+            }
+        }
+        if (!primaryKey.isEmpty()) {
+            sets.add(primaryKey);
+        }
+        List<String> unique = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT name FROM pragma_index_list(?)"
+                + " WHERE \"unique\" = 1 AND partial = 0 ORDER BY seq")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    unique.add(rs.getString(1));
+                }
+            }
+        }
+        try (PreparedStatement ps = connection.prepareStatement("SELECT name FROM pragma_index_info(?)"
+                + " ORDER BY seqno")) {
+            for (String index : unique) {
+                ps.setString(1, index);
+                Set<String> columns = new LinkedHashSet<>();
+                boolean plain = true;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String column = rs.getString(1);
+                        plain &= column != null;
+                        columns.add(column);
+                    }
+                }
+                if (plain && !columns.isEmpty() && !columns.equals(primaryKey)) {
+                    sets.add(columns);
+                }
+            }
+        }
+        return sets;
     }
 
     @Override

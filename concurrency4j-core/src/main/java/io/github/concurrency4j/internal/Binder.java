@@ -26,12 +26,21 @@ public final class Binder {
 
     /**
      * Converts a key to the key column's type where that is unambiguous: web frameworks hand keys over as strings,
-     * and a string compared with a numeric column is an error on PostgreSQL.
+     * and a string compared with a numeric column is an error on PostgreSQL. The other way round is ambiguous and
+     * refused: a number for a text column. Every path, single-row and bulk, reads and writes, takes its keys here.
      *
      * @throws IllegalArgumentException when the key cannot be a value of the column
      */
     public static Object coerceKey(Object key, Column column, String table) {
         if (!isInteger(column.jdbcType())) {
+            if (key instanceof Number && column.text()) {
+                // Compared with text, a number is converted the database's own way: MariaDB and H2 compare as
+                // numbers ('1' and '01' both match 1), PostgreSQL refuses, SQLite converts the number to text.
+                throw new IllegalArgumentException("Key " + key + " (" + key.getClass().getName() + ") of table "
+                        + table + " is a number, but its key column '" + column.name() + "' is a text column: pass "
+                        + "the key as the String the column holds. Compared with text, a number can match several "
+                        + "keys (\"1\", \"01\", \"1.0\") or none. Nothing was read or written.");
+            }
             return key;
         }
         if (key instanceof Long) {

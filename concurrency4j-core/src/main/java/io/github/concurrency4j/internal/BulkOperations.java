@@ -5,6 +5,7 @@ import io.github.concurrency4j.BulkPolicy;
 import io.github.concurrency4j.BulkResult;
 import io.github.concurrency4j.GuardedAction;
 import io.github.concurrency4j.Identity;
+import io.github.concurrency4j.KeyNotUniqueException;
 import io.github.concurrency4j.RecordModifiedException;
 import io.github.concurrency4j.Row;
 import io.github.concurrency4j.RowChange;
@@ -516,7 +517,8 @@ final class BulkOperations {
      */
     private boolean carried(Op op, List<Item> items) {
         String keyType = model.key().sqlType();
-        if (statements == null || keyType == null || !statements.canFindRowsBy(keyType)) {
+        // A key the database does not keep unique goes as a batch, whose count per row shows a key of two rows.
+        if (statements == null || keyType == null || !model.keyUnique() || !statements.canFindRowsBy(keyType)) {
             return false;
         }
         List<Column> columns = model.columns();
@@ -766,6 +768,7 @@ final class BulkOperations {
                 for (int i = 0; i < group.size(); i++) {
                     // A driver that reports fewer counts than statements has told us nothing about the rest.
                     group.get(i).count = counts.length == group.size() ? counts[i] : Statement.SUCCESS_NO_INFO;
+                    refuseSharedKey(op, group.get(i));
                 }
             }
         }
@@ -784,11 +787,29 @@ final class BulkOperations {
                 }
                 bind(ps, op, it);
                 it.count = ps.executeUpdate();
+                refuseSharedKey(op, it);
             }
         } finally {
             for (PreparedStatement ps : statements.values()) {
                 ps.close();
             }
+        }
+    }
+
+    /**
+     * Refuses a row whose statement changed more than one row: possible only for a key the declaration vouches for
+     * ({@code assumeUniqueKey()}). The exception undoes the bulk write with its transaction or savepoint.
+     */
+    private void refuseSharedKey(Op op, Item it) {
+        if (it.count > 1 && !model.keyUnique()) {
+            throw new KeyNotUniqueException(model.name(), it.key, it.count, op.verb + "All");
+        }
+    }
+
+    /** Refuses a key that a read found on two rows ({@link #refuseSharedKey(Op, Item)}, for reads). */
+    private void refuseSharedKey(Object before, Object key, String operation) {
+        if (before != null && !model.keyUnique()) {
+            throw new KeyNotUniqueException(model.name(), key, 2, operation);
         }
     }
 
@@ -975,7 +996,8 @@ final class BulkOperations {
         Map<Object, Row> rows = new HashMap<>(keys.size() * 2);
         select(c, keys, selectColumns, dialect.supportsSelectForUpdate() ? " FOR UPDATE" : "", rs -> {
             Row r = table.toRow(rs);
-            rows.put(table.key(r.key()), r);
+            Object k = table.key(r.key());
+            refuseSharedKey(rows.put(k, r), k, "bulk write");
         });
         return rows;
     }
@@ -1008,16 +1030,20 @@ final class BulkOperations {
         takeWriteLockWithoutRowLocks(c);
         Map<Object, Long> versions = new HashMap<>(keys.size() * 2);
         select(c, keys, model.key().sql() + ", " + model.version().sql(),
-                dialect.supportsSelectForUpdate() ? " FOR UPDATE" : "",
-                rs -> versions.put(table.key(rs.getObject(1)), rs.getLong(2)));
+                dialect.supportsSelectForUpdate() ? " FOR UPDATE" : "", rs -> {
+                    Object k = table.key(rs.getObject(1));
+                    refuseSharedKey(versions.put(k, rs.getLong(2)), k, GUARDED_ACTION);
+                });
         return versions;
     }
 
     /** The versions of the rows with these keys as the latest commit left them, without holding locks after. */
     private Map<Object, Long> readVersions(Connection c, List<Object> keys) throws SQLException {
         Map<Object, Long> versions = new HashMap<>(keys.size() * 2);
-        select(c, keys, model.key().sql() + ", " + model.version().sql(), dialect.currentReadClause(),
-                rs -> versions.put(table.key(rs.getObject(1)), rs.getLong(2)));
+        select(c, keys, model.key().sql() + ", " + model.version().sql(), dialect.currentReadClause(), rs -> {
+            Object k = table.key(rs.getObject(1));
+            refuseSharedKey(versions.put(k, rs.getLong(2)), k, GUARDED_ACTION);
+        });
         return versions;
     }
 
@@ -1029,7 +1055,8 @@ final class BulkOperations {
         Map<Object, Row> rows = new HashMap<>(keys.size() * 2);
         select(c, keys, selectColumns, dialect.currentReadClause(c), rs -> {
             Row r = table.toRow(rs);
-            rows.put(table.key(r.key()), r);
+            Object k = table.key(r.key());
+            refuseSharedKey(rows.put(k, r), k, "bulk write");
         });
         return rows;
     }

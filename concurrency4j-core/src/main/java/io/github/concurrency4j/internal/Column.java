@@ -1,5 +1,7 @@
 package io.github.concurrency4j.internal;
 
+import java.sql.Types;
+
 /**
  * One column of a declared table.
  *
@@ -11,6 +13,16 @@ package io.github.concurrency4j.internal;
  * @param sqlType the database's own name of the column's type, as SQL can spell it in a cast, where the dialect
  *     writes bulk changes in one statement ({@link io.github.concurrency4j.dialect.BulkStatements}); {@code null}
  *     elsewhere, and for a type that form cannot carry
+ * @param text whether the driver describes the column as text ({@code CHAR}, {@code VARCHAR}, {@code CLOB} and their
+ *     national and long forms), whatever code {@code jdbcType} binds its NULL with: a key of such a column is never
+ *     given as a number
  */
-public record Column(String name, String physical, String sql, int jdbcType, String sqlType) {
+public record Column(String name, String physical, String sql, int jdbcType, String sqlType, boolean text) {
+
+    /** Whether a {@link java.sql.Types} code is one of text. */
+    static boolean isText(int jdbcType) {
+        return jdbcType == Types.CHAR || jdbcType == Types.VARCHAR || jdbcType == Types.LONGVARCHAR
+                || jdbcType == Types.NCHAR || jdbcType == Types.NVARCHAR || jdbcType == Types.LONGNVARCHAR
+                || jdbcType == Types.CLOB || jdbcType == Types.NCLOB;
+    }
 }

@@ -75,7 +75,9 @@ final class RowOperations {
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             Binder.bind(ps, 1, key, model.key().jdbcType());
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? table.toRow(rs) : null;
+                Row row = rs.next() ? table.toRow(rs) : null;
+                table.refuseMoreRows(rs, row != null, key, CHECK);
+                return row;
             }
         }
     }

@@ -63,8 +63,9 @@ public final class SchemaReader {
         Map<String, String> sqlTypes = bulk == null ? Map.of() : bulk.columnTypes(connection, dialect.quote(physical));
         for (String[] f : found) {
             String name = foldLower || isUpperCase(f[1]) ? f[1].toLowerCase(Locale.ROOT) : f[1];
-            Column c = new Column(name, f[1], dialect.quote(f[1]), dialect.nullBindingType(Integer.parseInt(f[2])),
-                    sqlTypes.get(f[1]));
+            int type = Integer.parseInt(f[2]);
+            Column c = new Column(name, f[1], dialect.quote(f[1]), dialect.nullBindingType(type), sqlTypes.get(f[1]),
+                    Column.isText(type));
             columns.add(c);
             byName.putIfAbsent(name.toLowerCase(Locale.ROOT), c);
         }
@@ -82,8 +83,68 @@ public final class SchemaReader {
                     + "' as both its key and its version column.");
         }
         Set<String> tracked = tracked(d, byName, key, version);
+        boolean keyUnique = keyUnique(d, physical, key);
         return new TableModel(d, dialect.quote(physical), physical, key, version,
-                Collections.unmodifiableList(columns), Collections.unmodifiableMap(byName), tracked);
+                Collections.unmodifiableList(columns), Collections.unmodifiableMap(byName), tracked, keyUnique);
+    }
+
+    /**
+     * Whether the database keeps the key unique: its primary key, or a unique index on plain columns that covers
+     * every row, is on the key column alone. An index on more columns does not make the key unique; a key without
+     * one is refused, unless the declaration vouches for it.
+     *
+     * @throws DeclarationException for a key two rows can share, naming the table, the column and the way out
+     */
+    private boolean keyUnique(TableDeclaration d, String physical, Column key) throws SQLException {
+        List<Set<String>> unique = dialect.uniqueColumnSets(connection, connection.getCatalog(), currentSchema(),
+                physical);
+        for (Set<String> columns : unique) {
+            if (columns.size() == 1 && columns.contains(key.physical())) {
+                return true;
+            }
+        }
+        if (d.isUniqueKeyAssumed()) {
+            return false;
+        }
+        String table = d.table();
+        String column = d.keyColumn();
+        String found = unique.isEmpty() ? "it has no primary key and no unique index"
+                : "its primary key and unique indexes are on " + describe(unique);
+        String what = isView(physical)
+                ? "'" + table + "' is a view, which has no index of its own, so nothing in the database keeps its key '"
+                        + column + "' unique"
+                : "no primary key or unique index of table '" + table + "' is on exactly its key column '" + column
+                        + "' (" + found + "; a partial or expression index does not count)";
+        throw new DeclarationException("Table '" + table + "' declares '" + column + "' as its key, but " + what
+                + ". Two rows could then share a key value, and one write by key would change all of them while "
+                + "reporting one. Make the key unique in the database (ALTER TABLE " + table + " ADD UNIQUE ("
+                + column + ")), or declare the column that identifies a row with t.key(...). For a view, or a key "
+                + "the application keeps unique by other means, declare t.assumeUniqueKey(): the engine then undoes "
+                + "and refuses any write that finds more than one row.");
+    }
+
+    private static String describe(List<Set<String>> sets) {
+        StringBuilder b = new StringBuilder();
+        for (Set<String> s : sets) {
+            if (b.length() > 0) {
+                b.append(", ");
+            }
+            b.append('(').append(String.join(", ", s)).append(')');
+        }
+        return b.toString();
+    }
+
+    private boolean isView(String physical) throws SQLException {
+        try (ResultSet rs = meta.getTables(connection.getCatalog(), currentSchema(), physical, null)) {
+            while (rs.next()) {
+                String type = rs.getString("TABLE_TYPE");
+                if (physical.equals(rs.getString("TABLE_NAME")) && type != null
+                        && type.toUpperCase(Locale.ROOT).contains("VIEW")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The JDBC type name of the column when it cannot hold a version (text, date, boolean, binary), else null. */

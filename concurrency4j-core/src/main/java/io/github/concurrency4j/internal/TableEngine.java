@@ -6,6 +6,7 @@ import io.github.concurrency4j.ConnectionSource;
 import io.github.concurrency4j.DisableScope;
 import io.github.concurrency4j.GuardedAction;
 import io.github.concurrency4j.Identity;
+import io.github.concurrency4j.KeyNotUniqueException;
 import io.github.concurrency4j.MissingVersionException;
 import io.github.concurrency4j.RecordModifiedException;
 import io.github.concurrency4j.RecordTable;
@@ -131,7 +132,9 @@ public final class TableEngine implements VersionedTable {
                 Binder.bind(ps, 1, k, model.key().jdbcType());
                 ps.setLong(2, version);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(toRow(rs)) : Optional.empty();
+                    Optional<Row> row = rs.next() ? Optional.of(toRow(rs)) : Optional.empty();
+                    refuseMoreRows(rs, row.isPresent(), k, "find");
+                    return row;
                 }
             }
         });
@@ -146,7 +149,9 @@ public final class TableEngine implements VersionedTable {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 Binder.bind(ps, 1, k, model.key().jdbcType());
                 try (ResultSet rs = ps.executeQuery()) {
-                    return !rs.next() || rs.getLong(1) != version;
+                    boolean changed = !rs.next() || rs.getLong(1) != version;
+                    refuseMoreRows(rs, !changed, k, "isChanged");
+                    return changed;
                 }
             }
         });
@@ -188,8 +193,24 @@ public final class TableEngine implements VersionedTable {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             Binder.bind(ps, 1, key, model.key().jdbcType());
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? toRow(rs) : null;
+                Row row = rs.next() ? toRow(rs) : null;
+                refuseMoreRows(rs, row != null, key, "read");
+                return row;
             }
+        }
+    }
+
+    /**
+     * For a key the declaration vouches for ({@link TableModel#keyUnique()} false), refuses a read by key that
+     * found more than the row it has already read: what it would report of "the row" would be one of several.
+     */
+    void refuseMoreRows(ResultSet rs, boolean readOne, Object key, String operation) throws SQLException {
+        if (readOne && !model.keyUnique() && rs.next()) {
+            int count = 2;
+            while (rs.next()) {
+                count++;
+            }
+            throw new KeyNotUniqueException(model.name(), key, count, operation);
         }
     }
 
@@ -356,22 +377,46 @@ public final class TableEngine implements VersionedTable {
             throw versionOverflow(k);
         }
         long known = plan.knownVersion(expected, now);
-        return engine.write(connections, updateAction, key, c -> {
+        Engine.ConnectionWork<Long> work = c -> {
             switch (plan.readBack) {
                 case KNOWN:
                     try (PreparedStatement ps = c.prepareStatement(plan.sql)) {
                         bindUpdate(ps, plan, vals, k, expected, now);
-                        if (ps.executeUpdate() > 0) {
+                        int count = ps.executeUpdate();
+                        if (count > 0) {
+                            refuseSharedKey(k, count, "update");
                             return known;
                         }
                     }
                     return afterNoMatch(c, plan, vals, k, check, expected, now, changes);
                 case RETURNED: {
                     Engine.ConnectionWork<Long> returning = tx -> {
-                        try (PreparedStatement ps = tx.prepareStatement(plan.sql)) {
+                        boolean generated = engine.dialect().versionReadBack()
+                                == Dialect.VersionReadBack.GENERATED_KEYS;
+                        try (PreparedStatement ps = generated
+                                ? tx.prepareStatement(plan.sql, new String[] {model.version().physical()})
+                                : tx.prepareStatement(plan.sql)) {
                             bindUpdate(ps, plan, vals, k, expected, now);
-                            try (ResultSet rs = ps.executeQuery()) {
-                                return rs.next() ? rs.getLong(1) : null;
+                            if (generated && ps.executeUpdate() == 0) {
+                                return null;
+                            }
+                            try (ResultSet rs = generated ? ps.getGeneratedKeys() : ps.executeQuery()) {
+                                if (!rs.next()) {
+                                    if (generated) {
+                                        throw new SQLException("the database updated row " + k + " of "
+                                                + model.name() + " but handed back no version");
+                                    }
+                                    return null;
+                                }
+                                long version = rs.getLong(1);
+                                if (!model.keyUnique()) {
+                                    int count = 1;
+                                    while (rs.next()) {
+                                        count++;
+                                    }
+                                    refuseSharedKey(k, count, "update");
+                                }
+                                return version;
                             }
                         }
                     };
@@ -383,15 +428,37 @@ public final class TableEngine implements VersionedTable {
                     return Engine.inTransaction(c, tx -> {
                         try (PreparedStatement ps = tx.prepareStatement(plan.sql)) {
                             bindUpdate(ps, plan, vals, k, expected, now);
-                            if (ps.executeUpdate() == 0) {
+                            int count = ps.executeUpdate();
+                            if (count == 0) {
                                 return afterNoMatch(tx, plan, vals, k, check, expected, now, changes);
                             }
+                            refuseSharedKey(k, count, "update");
                         }
                         // MariaDB cannot return from an UPDATE; the row is locked by it until commit.
                         return readVersion(tx, plan, k);
                     });
             }
-        });
+        };
+        return engine.write(connections, updateAction, key, undoable(work));
+    }
+
+    /**
+     * The work of a write by key, as it runs: for a key the database keeps unique, as it is (one statement); for a
+     * key the declaration vouches for ({@link TableModel#keyUnique()} false), so that {@link #refuseSharedKey} can
+     * undo it: in a transaction of its own, or under a savepoint in the caller's.
+     */
+    private <T> Engine.ConnectionWork<T> undoable(Engine.ConnectionWork<T> work) {
+        return model.keyUnique() ? work : c -> Engine.undoneOnFailure(c, work);
+    }
+
+    /**
+     * Refuses a write whose statement changed more than one row: possible only for a key the declaration vouches
+     * for, whose write runs {@link #undoable}, so the exception undoes it.
+     */
+    void refuseSharedKey(Object key, int count, String operation) {
+        if (count > 1 && !model.keyUnique()) {
+            throw new KeyNotUniqueException(model.name(), key, count, operation);
+        }
     }
 
     /** The version of a row this transaction has just updated, read as it is now (not from a snapshot). */
@@ -535,10 +602,12 @@ public final class TableEngine implements VersionedTable {
             }
             try (PreparedStatement ps = tx.prepareStatement(plan.updateSql)) {
                 bindUpdate(ps, plan, vals, key, expected, now);
-                if (ps.executeUpdate() == 0) {
+                int count = ps.executeUpdate();
+                if (count == 0) {
                     // The row is locked at a version this write accepts, so the WHERE clause matched it.
                     return current.version();
                 }
+                refuseSharedKey(key, count, "update");
             }
             return plan.readBack == ReadBack.KNOWN ? plan.knownVersion(expected, now) : readVersion(tx, plan, key);
         });
@@ -569,18 +638,20 @@ public final class TableEngine implements VersionedTable {
         boolean check = checking(k, expectedVersion);
         String sql = "DELETE FROM " + model.sqlName() + " WHERE " + model.key().sql() + " = ?"
                 + (check ? " AND " + model.version().sql() + " = ?" : "");
-        engine.write(connections, deleteAction, key, c -> {
+        engine.write(connections, deleteAction, key, undoable(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 Binder.bind(ps, 1, k, model.key().jdbcType());
                 if (check) {
                     ps.setLong(2, expectedVersion);
                 }
-                if (ps.executeUpdate() > 0 || !check) {
+                int count = ps.executeUpdate();
+                refuseSharedKey(k, count, "delete");
+                if (count > 0 || !check) {
                     return null;
                 }
             }
             throw conflict(k, expectedVersion, readCurrentRow(c, k), Map.of(), "delete");
-        });
+        }));
     }
 
     // ---------------------------------------------------------------- check, restore, row scopes

@@ -18,9 +18,13 @@ import java.util.Set;
  * @param columns every column, in table order
  * @param byName every column by lower-case name
  * @param tracked for a conditional strategy, the lower-case names of the columns whose change bumps the version
+ * @param keyUnique whether the database keeps the key unique (a primary key or unique index on the key alone);
+ *     {@code false} only for a declaration that vouches for its key ({@link TableDeclaration#assumeUniqueKey()}),
+ *     whose writes are then undone when they find more than one row
  */
 public record TableModel(TableDeclaration declaration, String sqlName, String physicalName, Column key,
-                         Column version, List<Column> columns, Map<String, Column> byName, Set<String> tracked) {
+                         Column version, List<Column> columns, Map<String, Column> byName, Set<String> tracked,
+                         boolean keyUnique) {
 
     /** The declared name. */
     public String name() {

@@ -111,6 +111,27 @@ class ConcurrencyAutoConfigurationTest {
     }
 
     @Test
+    void aKeyNoUniqueIndexHasRefusesStartupUnlessAssumeUniqueKeyVouchesForIt() {
+        plain.withPropertyValues("concurrency4j.tables.tagged.key=id").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("'tagged'")
+                    .hasMessageContaining("'id'").hasMessageContaining("assumeUniqueKey()");
+        });
+        plain.withPropertyValues("concurrency4j.tables.tagged.assume-unique-key=true").run(context -> {
+            assertThat(context).hasNotFailed();
+            Concurrency c = context.getBean(Concurrency.class);
+            JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+            assertThat(c.table("tagged").declaration().isUniqueKeyAssumed()).isTrue();
+            jdbc.update("INSERT INTO tagged (id, label, version) VALUES (1, 'one', 1), (2, 'two', 1), (2, 'twin', 1)");
+            assertThat(c.table("tagged").update(1, 1L, Map.of("label", "uno"))).isEqualTo(2);
+            assertThatThrownBy(() -> c.table("tagged").update(2, 1L, Map.of("label", "both")))
+                    .isInstanceOf(io.github.concurrency4j.KeyNotUniqueException.class);
+            assertThat(jdbc.queryForList("SELECT label || '/' || version FROM tagged ORDER BY label", String.class))
+                    .containsExactly("twin/1", "two/1", "uno/2");
+        });
+    }
+
+    @Test
     void incrementOffWithATriggerStrategyRefusesStartupNamingTheTable() {
         plain.withPropertyValues("concurrency4j.tables.customer.strategy=trigger",
                 "concurrency4j.tables.customer.increment=false", "concurrency4j.triggers.check=off").run(context -> {

@@ -52,8 +52,13 @@ public class ConcurrencyAutoConfiguration {
         for (Map.Entry<String, ConcurrencyProperties.Table> e : properties.getTables().entrySet()) {
             ConcurrencyProperties.Table t = e.getValue();
             VersionStrategy strategy = strategy(e.getKey(), t);
-            builder.table(e.getKey(), d -> d.key(t.getKey()).version(t.getVersionColumn(), strategy)
-                    .enabled(t.isEnabled()).increment(t.isIncrement()));
+            builder.table(e.getKey(), d -> {
+                d.key(t.getKey()).version(t.getVersionColumn(), strategy).enabled(t.isEnabled())
+                        .increment(t.isIncrement());
+                if (t.isAssumeUniqueKey()) {
+                    d.assumeUniqueKey();
+                }
+            });
         }
         configurers.orderedStream().forEach(c -> c.configure(builder));
         return builder.build();

@@ -19,6 +19,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * concurrency4j.tables.customer.check-fields=name,email
  * concurrency4j.tables.audit_log.enabled=false      (writes unchecked, versions still rise)
  * concurrency4j.tables.counter.increment=false      (checked, version left as it was)
+ * concurrency4j.tables.product_view.assume-unique-key=true  (a view: no index keeps its key unique)
  * concurrency4j.signing.secrets=${C4J_SECRET}
  * concurrency4j.signing.previous-secrets=${C4J_PREVIOUS_SECRET:}
  * concurrency4j.signing.max-age=8h
@@ -166,6 +167,12 @@ public class ConcurrencyProperties {
          */
         private boolean increment = true;
 
+        /**
+         * Accept a key column that no primary key or unique index has to itself, such as a view's (refused at
+         * startup otherwise): writes that find more than one row with their key are undone and refused.
+         */
+        private boolean assumeUniqueKey;
+
         public String getKey() {
             return key;
         }
@@ -220,6 +227,14 @@ public class ConcurrencyProperties {
 
         public void setIncrement(boolean increment) {
             this.increment = increment;
+        }
+
+        public boolean isAssumeUniqueKey() {
+            return assumeUniqueKey;
+        }
+
+        public void setAssumeUniqueKey(boolean assumeUniqueKey) {
+            this.assumeUniqueKey = assumeUniqueKey;
         }
     }
 
