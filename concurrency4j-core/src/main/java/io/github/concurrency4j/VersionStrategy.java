@@ -13,8 +13,9 @@ import java.util.Set;
  *   <li>{@link #autoIncrement()}: the old version plus one (the default).</li>
  *   <li>{@link #timestamp()}: the greater of the old version plus one and the microseconds since
  *       2000-01-01T00:00Z: versions that are unique across rows and still rise with every write to a row.</li>
- *   <li>{@link #trigger()}: a database trigger bumps the version on every UPDATE, whoever runs it; the application
- *       never writes the column, so writes made outside the application are caught too.</li>
+ *   <li>{@link #trigger()}: a database trigger bumps the version on every UPDATE, whoever runs it, so writes made
+ *       outside the application are caught too; the application's own UPDATE bumps it as well (to the same value),
+ *       so its writes stay checked even if the trigger goes missing.</li>
  *   <li>{@link #conditional()}: the old version plus one only when a tracked column's value changes; writes that
  *       change only untracked columns are still checked but leave the version as it is.</li>
  * </ul>
@@ -59,8 +60,11 @@ public final class VersionStrategy {
     }
 
     /**
-     * The version is bumped by a database trigger on every UPDATE; the application never writes it. Create the
-     * trigger with {@code concurrency.triggers().create(...)} or the {@code concurrency4j triggers} command.
+     * The version is bumped by a database trigger on every UPDATE, whoever runs it. The application's own UPDATE
+     * also sets it to the old version plus one (the value the trigger sets), so a trigger dropped while the
+     * application runs leaves its own writes checked; only writes made outside it go uncaught until the trigger is
+     * back. Create the trigger with {@code concurrency.triggers().create(...)} or the {@code concurrency4j triggers}
+     * command.
      */
     public static VersionStrategy trigger() {
         return TRIGGER;

@@ -79,13 +79,14 @@ public interface VersionedTable {
      * Applies changes to one row if it is still at the expected version, leaving the version as it is: the seed's
      * save with {@code update_fields} that leave out the version. For a change that must not invalidate what other
      * users have open (a view counter, a "last seen" stamp); a form that saves real edits should use
-     * {@link #update(Object, Long, Map)}. A {@link VersionStrategy#trigger()} version still rises: its trigger runs
-     * in the database.
+     * {@link #update(Object, Long, Map)}. A {@link VersionStrategy#trigger()} version still rises by one: its
+     * trigger runs in the database, and the statement bumps it too (to the same value), so it rises even where the
+     * trigger is missing.
      *
      * @param key the row's key
      * @param expectedVersion the version the changes were based on
      * @param changes column values to set; neither the key nor the version column
-     * @return the row's version, unchanged (for a trigger table, the one the trigger wrote)
+     * @return the row's version, unchanged (for a trigger table, the risen one the row holds)
      * @throws RecordModifiedException when the row is at another version or was deleted; nothing was written
      */
     long updateWithoutIncrement(Object key, long expectedVersion, Map<String, ?> changes);

@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Trigger versions: the database bumps the version, so a bulk update learns the new versions by reading them back
- * in its transaction. The triggers are the ones concurrency4j creates at startup ({@code withAutoCreate(true)}).
+ * Trigger versions: the database bumps the version (and the bulk statement too, to the same value), so writes made
+ * outside the application make rows stale; a bulk update hands back the versions the rows hold. The triggers are
+ * the ones concurrency4j creates at startup ({@code withAutoCreate(true)}).
  */
 class BulkTriggerTest {
     private static final List<Long> STALE = List.of(2L, 30L, 31L, 64L, 70L, 88L, 100L);

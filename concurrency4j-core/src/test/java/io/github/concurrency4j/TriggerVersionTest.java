@@ -122,7 +122,9 @@ class TriggerVersionTest {
     }
 
     @AllDatabases
-    void theEngineNeverWritesATriggerVersionItself(TestDatabase db) {
+    void theEngineBumpsATriggerVersionItselfInOneStatement(TestDatabase db) {
+        // The statement moves the version too, so the application's own writes stay checked if the trigger goes
+        // missing (MissingTriggerAttackTest); the trigger sets the same value, or stays out of it (SQLite).
         String t = Fixtures.productTable(db);
         CountingDataSource counting = new CountingDataSource(db.dataSource());
         VersionedTable products = withTrigger(counting, t).table(t);
@@ -133,8 +135,9 @@ class TriggerVersionTest {
         assertThat(counting.executed()).hasSize(1);
         String update = counting.executed().get(0);
         String setClause = update.substring(update.indexOf(" SET "), update.indexOf(" WHERE "));
-        assertThat(setClause).doesNotContainIgnoringCase("version");
+        assertThat(setClause.replaceAll("[\"`]", "")).containsIgnoringCase("version = version + 1");
         assertThat(update.substring(update.indexOf(" WHERE "))).containsIgnoringCase("version");
+        assertThat(products.find(1).orElseThrow().version()).isEqualTo(2);
     }
 
     @AllDatabases

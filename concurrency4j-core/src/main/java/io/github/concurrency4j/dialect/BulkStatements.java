@@ -172,7 +172,7 @@ public interface BulkStatements {
 
     /** What a bulk update does to the version column, beyond the check. */
     enum VersionChange {
-        /** Leaves it as it is (increment disabled, or a trigger sets it). */
+        /** Leaves it as it is (increment disabled; a trigger table's statement increments, as its trigger does). */
         KEEP,
         /** Old version plus one. */
         INCREMENT,

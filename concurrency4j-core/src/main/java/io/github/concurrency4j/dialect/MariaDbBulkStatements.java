@@ -40,7 +40,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *       of the chunk each named once, as many as the count ({@link #matched}); otherwise nothing of the answer is
  *       trusted and the engine undoes the call. Refused rows were never written: nothing is undone or run again,
  *       and no savepoint is needed.</li>
- *   <li>A new version the engine cannot compute (conditional, trigger, unchecked) is read back with one locking
+ *   <li>A new version the engine cannot compute (conditional, unchecked) is read back with one locking
  *       read of the written rows, which this transaction holds locked.</li>
  * </ul>
  *
@@ -376,7 +376,7 @@ final class MariaDbBulkStatements implements BulkStatements {
             sql.append(" AND t.").append(v).append(" < ").append(Long.MAX_VALUE);
         }
         // The version first: where MariaDB assigns left to right, it must still see the old values. It also carries
-        // the list of matched rows; where the version is kept (a trigger table, increment disabled) it is assigned
+        // the list of matched rows; where the version is kept (increment disabled) it is assigned
         // its own value, which also fires update triggers when nothing else is set, as the single-row statement does.
         String bump = versionAssignment(u);
         sql.append(" SET t.").append(v).append(" = ").append(bump == null ? "t." + v : bump).append(" + ")

@@ -323,7 +323,7 @@ final class PostgresBulkStatements implements BulkStatements {
                 first = false;
             }
             if (first) {
-                // Nothing to set (a trigger table, or increment disabled, and empty changes): a no-op assignment
+                // Nothing to set (increment disabled, and empty changes): a no-op assignment
                 // still fires update triggers, as the single-row statement does.
                 sql.append(u.key().sql()).append(" = t.").append(u.key().sql());
             }

@@ -756,9 +756,12 @@ final class BulkOperations {
             mayIncrement |= it.plan.mayIncrement;
         }
         BulkStatements.VersionChange change;
-        if (model.strategy().kind() == VersionStrategy.Kind.TRIGGER || !mayIncrement) {
+        if (!mayIncrement) {
             change = BulkStatements.VersionChange.KEEP;
-        } else if (model.strategy().kind() == VersionStrategy.Kind.AUTO_INCREMENT) {
+        } else if (model.strategy().kind() == VersionStrategy.Kind.AUTO_INCREMENT
+                || model.strategy().kind() == VersionStrategy.Kind.TRIGGER) {
+            // A trigger table's statement bumps the version itself, as the single-row one does (a missing trigger
+            // must not leave the application's own writes unchecked); its trigger sets the same old + 1.
             change = BulkStatements.VersionChange.INCREMENT;
         } else if (model.strategy().kind() == VersionStrategy.Kind.TIMESTAMP) {
             change = BulkStatements.VersionChange.TIMESTAMP;

@@ -804,10 +804,16 @@ public final class TableEngine implements VersionedTable {
         ReadBack readBack;
         NextVersion next;
         if (kind == VersionStrategy.Kind.TRIGGER) {
-            // The trigger bumps the version in the database; the statement must not write it. Where the UPDATE
-            // cannot hand back what the trigger wrote (MariaDB has no RETURNING; SQLite's RETURNING runs before
-            // AFTER triggers), a checked update derives expected + 1, which the trigger guarantees.
+            // The statement bumps the version itself, so the application's own writes stay checked even when the
+            // trigger is missing (dropped while the application runs); the trigger is there for writes made
+            // outside it. Ours agree with this bump: PostgreSQL, MariaDB and H2 set NEW = OLD + 1 (the same
+            // value), SQLite's stays out of an UPDATE that changed the version. Trigger versions rise even under
+            // disableIncrement and updateWithoutIncrement (the trigger would bump anyway), so the bump does not
+            // depend on key.bump. Where the UPDATE can hand back the stored version (a trigger of the user's may
+            // set another), it does; elsewhere a checked update knows expected + 1 and an unchecked one reads the
+            // version after it, as before.
             next = NextVersion.PLUS_ONE;
+            versionSet = v.sql() + " = " + v.sql() + " + 1";
             boolean returned = d.versionReadBack() != Dialect.VersionReadBack.NONE && d.returningSeesTriggerChanges();
             readBack = returned ? ReadBack.RETURNED : key.check ? ReadBack.KNOWN : ReadBack.READ_AFTER;
         } else if (!key.bump) {
