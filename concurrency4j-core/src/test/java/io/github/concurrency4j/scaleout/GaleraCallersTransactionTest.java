@@ -14,12 +14,20 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import io.github.concurrency4j.RecordModifiedException;
+import io.github.concurrency4j.Row;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,6 +43,9 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class GaleraCallersTransactionTest {
+    private static final int ROWS = 6;
+    private static final String BULK = "useBulkStmts=true";
+
     private Topology galera;
 
     @BeforeEach
@@ -177,5 +188,94 @@ class GaleraCallersTransactionTest {
         assertThat(seen).as("after the caller's commit: node 1's save of row 2 alone")
                 .isEqualTo("outcome TransactionAbortedException, attempts 1, row 1 0 hits, row 2 100 hits");
         assertThat(((TransactionAbortedException) outcome).inCallersTransaction()).isTrue();
+    }
+
+    @Test
+    void aBatchInACallersTransactionThatAnotherCommitAbortsIsAnAbortOfThatTransaction() throws Exception {
+        // With useBulkStmts=true a batch can answer -2 counts although a commit elsewhere aborted its transaction
+        // while it ran; the engine then finds the savepoint it took before the batch gone with the transaction.
+        String t = counterTable(ROWS);
+        Concurrency node0 = Concurrency.builder(galera.node(0, BULK)).table(t).build();
+        Concurrency node1 = Concurrency.builder(galera.node(1)).table(t).build();
+        AtomicLongArray acknowledged = new AtomicLongArray(ROWS + 1);
+        Map<String, Integer> outcomes = new ConcurrentSkipListMap<>();
+        List<String> otherFailures = Collections.synchronizedList(new ArrayList<>());
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2_000);
+        List<CompletableFuture<Void>> writers = new ArrayList<>();
+        for (int w = 0; w < 3; w++) {
+            long seed = w;
+            writers.add(CompletableFuture.runAsync(() -> callersTransactions(galera.node(0, BULK), node0.table(t), new Random(seed),
+                    deadline, acknowledged, outcomes, otherFailures)));
+        }
+        writers.add(CompletableFuture.runAsync(() -> callersTransactions(galera.node(1), node1.table(t), new Random(7), deadline,
+                acknowledged, outcomes, otherFailures)));
+        CompletableFuture.allOf(writers.toArray(new CompletableFuture<?>[0])).get(30, TimeUnit.SECONDS);
+
+        assertThat(otherFailures).as("failures neither a save, a conflict nor an abort of the caller's transaction "
+                + "(outcomes %s)", outcomes).isEmpty();
+        assertThat(outcomes).as("outcomes").containsKey("saved");
+        for (long id = 1; id <= ROWS; id++) {
+            assertThat(hitsAfterSync(0, t, id)).as("row %d: stored hits == acknowledged increments (%s)", id, outcomes)
+                    .isEqualTo(acknowledged.get((int) id));
+        }
+    }
+
+    /**
+     * Until the deadline, transactions of the caller's on connections from {@code pool}, each an update of one random row and
+     * an {@code updateAll} of two to four others, all read in it, committed; counts each outcome and, once
+     * committed, each row's increment.
+     */
+    private void callersTransactions(DataSource pool, VersionedTable table, Random random, long deadline,
+                                     AtomicLongArray acknowledged, Map<String, Integer> outcomes,
+                                     List<String> otherFailures) {
+        while (System.nanoTime() < deadline) {
+            String outcome;
+            try (Connection c = pool.getConnection()) {
+                c.setAutoCommit(false);
+                VersionedTable inTx = table.using(c);
+                try {
+                    long[] ids = random.longs(1, ROWS + 1).distinct().limit(3 + random.nextInt(3)).toArray();
+                    // One row first, on its own: from then on the transaction holds a row lock, which another node's
+                    // commit of that row takes by aborting the transaction, whatever statement it is running.
+                    Row first = inTx.find(ids[0]).orElseThrow();
+                    inTx.update(ids[0], first.version(), Map.of("hits", ((Number) first.get("hits")).longValue() + 1));
+                    List<RowChange> changes = new ArrayList<>();
+                    for (int i = 1; i < ids.length; i++) {
+                        Row row = inTx.find(ids[i]).orElseThrow();
+                        changes.add(RowChange.of(row, Map.of("hits", ((Number) row.get("hits")).longValue() + 1)));
+                    }
+                    inTx.updateAll(changes, BulkPolicy.ABORT_ALL);
+                    c.commit();
+                    outcome = "saved";
+                    for (long id : ids) {
+                        acknowledged.incrementAndGet((int) id);
+                    }
+                } catch (RecordModifiedException e) {
+                    outcome = "conflict";
+                } catch (TransactionAbortedException e) {
+                    outcome = e.inCallersTransaction() && e.transactionRolledBack() ? "aborted" : "other";
+                    if (outcome.equals("other")) {
+                        otherFailures.add(e.toString());
+                    }
+                } catch (SQLException e) {
+                    outcome = "40001".equals(e.getSQLState()) ? "aborted at commit" : "other";
+                    if (outcome.equals("other")) {
+                        otherFailures.add("commit: " + e);
+                    }
+                } catch (RuntimeException e) {
+                    outcome = "other";
+                    otherFailures.add(e.toString());
+                }
+                try {
+                    c.rollback();
+                } catch (SQLException ignored) {
+                    // Already ended by the database.
+                }
+            } catch (SQLException e) {
+                outcome = "other";
+                otherFailures.add("connection: " + e);
+            }
+            outcomes.merge(outcome, 1, Integer::sum);
+        }
     }
 }

@@ -117,7 +117,7 @@ public final class StormMain {
                     done.add(ack(id, version, tag));
                 } else if (kind < 7) {
                     List<String> tags = new ArrayList<>();
-                    List<RowChange> changes = changes(table, prefix, seq, random, tags);
+                    List<RowChange> changes = changes(table, prefix, seq, random, tags, 0);
                     seq += changes.size();
                     BulkPolicy policy = kind < 6 ? BulkPolicy.SKIP_CONFLICTS : BulkPolicy.ABORT_ALL;
                     BulkResult result = table.updateAll(changes, policy);
@@ -159,15 +159,11 @@ public final class StormMain {
                 Row row = inTx.find(id).orElseThrow();
                 pending.add(ack(id, inTx.update(id, row.version(), Map.of("val", tag)), tag));
                 List<String> tags = new ArrayList<>();
-                List<RowChange> changes = changes(inTx, prefix, seq, random, tags);
-                changes.removeIf(ch -> ((Number) ch.key()).longValue() == id);
+                List<RowChange> changes = changes(inTx, prefix, seq, random, tags, id);
                 seq += tags.size();
-                if (!changes.isEmpty()) {
-                    BulkResult result = inTx.updateAll(changes, BulkPolicy.ABORT_ALL);
-                    for (Identity saved : result.saved()) {
-                        pending.add(ack(((Number) saved.key()).longValue(), saved.version(),
-                                tagOf(changes, tags, saved)));
-                    }
+                BulkResult result = inTx.updateAll(changes, BulkPolicy.ABORT_ALL);
+                for (Identity saved : result.saved()) {
+                    pending.add(ack(((Number) saved.key()).longValue(), saved.version(), tagOf(changes, tags, saved)));
                 }
                 try {
                     c.commit();
@@ -184,10 +180,15 @@ public final class StormMain {
                 committed = true;
                 done.addAll(pending);
             } finally {
-                if (!committed) {
-                    c.rollback();
+                try {
+                    if (!committed) {
+                        c.rollback();
+                    }
+                    c.setAutoCommit(true);
+                } catch (SQLException e) {
+                    // Ending a transaction the database has already aborted (Galera reports the abort to whichever
+                    // statement comes next): nothing of it is saved, and the pool discards a broken connection.
                 }
-                c.setAutoCommit(true);
             }
         } catch (SQLException e) {
             unknown.incrementAndGet();
@@ -196,13 +197,17 @@ public final class StormMain {
         return seq;
     }
 
-    /** Changes of two to four distinct random rows, read just before, each to a fresh tag (kept in {@code tags}). */
-    private List<RowChange> changes(VersionedTable from, String prefix, long seq, Random random, List<String> tags) {
+    /**
+     * Changes of two to four distinct random rows other than {@code except}, read just before, each to a fresh tag
+     * (kept in {@code tags}, in the same order).
+     */
+    private List<RowChange> changes(VersionedTable from, String prefix, long seq, Random random, List<String> tags,
+                                    long except) {
         int n = 2 + random.nextInt(3);
         List<Long> ids = new ArrayList<>();
         while (ids.size() < n) {
             long id = 1 + random.nextInt(rows);
-            if (!ids.contains(id)) {
+            if (id != except && !ids.contains(id)) {
                 ids.add(id);
             }
         }

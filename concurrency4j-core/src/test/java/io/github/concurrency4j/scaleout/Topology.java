@@ -141,6 +141,15 @@ final class Topology {
         });
     }
 
+    /** The JDBC URL of node (or server) {@code index}, and the user the suites connect as. */
+    String url(int index) {
+        return urls.get(index);
+    }
+
+    String user() {
+        return user;
+    }
+
     /** A new connection outside any pool, as a SQL console on that node would have. */
     Connection raw(int index) throws SQLException {
         return DriverManager.getConnection(urls.get(index), user, "");
