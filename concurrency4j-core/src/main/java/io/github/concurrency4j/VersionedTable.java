@@ -58,6 +58,17 @@ public interface VersionedTable {
         return find(key);
     }
 
+    /**
+     * The row with this key as the latest commit left it, read where writes go, never from a lagging read replica
+     * ({@link Concurrency.Builder#readReplica}): for a read whose version decides a write, such as the current version
+     * an unconditional or {@code If-Match: *} request writes over. Without a replica this is {@link #find(Object)}.
+     *
+     * @return the row, or empty when it does not exist
+     */
+    default Optional<Row> findCurrent(Object key) {
+        return find(key);
+    }
+
     /** Whether the row has changed (or been deleted) since it was at this version. */
     boolean isChanged(Object key, long version);
 

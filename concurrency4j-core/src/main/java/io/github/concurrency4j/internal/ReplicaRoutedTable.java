@@ -143,6 +143,12 @@ public final class ReplicaRoutedTable implements VersionedTable {
     }
 
     @Override
+    public Optional<Row> findCurrent(Object key) {
+        // A read that decides a write: the replica's version may be one the primary has left behind.
+        return primary.find(primary.key(key));
+    }
+
+    @Override
     public boolean isChanged(Object key, long version) {
         // A conflict check: a lagging replica would report "unchanged" for a row changed on the primary.
         return primary.isChanged(key, version);

@@ -93,7 +93,9 @@ public final class IfMatchArgumentResolver implements HandlerMethodArgumentResol
         Object key = typedKey(annotation.key(), parameter, rawKey, webRequest, binderFactory);
         String table = annotation.table();
         if (concurrency != null && concurrency.tables().contains(table.toLowerCase(java.util.Locale.ROOT))) {
-            return concurrency.table(table).find(key);
+            // The version read here decides the write (it goes into its WHERE clause, or answers 412): read where
+            // writes go, not from a lagging read replica (IfMatchWithReplicaTest).
+            return concurrency.table(table).findCurrent(key);
         }
         Class<?> entity = entities == null ? null : entities.entityType(table);
         if (entity != null) {
