@@ -1379,6 +1379,13 @@ final class BulkOperations {
             return unit + " was rolled back to the savepoint taken before it, so nothing of it was saved; "
                     + "the caller's transaction is still open";
         }
+        if (connectionLost(tx.connection)) {
+            // A killed session or a broken network (GaleraKilledConnectionTest): the server rolls back the open
+            // transaction of a session that is gone, and the caller's commit can only fail.
+            return "the connection was lost while " + unit + " ran, and the database rolls back the open transaction "
+                    + "of a lost connection: nothing of " + unit + " nor of the rest of the caller's transaction was "
+                    + "saved. Run the whole transaction again on a new connection";
+        }
         return "nothing of " + unit + " is committed, but it could not be rolled back to the savepoint taken "
                 + "before it: roll back the caller's transaction";
     }
