@@ -227,6 +227,15 @@ public abstract class Dialect {
     }
 
     /**
+     * The {@code SELECT} made causal for itself alone, in the same one statement: for a single read that decides or
+     * explains a conflict ({@code check}, {@code isChanged}, the re-read of a refused write). The select itself where
+     * reads are causal already (a single server).
+     */
+    public String causalRead(String select) {
+        return select;
+    }
+
+    /**
      * Quotes an identifier, doubling the quote character inside it: a name read from the schema of a table the
      * application does not own may hold any character, and must stay one identifier.
      *

@@ -69,6 +69,18 @@ public final class MariaDbDialect extends Dialect {
                 + "@@SESSION.wsrep_sync_wait = @@SESSION.wsrep_sync_wait | 1") : List.of();
     }
 
+    /**
+     * On Galera, {@code SET STATEMENT wsrep_sync_wait = 1 FOR} the select: it waits until this node has applied
+     * everything committed in the cluster before it, in the one statement (bit 1 is the one a {@code SELECT} obeys).
+     * Measured (GaleraCausalChecksTest, 150 rounds right after a save on another node): without it {@code check}
+     * passed 11 to 16 times, {@code checkAndLock} 1 to 2, {@code isChanged} answered "unchanged" 13 to 15 times, and
+     * a refused write carried the version before the save.
+     */
+    @Override
+    public String causalRead(String select) {
+        return galera ? "SET STATEMENT wsrep_sync_wait = 1 FOR " + select : select;
+    }
+
     @Override
     public List<String> causalReadsOff() {
         return galera ? List.of("SET @@SESSION.wsrep_sync_wait = @concurrency4j_sync_wait") : List.of();

@@ -46,7 +46,7 @@ final class RowOperations {
                         + "an open transaction (table.using(connection) after connection.setAutoCommit(false), or "
                         + "inside a @Transactional method), then write and commit in that transaction.");
             }
-            Row current = callersTransaction ? lockedRead(c, k, exclusive) : table.readRow(c, k);
+            Row current = callersTransaction ? lockedRead(c, k, exclusive) : table.readRowCausally(c, k);
             if (current == null || current.version() != expected) {
                 throw table.conflict(k, expected, current, Map.of(), CHECK);
             }
@@ -72,7 +72,8 @@ final class RowOperations {
         }
         sql.append(" FROM ").append(model.sqlName()).append(" WHERE ").append(model.key().sql()).append(" = ?")
                 .append(lock);
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        // A lock on a Galera node holds there only; the read must also see what other nodes saved before it.
+        try (PreparedStatement ps = c.prepareStatement(table.engine().dialect().causalRead(sql.toString()))) {
             Binder.bind(ps, 1, key, model.key().jdbcType());
             try (ResultSet rs = ps.executeQuery()) {
                 Row row = rs.next() ? table.toRow(rs) : null;

@@ -143,8 +143,9 @@ public final class TableEngine implements VersionedTable {
     @Override
     public boolean isChanged(Object key, long version) {
         Object k = key(key);
-        String sql = "SELECT " + model.version().sql() + " FROM " + model.sqlName() + " WHERE "
-                + model.key().sql() + " = ?";
+        // A conflict check: on a Galera node it must see saves another node made before it (causal).
+        String sql = engine.dialect().causalRead("SELECT " + model.version().sql() + " FROM " + model.sqlName()
+                + " WHERE " + model.key().sql() + " = ?");
         return engine.write(connections, readAction, key, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 Binder.bind(ps, 1, k, model.key().jdbcType());
@@ -159,7 +160,15 @@ public final class TableEngine implements VersionedTable {
 
     /** Reads the current row on a connection, or {@code null} when there is none. */
     public Row readRow(Connection c, Object key) throws SQLException {
-        return selectRow(c, key, "");
+        return selectRow(c, key, "", false);
+    }
+
+    /**
+     * {@link #readRow}, seeing every write the cluster acknowledged before it ({@link Dialect#causalRead}): for a
+     * read that decides a conflict.
+     */
+    Row readRowCausally(Connection c, Object key) throws SQLException {
+        return selectRow(c, key, "", true);
     }
 
     /**
@@ -169,7 +178,7 @@ public final class TableEngine implements VersionedTable {
      * a refused write neither holds the row it did not write nor waits for a writer still at work on it, as in bulk.
      */
     Row readCurrentRow(Connection c, Object key) throws SQLException {
-        return selectRow(c, key, engine.dialect().currentReadClause(c));
+        return selectRow(c, key, engine.dialect().currentReadClause(c), true);
     }
 
     /**
@@ -179,17 +188,22 @@ public final class TableEngine implements VersionedTable {
     private Row readCurrentRowLockedIfWritable(Connection c, Object key, boolean check, long expected)
             throws SQLException {
         String clause = engine.dialect().currentReadClause(c);
-        Row current = selectRow(c, key, clause);
+        Row current = selectRow(c, key, clause, true);
         String lock = engine.dialect().currentReadClause();
         if (current != null && (!check || current.version() == expected) && !clause.equals(lock)) {
-            current = selectRow(c, key, lock);
+            current = selectRow(c, key, lock, true);
         }
         return current;
     }
 
-    private Row selectRow(Connection c, Object key, String suffix) throws SQLException {
-        String sql = "SELECT " + selectColumns + " FROM " + model.sqlName() + " WHERE " + model.key().sql() + " = ?"
-                + suffix;
+    /**
+     * @param causal whether the read must see every write the cluster acknowledged before it (a conflict's re-read,
+     *     a check): on a Galera node a plain read can miss another node's save (GaleraCausalChecksTest)
+     */
+    private Row selectRow(Connection c, Object key, String suffix, boolean causal) throws SQLException {
+        String select = "SELECT " + selectColumns + " FROM " + model.sqlName() + " WHERE " + model.key().sql()
+                + " = ?" + suffix;
+        String sql = causal ? engine.dialect().causalRead(select) : select;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             Binder.bind(ps, 1, key, model.key().jdbcType());
             try (ResultSet rs = ps.executeQuery()) {
