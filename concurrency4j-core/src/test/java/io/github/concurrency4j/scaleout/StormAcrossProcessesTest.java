@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Timeout;
  * Storms of users in several JVMs ({@link StormMain}) on the same few rows, with single-row updates, updates through
  * {@code retry}, {@code updateAll} under both policies and transactions of the caller's mixed: on the PostgreSQL and
  * MariaDB servers (one process with MariaDB's {@code useBulkStmts=true}), and on the Galera cluster with each process
- * on its own node (one of them reading causally, {@code wsrep_sync_wait=1}).
+ * on its own node (one batching with {@code useBulkStmts=true}, one with {@code wsrep_retry_autocommit=0}, one
+ * reading causally, {@code wsrep_sync_wait=1}).
  *
  * <p>Each write sets the row's {@code val} to a tag of its own, and every write the API acknowledged is logged with
  * the version it reported. Versions rise by one per stored write, so the table must hold, for every row, exactly the
@@ -65,7 +66,10 @@ class StormAcrossProcessesTest {
             for (int node = 0; node < 3; node++) {
                 galera.execute(node, "SET SESSION wsrep_sync_wait = 1", "SELECT COUNT(*) FROM " + t);
             }
-            List<String> urls = List.of(withOption(galera.url(0), "useBulkStmts=true"), galera.url(1),
+            // Node 0 batches with useBulkStmts, node 1 hears every certification failure of an auto-commit write
+            // (no retry by the node), node 2 reads causally.
+            List<String> urls = List.of(withOption(galera.url(0), "useBulkStmts=true"),
+                    withOption(galera.url(1), "sessionVariables=wsrep_retry_autocommit=0"),
                     withOption(galera.url(2), "sessionVariables=wsrep_sync_wait=1"));
             storm(urls, galera.user(), "", t, () -> {
                 Connection c = galera.raw(0);
