@@ -31,10 +31,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One JVM of {@link StormAcrossProcessesTest}: {@code threads} threads write the same few rows of a table
  * {@code (id, val, version)} for a while, each write setting {@code val} to a tag no other write uses, in a mix of
- * single-row updates (plain and through {@code retry}), {@code updateAll} under both policies, and transactions of
- * the caller's holding both, committed at the end. Every write the API acknowledged is logged as
- * {@code id version tag} once it is certain (a caller's transaction: after its commit); a write whose outcome the API
- * left open is logged as {@code ? id tag reason}. It prints {@code READY}, starts on a line {@code GO} from standard
+ * single-row updates (plain and through {@code retry}), {@code updateAll} under both policies, deletes (single and
+ * {@code deleteAll}) each followed by a {@code restore} of the row, and transactions of the caller's holding an update
+ * and an {@code updateAll}, committed at the end. Every write the API acknowledged is logged as {@code id version tag}
+ * once it is certain (a caller's transaction: after its commit), a delete as {@code D id version}; a write whose
+ * outcome the API left open is logged as {@code ? reason}. It prints {@code READY}, starts on a line {@code GO} from standard
  * input, and ends by printing {@code acknowledged=<n> refused=<n> aborted=<n> unknown=<n>}.
  *
  * <p>Arguments: JDBC URL, user, password, table, rows, run time in milliseconds, threads, process number, log file.
@@ -105,26 +106,35 @@ public final class StormMain {
                 if (kind < 3) {
                     long id = 1 + random.nextInt(rows);
                     String tag = prefix + seq++;
-                    Row row = table.find(id).orElseThrow();
-                    done.add(ack(id, table.update(id, row.version(), Map.of("val", tag)), tag));
+                    Row row = table.find(id).orElse(null);
+                    if (row != null) {
+                        done.add(ack(id, table.update(id, row.version(), Map.of("val", tag)), tag));
+                    }
                 } else if (kind < 4) {
                     long id = 1 + random.nextInt(rows);
                     String tag = prefix + seq++;
                     long version = concurrency.retry(RETRY, () -> {
-                        Row row = table.find(id).orElseThrow();
-                        return table.update(id, row.version(), Map.of("val", tag));
+                        Row row = table.find(id).orElse(null);
+                        return row == null ? -1L : table.update(id, row.version(), Map.of("val", tag));
                     });
-                    done.add(ack(id, version, tag));
-                } else if (kind < 7) {
+                    if (version > 0) {
+                        done.add(ack(id, version, tag));
+                    }
+                } else if (kind < 6) {
                     List<String> tags = new ArrayList<>();
                     List<RowChange> changes = changes(table, prefix, seq, random, tags, 0);
-                    seq += changes.size();
-                    BulkPolicy policy = kind < 6 ? BulkPolicy.SKIP_CONFLICTS : BulkPolicy.ABORT_ALL;
-                    BulkResult result = table.updateAll(changes, policy);
-                    refused.addAndGet(result.conflicts().size());
-                    for (Identity saved : result.saved()) {
-                        done.add(ack(((Number) saved.key()).longValue(), saved.version(), tagOf(changes, tags, saved)));
+                    seq += tags.size();
+                    BulkPolicy policy = kind < 5 ? BulkPolicy.SKIP_CONFLICTS : BulkPolicy.ABORT_ALL;
+                    BulkResult result = changes.isEmpty() ? null : table.updateAll(changes, policy);
+                    if (result != null) {
+                        refused.addAndGet(result.conflicts().size());
+                        for (Identity saved : result.saved()) {
+                            done.add(ack(((Number) saved.key()).longValue(), saved.version(),
+                                    tagOf(changes, tags, saved)));
+                        }
                     }
+                } else if (kind < 7) {
+                    seq = deleteAndRestore(prefix, seq, random);
                 } else {
                     seq = inCallersTransaction(prefix, seq, random, done);
                 }
@@ -144,6 +154,39 @@ public final class StormMain {
     }
 
     /**
+     * Deletes one or two rows as read ({@code delete}, or {@code deleteAll} skipping conflicts), then puts each
+     * deleted row back with {@code restore}, at the version after the one it was deleted at. A delete is logged as
+     * {@code D id version} as soon as it is acknowledged; a restore like an update, with a tag ending in {@code r}.
+     */
+    private long deleteAndRestore(String prefix, long seq, Random random) {
+        List<Identity> doomed = new ArrayList<>();
+        for (long id : random.longs(1, rows + 1).distinct().limit(1 + random.nextInt(2)).toArray()) {
+            table.find(id).ifPresent(row -> doomed.add(row.identity()));
+        }
+        List<Identity> deleted = new ArrayList<>();
+        if (doomed.size() == 1) {
+            table.delete(doomed.get(0).key(), doomed.get(0).version());
+            deleted.add(doomed.get(0));
+        } else if (!doomed.isEmpty()) {
+            BulkResult result = table.deleteAll(doomed, BulkPolicy.SKIP_CONFLICTS);
+            refused.addAndGet(result.conflicts().size());
+            deleted.addAll(result.saved());
+        }
+        for (Identity d : deleted) {
+            write("D " + ((Number) d.key()).longValue() + " " + d.version());
+            acknowledged.incrementAndGet();
+        }
+        for (Identity d : deleted) {
+            long id = ((Number) d.key()).longValue();
+            String tag = prefix + seq++ + "r";
+            Identity restored = table.restore(Map.of("id", id, "val", tag), d.version());
+            write(String.join(" ", ack(id, restored.version(), tag)));
+            acknowledged.incrementAndGet();
+        }
+        return seq;
+    }
+
+    /**
      * A transaction of the caller's: a single-row update and an {@code updateAll} of other rows, committed together.
      * Its writes are acknowledged once the commit returns; a conflict or an abort rolls it back whole.
      */
@@ -156,14 +199,20 @@ public final class StormMain {
                 VersionedTable inTx = table.using(c);
                 long id = 1 + random.nextInt(rows);
                 String tag = prefix + seq++;
-                Row row = inTx.find(id).orElseThrow();
+                Row row = inTx.find(id).orElse(null);
+                if (row == null) {
+                    return seq;
+                }
                 pending.add(ack(id, inTx.update(id, row.version(), Map.of("val", tag)), tag));
                 List<String> tags = new ArrayList<>();
                 List<RowChange> changes = changes(inTx, prefix, seq, random, tags, id);
                 seq += tags.size();
-                BulkResult result = inTx.updateAll(changes, BulkPolicy.ABORT_ALL);
-                for (Identity saved : result.saved()) {
-                    pending.add(ack(((Number) saved.key()).longValue(), saved.version(), tagOf(changes, tags, saved)));
+                if (!changes.isEmpty()) {
+                    BulkResult result = inTx.updateAll(changes, BulkPolicy.ABORT_ALL);
+                    for (Identity saved : result.saved()) {
+                        pending.add(ack(((Number) saved.key()).longValue(), saved.version(),
+                                tagOf(changes, tags, saved)));
+                    }
                 }
                 try {
                     c.commit();
@@ -214,9 +263,11 @@ public final class StormMain {
         List<RowChange> changes = new ArrayList<>();
         for (long id : ids) {
             String tag = prefix + (seq + changes.size());
-            Row row = from.find(id).orElseThrow();
-            changes.add(RowChange.of(row, Map.of("val", tag)));
-            tags.add(tag);
+            // A row deleted a moment ago (and not yet restored) is left out.
+            from.find(id).ifPresent(row -> {
+                changes.add(RowChange.of(row, Map.of("val", tag)));
+                tags.add(tag);
+            });
         }
         return changes;
     }
