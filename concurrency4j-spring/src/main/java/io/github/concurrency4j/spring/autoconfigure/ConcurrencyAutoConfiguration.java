@@ -5,6 +5,7 @@ import io.github.concurrency4j.VersionStrategy;
 import io.github.concurrency4j.spring.ConcurrencyConfigurer;
 import io.github.concurrency4j.spring.DisableScopeTaskDecorator;
 import io.github.concurrency4j.spring.SpringConnectionSource;
+import io.github.concurrency4j.spring.internal.TriggerRecheck;
 import io.github.concurrency4j.token.TokenSigner;
 import io.github.concurrency4j.token.VersionTokens;
 import io.github.concurrency4j.triggers.TriggerSettings;
@@ -19,7 +20,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -136,6 +139,17 @@ public class ConcurrencyAutoConfiguration {
                 yield s;
             }
         };
+    }
+
+    /**
+     * The re-check of the version triggers every {@code concurrency4j.triggers.recheck-interval}, when it is set: a
+     * trigger dropped while the application runs is logged as an error.
+     */
+    @Bean
+    @ConditionalOnBean(Concurrency.class)
+    @ConditionalOnProperty(prefix = "concurrency4j.triggers", name = "recheck-interval")
+    public TriggerRecheck concurrency4jTriggerRecheck(Concurrency concurrency, ConcurrencyProperties properties) {
+        return new TriggerRecheck(concurrency, properties.getTriggers().getRecheckInterval());
     }
 
     /**
