@@ -142,6 +142,22 @@ public class ConcurrencyWebAutoConfiguration {
     }
 
     /**
+     * A JSON body holding more than one value ({"name": "x"} {"name": "y"}) is refused (400) instead of read up to
+     * the end of the first one, which wrote "x" and answered 204, dropping the rest without a word.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"com.fasterxml.jackson.databind.ObjectMapper",
+            "org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilderCustomizer"})
+    static class SingleJsonValue {
+        @Bean
+        org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilderCustomizer
+                concurrency4jRejectTrailingJson() {
+            return builder -> builder.featuresToEnable(
+                    com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        }
+    }
+
+    /**
      * JSON bodies that name a member twice are refused (400, naming it) instead of read with the last value, which
      * wrote {"name": "x", "name": "y"} as "y" and answered 204: a guess at what the client meant. Off with
      * {@code concurrency4j.web.reject-duplicate-json-members=false}.

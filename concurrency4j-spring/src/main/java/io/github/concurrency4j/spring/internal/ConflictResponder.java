@@ -210,6 +210,21 @@ public final class ConflictResponder {
         return json(status, problem, headers);
     }
 
+    /**
+     * A 4xx for a request the resource cannot take as sent (405 for the method, 415 for the body's content type),
+     * with response headers such as {@code Allow}.
+     */
+    public ModelAndView unsupported(HttpStatus status, String kind, String title, String detail,
+                                    Map<String, String> headers, HttpServletRequest request) {
+        if (wantsHtml(request)) {
+            ModelAndView mav = new ModelAndView(new StaticView("text/html;charset=UTF-8",
+                    BuiltInPages.message(status.value(), title, detail), headers));
+            mav.setStatus(status);
+            return mav;
+        }
+        return json(status, problem(kind, title, status, detail, request), headers);
+    }
+
     /** 400 for a client's mistake: a problem document with the {@code field} and {@code limit} members. */
     public ModelAndView badRequest(String field, Object limit, String detail, HttpServletRequest request) {
         Map<String, Object> extensions = new LinkedHashMap<>();
