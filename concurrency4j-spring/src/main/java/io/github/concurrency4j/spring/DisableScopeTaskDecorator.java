@@ -8,7 +8,9 @@ import org.springframework.core.task.TaskDecorator;
 
 /**
  * Makes sure no disable scope outlives the task that opened it on a pooled thread: after each task (and before,
- * for scopes an undecorated task left), the scopes still open on the thread are closed and logged as errors.
+ * for scopes an undecorated task left), the scopes still open on the thread are closed and logged as errors. A task
+ * that runs on the thread that submitted it (a caller-runs rejection policy) is left alone: the scopes there are
+ * the submitter's own.
  * Otherwise a task that forgot {@code close()} would leave version checks off for the next task the thread runs,
  * often another user's request, whose stale writes would overwrite other users' saves unchecked.
  *
@@ -40,9 +42,13 @@ public final class DisableScopeTaskDecorator implements TaskDecorator {
 
     @Override
     public Runnable decorate(Runnable task) {
+        // Executors decorate a task on the thread that submits it.
+        Thread submitter = Thread.currentThread();
         return () -> {
             Concurrency engine = concurrency.get();
-            if (engine == null) {
+            // Run by its own submitter (a caller-runs rejection policy, a direct executor): the scopes on this
+            // thread are the submitter's, open for good reason, and its own try-with-resources closes them.
+            if (engine == null || Thread.currentThread() == submitter) {
                 task.run();
                 return;
             }

@@ -85,4 +85,17 @@ class DisableScopeTasksAutoConfigurationTest {
             assertThat(decorated).hasValue(2);
         });
     }
+
+    /** A caller-runs rejection policy runs a task on its submitter's thread: the submitter's open scope stays. */
+    @Test
+    void aTaskRunByItsOwnSubmitterLeavesTheSubmittersScopeOpen() {
+        runner.run(context -> {
+            Concurrency concurrency = context.getBean(Concurrency.class);
+            try (io.github.concurrency4j.DisableScope off = concurrency.disable("item")) {
+                Runnable task = new DisableScopeTaskDecorator(concurrency).decorate(() -> { });
+                task.run();
+                assertThat(concurrency.closeDisableScopes()).containsExactly(off);
+            }
+        });
+    }
 }

@@ -12,6 +12,8 @@ import org.springframework.web.context.request.async.CallableProcessingIntercept
  * before it starts. Logged as errors naming the request.
  */
 public final class DisableScopeCallableInterceptor implements CallableProcessingInterceptor {
+    private static final String REQUEST_THREAD = DisableScopeCallableInterceptor.class.getName() + ".thread";
+
     private final Concurrency concurrency;
 
     public DisableScopeCallableInterceptor(Concurrency concurrency) {
@@ -19,13 +21,31 @@ public final class DisableScopeCallableInterceptor implements CallableProcessing
     }
 
     @Override
+    public <T> void beforeConcurrentHandling(NativeWebRequest request, Callable<T> task) {
+        request.setAttribute(REQUEST_THREAD, Thread.currentThread(), NativeWebRequest.SCOPE_REQUEST);
+    }
+
+    @Override
     public <T> void preProcess(NativeWebRequest request, Callable<T> task) {
-        DisableScopeLeaks.close(concurrency, "before", () -> describe(request));
+        if (!onRequestThread(request)) {
+            DisableScopeLeaks.close(concurrency, "before", () -> describe(request));
+        }
     }
 
     @Override
     public <T> void postProcess(NativeWebRequest request, Callable<T> task, Object concurrentResult) {
-        DisableScopeLeaks.close(concurrency, "after", () -> describe(request));
+        if (!onRequestThread(request)) {
+            DisableScopeLeaks.close(concurrency, "after", () -> describe(request));
+        }
+    }
+
+    /**
+     * Whether the task runs on the server thread of its request (an MVC async executor that runs tasks in the
+     * caller): the scopes there belong to the request (a filter's, in try-with-resources) and the cleanup filter
+     * ends what the request leaves.
+     */
+    private static boolean onRequestThread(NativeWebRequest request) {
+        return request.getAttribute(REQUEST_THREAD, NativeWebRequest.SCOPE_REQUEST) == Thread.currentThread();
     }
 
     private static String describe(NativeWebRequest request) {
