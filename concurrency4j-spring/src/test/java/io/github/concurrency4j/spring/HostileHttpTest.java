@@ -240,6 +240,24 @@ class HostileHttpTest extends OnProductServer {
                 .isEqualTo("Dune");
     }
 
+    /** A form past Tomcat's form size limit (2 MB) reaches the controller without any parameter. */
+    @Test
+    void aFormLargerThanTheServerReadsIsA413SayingSo() throws Exception {
+        String token = WebTestSupport.token(get("/products/1/edit"));
+        HttpResponse<String> r = postForm("/products/1/plain", List.of(Map.entry("_c4j_token", token),
+                Map.entry("name", "n".repeat(3_000_000))));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(413);
+        assertThat(r.body()).contains("too large").contains("Nothing was written");
+        RestApiHttpTest.assertNoLeak(r);
+
+        String grid = get("/products");
+        HttpResponse<String> rows = postForm("/products/grid", List.of(
+                Map.entry("_c4j_rows", WebTestSupport.all(WebTestSupport.ROW_TOKEN, grid).get(0)),
+                Map.entry("name[1]", "n".repeat(3_000_000)), Map.entry("price[1]", "1")));
+        assertThat(rows.statusCode()).as(rows.body()).isEqualTo(413);
+        assertThat(rows.body()).contains("too large").contains("Nothing was written");
+    }
+
     @Test
     void aTokenGivenTwiceWithAnotherValueOrBesideAVersionFieldIsRefused() throws Exception {
         String token = WebTestSupport.token(get("/products/1/edit"));

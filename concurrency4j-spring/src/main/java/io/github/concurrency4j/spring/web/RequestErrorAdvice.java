@@ -121,6 +121,10 @@ public class RequestErrorAdvice implements Ordered {
     /** A required request parameter that is missing: 400 naming it. */
     @ExceptionHandler(MissingServletRequestParameterException.class)
     public ModelAndView missingParameter(MissingServletRequestParameterException e, HttpServletRequest request) {
+        ModelAndView unread = responder.unreadForm(request);
+        if (unread != null) {
+            return unread;
+        }
         return responder.badRequest(e.getParameterName(), null, "'" + e.getParameterName() + "' is required. "
                 + "Nothing was written.", request);
     }
