@@ -45,12 +45,21 @@ public final class DisableScopeCallableInterceptor implements CallableProcessing
      * ends what the request leaves.
      */
     private static boolean onRequestThread(NativeWebRequest request) {
-        return request.getAttribute(REQUEST_THREAD, NativeWebRequest.SCOPE_REQUEST) == Thread.currentThread();
+        try {
+            return request.getAttribute(REQUEST_THREAD, NativeWebRequest.SCOPE_REQUEST) == Thread.currentThread();
+        } catch (RuntimeException recycled) {
+            // The request timed out and the server recycled it while the task ran on: clean up all the same.
+            return false;
+        }
     }
 
     private static String describe(NativeWebRequest request) {
-        HttpServletRequest http = request.getNativeRequest(HttpServletRequest.class);
-        return "the async handler of " + (http == null ? request.getDescription(false)
-                : http.getMethod() + " " + http.getRequestURI());
+        try {
+            HttpServletRequest http = request.getNativeRequest(HttpServletRequest.class);
+            return "the async handler of " + (http == null ? request.getDescription(false)
+                    : http.getMethod() + " " + http.getRequestURI());
+        } catch (RuntimeException recycled) {
+            return "an async handler whose request has ended";
+        }
     }
 }
