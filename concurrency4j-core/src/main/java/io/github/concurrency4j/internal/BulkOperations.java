@@ -1312,8 +1312,12 @@ final class BulkOperations {
                 throw new StatementFailedException("Could not commit " + what + ": if the connection was lost "
                         + "during the commit, the database may or may not have saved it; read the rows again", e);
             }
-            if (tx.own && saved.test(result)) {
-                SavedWrites.note();
+            if (saved.test(result)) {
+                if (tx.own) {
+                    SavedWrites.note();
+                } else {
+                    SavedWrites.noteInCallersTransaction(c);
+                }
             }
             return result;
         } finally {
