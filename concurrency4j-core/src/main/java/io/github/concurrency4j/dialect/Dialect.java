@@ -100,6 +100,23 @@ public abstract class Dialect {
         return selectForUpdate;
     }
 
+    /**
+     * A locking read of the rows with {@code keys} given keys that locks them in the order the keys are bound, for a
+     * database whose locking read takes its locks in the order it finds the rows, whatever its {@code ORDER BY}; or
+     * {@code null} where {@code WHERE key IN (...) ORDER BY key FOR UPDATE} locks in the order the bulk statements do.
+     * Bulk statements and batches take their rows in the order of the call's list, which for text keys is Java's
+     * order and not the index's (upper case before lower case, where the collation ignores case): a locking read in
+     * the index's order would take the same rows in another order and deadlock with them.
+     *
+     * @param columns the columns to select, quoted, unqualified
+     * @param table the quoted table name
+     * @param key the quoted key column
+     * @param keys how many keys are bound, one placeholder each, in the order of the list
+     */
+    public String lockingReadInListOrder(String columns, String table, String key, int keys) {
+        return null;
+    }
+
     /** The longest identifier (table, column, trigger name) the database accepts, in characters. */
     public int maxIdentifierLength() {
         return maxIdentifierLength;

@@ -1119,16 +1119,23 @@ final class BulkOperations {
         int chunk = Math.max(1, dialect.maxParameters());
         for (int from = 0; from < keys.size(); from += chunk) {
             List<Object> part = keys.subList(from, Math.min(keys.size(), from + chunk));
-            StringBuilder sql = new StringBuilder(64 + part.size() * 3).append("SELECT ").append(columns)
-                    .append(" FROM ").append(model.sqlName()).append(" WHERE ").append(model.key().sql())
-                    .append(" IN (");
-            for (int i = 0; i < part.size(); i++) {
-                sql.append(i == 0 ? "?" : ", ?");
-            }
-            sql.append(')');
-            if (!lockClause.isEmpty()) {
-                // Locks are taken in key order, as the batch takes them: concurrent bulk operations cannot deadlock.
-                sql.append(" ORDER BY ").append(model.key().sql()).append(lockClause);
+            // Locks are taken in the order of the list, as the batch takes them: concurrent bulk operations cannot
+            // deadlock. Numbers are in the index's order there already; text need not be (see the dialect).
+            String inListOrder = lockClause.isEmpty() || numbers(part) ? null
+                    : dialect.lockingReadInListOrder(columns, model.sqlName(), model.key().sql(), part.size());
+            StringBuilder sql = new StringBuilder(64 + part.size() * 3);
+            if (inListOrder != null) {
+                sql.append(inListOrder);
+            } else {
+                sql.append("SELECT ").append(columns).append(" FROM ").append(model.sqlName()).append(" WHERE ")
+                        .append(model.key().sql()).append(" IN (");
+                for (int i = 0; i < part.size(); i++) {
+                    sql.append(i == 0 ? "?" : ", ?");
+                }
+                sql.append(')');
+                if (!lockClause.isEmpty()) {
+                    sql.append(" ORDER BY ").append(model.key().sql()).append(lockClause);
+                }
             }
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
                 for (int i = 0; i < part.size(); i++) {
@@ -1141,6 +1148,16 @@ final class BulkOperations {
                 }
             }
         }
+    }
+
+    /** Whether every key is a whole number, whose order in Java is its order in the key's index. */
+    private static boolean numbers(List<Object> keys) {
+        for (Object k : keys) {
+            if (!(k instanceof Long || k instanceof Integer)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---------------------------------------------------------------- transactions
