@@ -112,8 +112,17 @@ public abstract class Dialect {
      * @param table the quoted table name
      * @param key the quoted key column
      * @param keys how many keys are bound, one placeholder each, in the order of the list
+     * @param lockClause the lock clause, such as {@code " FOR UPDATE"}
      */
-    public String lockingReadInListOrder(String columns, String table, String key, int keys) {
+    public String lockingReadInListOrder(String columns, String table, String key, int keys, String lockClause) {
+        return null;
+    }
+
+    /**
+     * A lock clause for a read that locks the rows no other transaction holds and skips the others
+     * ({@code FOR UPDATE SKIP LOCKED}), for the server behind this connection; {@code null} where there is none.
+     */
+    public String lockClauseSkippingHeldRows(Connection connection) throws SQLException {
         return null;
     }
 
