@@ -121,6 +121,8 @@ public abstract class Dialect {
     /**
      * A lock clause for a read that locks the rows no other transaction holds and skips the others
      * ({@code FOR UPDATE SKIP LOCKED}), for the server behind this connection; {@code null} where there is none.
+     *
+     * @throws SQLException when the connection cannot tell which server it is connected to
      */
     public String lockClauseSkippingHeldRows(Connection connection) throws SQLException {
         return null;
