@@ -136,7 +136,7 @@ public final class MariaDbDialect extends Dialect {
      * changed only so, letting a stale form save over the change (ConditionalCollationAttackTest).
      */
     @Override
-    public String isDistinctFromParameter(String quotedColumn, String sqlType) {
+    public String isDistinctFromParameter(String quotedColumn, String sqlType, String storedType) {
         return MariaDbBulkStatements.distinct(quotedColumn, "?", sqlType);
     }
 

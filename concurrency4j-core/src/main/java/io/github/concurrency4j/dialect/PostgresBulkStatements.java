@@ -66,8 +66,6 @@ final class PostgresBulkStatements implements BulkStatements {
     private static final String TIME = catalog("time");
     private static final String BOOL = catalog("bool");
     private static final String UUID_TYPE = catalog("uuid");
-    private static final String JSON = catalog("json");
-    private static final String JSONB = catalog("jsonb");
     /** Text columns: the only ones that take the driver's {@code varchar}. */
     private static final Set<String> TEXTS = Set.of(catalog("text"), catalog("varchar"), catalog("bpchar"));
     /** Columns that take the driver's int2, int4, int8 and numeric by an assignment cast. */
@@ -191,32 +189,28 @@ final class PostgresBulkStatements implements BulkStatements {
     }
 
     /**
-     * The SQL that is true when a tracked column's new value differs from its old one, for a conditional version.
-     * PostgreSQL's {@code json} has no equality operator ("operator does not exist: json = json"): it keeps the text
-     * as written, so it is compared as text, and a document spelled with other blanks or key order is a change.
-     * {@code jsonb} is compared by its normalized text, which is its stored form: blanks and key order do not count,
-     * {@code 1.0} for {@code 1} does. Either way a write that changes what is stored bumps the version. So does a
-     * change of case in a {@code citext} column, compared as text too.
+     * The SQL that is true when a tracked column's new value differs from its old one, for a conditional version:
+     * the value is cast to the column's exact type, and the two are compared by their stored images (the
+     * {@code *=} operator of row types), NULL equal to NULL. So a change is what reads back different, and nothing
+     * else. A type's own {@code =} is coarser in many places, and a conditional version that stayed put let a stale
+     * writer save over the change (ConditionalValueAttackTest, ConditionalCollationAttackTest): {@code citext} and
+     * nondeterministic collations ignore case, {@code box} and {@code circle} compare areas, {@code interval} takes
+     * {@code '1 day'} for {@code '24 hours'}, {@code numeric} {@code 1.0} for {@code 1.00}, floating point
+     * {@code -0} for {@code 0}, {@code jsonb} {@code 1.0} for {@code 1}; {@code json} and {@code xml} have no
+     * {@code =} at all ("operator does not exist: json = json"). What the column stores alike is no change:
+     * {@code jsonb} with other blanks or key order, {@code 12.5} in a {@code numeric(10,2)} holding {@code 12.50},
+     * a {@code timestamptz} spelled with another offset, fractional seconds a {@code timestamp(0)} rounds away.
      *
      * @param column the column, as the statement names it
-     * @param value the new value, of the column's type
-     * @param sqlType the column's type as {@link #columnTypes} named it
+     * @param value the new value
+     * @param storedType the column's type with its modifiers ({@link PostgresDialect#storedTypes}), or {@code null}
+     *     where unknown: the type's own equality, then
      */
-    static String changed(String column, String value, String sqlType) {
-        if (JSON.equals(sqlType) || JSONB.equals(sqlType) || isCitext(sqlType)) {
-            return column + "::text IS DISTINCT FROM " + value + "::text";
+    static String changed(String column, String value, String storedType) {
+        if (storedType == null) {
+            return column + " IS DISTINCT FROM " + value;
         }
-        return column + " IS DISTINCT FROM " + value;
-    }
-
-    /**
-     * The {@code citext} extension's type, in whichever schema it was created: it compares without regard to case,
-     * so "Bob@example.org" over "bob@example.org" was no change and left a conditional version where it was, and a
-     * stale form then saved over the change with no conflict (ConditionalCollationAttackTest). Compared as text, a
-     * change of case is a change.
-     */
-    private static boolean isCitext(String sqlType) {
-        return sqlType != null && sqlType.endsWith(".\"citext\"");
+        return "NOT (ROW(" + column + ")::record *= ROW(CAST(" + value + " AS " + storedType + "))::record)";
     }
 
     /** Years the ISO text forms spell as PostgreSQL reads them (no sign, four digits); the driver maps the rest. */
@@ -301,7 +295,7 @@ final class PostgresBulkStatements implements BulkStatements {
                             if (u.written()[c] != null) {
                                 sql.append("v.w").append(c).append(" AND ");
                             }
-                            sql.append(changed("t." + col.sql(), "v.c" + c, col.sqlType())).append(')');
+                            sql.append(changed("t." + col.sql(), "v.c" + c, col.storedType())).append(')');
                             firstTracked = false;
                         }
                     }

@@ -61,11 +61,12 @@ public final class SchemaReader {
         Map<String, Column> byName = new LinkedHashMap<>();
         BulkStatements bulk = dialect.bulkStatements();
         Map<String, String> sqlTypes = bulk == null ? Map.of() : bulk.columnTypes(connection, dialect.quote(physical));
+        Map<String, String> storedTypes = dialect.storedTypes(connection, dialect.quote(physical));
         for (String[] f : found) {
             String name = foldLower || isUpperCase(f[1]) ? f[1].toLowerCase(Locale.ROOT) : f[1];
             int type = Integer.parseInt(f[2]);
             Column c = new Column(name, f[1], dialect.quote(f[1]), dialect.nullBindingType(type), sqlTypes.get(f[1]),
-                    Column.isText(type));
+                    storedTypes.getOrDefault(f[1], f[3]), Column.isText(type));
             columns.add(c);
             byName.putIfAbsent(name.toLowerCase(Locale.ROOT), c);
         }
@@ -224,7 +225,8 @@ public final class SchemaReader {
                 while (rs.next()) {
                     String t = rs.getString("TABLE_NAME");
                     if (t.equalsIgnoreCase(table)) {
-                        rows.add(new String[] {t, rs.getString("COLUMN_NAME"), Integer.toString(rs.getInt("DATA_TYPE"))});
+                        rows.add(new String[] {t, rs.getString("COLUMN_NAME"), Integer.toString(rs.getInt("DATA_TYPE")),
+                                rs.getString("TYPE_NAME")});
                     }
                 }
             }
