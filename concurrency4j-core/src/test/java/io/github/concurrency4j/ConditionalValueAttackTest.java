@@ -79,11 +79,15 @@ class ConditionalValueAttackTest {
                 new Case("TIMESTAMPTZ", "'2026-01-01 10:00:00+00'",
                         OffsetDateTime.of(2026, 1, 1, 11, 0, 0, 0, ZoneOffset.ofHours(1)), false),
                 new Case("NUMERIC(10,2)", "12.50", new BigDecimal("12.5"), false),
+                new Case("NUMERIC(10,2)", "12.50", new BigDecimal("12.504"), false),
+                new Case("NUMERIC(10,2)", "12.50", new BigDecimal("12.505"), true),
                 new Case("CHAR(3)", "'ab'", "ab ", false),
                 new Case("TIMESTAMP(0)", "'2026-01-01 10:00:00'", LocalDateTime.of(2026, 1, 1, 10, 0, 0, 400_000_000),
                         false),
                 new Case("DOUBLE PRECISION", "'NaN'", Double.NaN, false),
-                new Case("INET", "'10.0.0.1'", pg("inet", "10.0.0.1/32"), false));
+                new Case("INET", "'10.0.0.1'", pg("inet", "10.0.0.1/32"), false),
+                new Case("NUMERIC(30,1)", "12345678901234567890.5", 1.2345678901234567E19, true),
+                new Case("BIGINT", "9007199254740993", 9.007199254740992E15, true));
     }
 
     private static List<Case> mariadbCases() {
@@ -92,7 +96,13 @@ class ConditionalValueAttackTest {
                 new Case("VARCHAR(20)", "''", null, true),
                 new Case("VARCHAR(20)", "NULL", null, false),
                 new Case("DECIMAL(10,2)", "12.50", new BigDecimal("12.5"), false),
-                new Case("CHAR(3)", "'ab'", "ab ", false));
+                // Rounded to the column's scale: 12.504 stores 12.50 (no change), 12.505 stores 12.51.
+                new Case("DECIMAL(10,2)", "12.50", new BigDecimal("12.504"), false),
+                new Case("DECIMAL(10,2)", "12.50", new BigDecimal("12.505"), true),
+                new Case("CHAR(3)", "'ab'", "ab ", false),
+                // Two numbers a DOUBLE cannot tell apart: compared as doubles they were equal.
+                new Case("DECIMAL(30,1)", "12345678901234567890.5", 1.2345678901234567E19, true),
+                new Case("BIGINT", "9007199254740993", 9.007199254740992E15, true));
     }
 
     private static List<Case> sqliteCases() {
@@ -101,7 +111,8 @@ class ConditionalValueAttackTest {
                 new Case("TEXT COLLATE RTRIM", "'apple'", "apple ", true),
                 new Case("TEXT", "NULL", "", true),
                 new Case("TEXT", "''", null, true),
-                new Case("TEXT", "NULL", null, false));
+                new Case("TEXT", "NULL", null, false),
+                new Case("INTEGER", "9007199254740993", 9.007199254740992E15, true));
     }
 
     private static List<Case> h2Cases() {
@@ -111,7 +122,9 @@ class ConditionalValueAttackTest {
                 new Case("VARCHAR(20)", "''", null, true),
                 new Case("VARCHAR(20)", "NULL", null, false),
                 new Case("NUMERIC(10,2)", "12.50", new BigDecimal("12.5"), false),
-                new Case("CHAR(3)", "'ab'", "ab ", false));
+                new Case("CHAR(3)", "'ab'", "ab ", false),
+                new Case("NUMERIC(30,1)", "12345678901234567890.5", 1.2345678901234567E19, true),
+                new Case("BIGINT", "9007199254740993", 9.007199254740992E15, true));
     }
 
     /**
@@ -212,7 +225,7 @@ class ConditionalValueAttackTest {
     private static String read(TestDatabase db, String t, String column, int row) {
         String expr = switch (db.name()) {
             case "postgresql" -> column + "::text";
-            case "mariadb" -> "HEX(" + column + ")";
+            case "mariadb" -> "CAST(" + column + " AS CHAR)";
             case "sqlite" -> "quote(" + column + ")";
             default -> "CAST(" + column + " AS VARCHAR)";
         };
