@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.concurrency4j.testing.AllDatabases;
 import io.github.concurrency4j.testing.TestDatabase;
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -14,6 +18,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.SoftAssertions;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
 import org.postgresql.util.PGobject;
 
 /**
@@ -128,6 +134,38 @@ class ConditionalValueAttackTest {
     }
 
     /**
+     * H2's Oracle mode stores an empty string as NULL, as Oracle does: {@code ''} over {@code 'x'} is a change (the
+     * column reads back NULL), {@code ''} over NULL is none.
+     */
+    @Test
+    void anEmptyStringUnderH2sOracleModeCountsAsTheNullItStores() throws SQLException {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:oracle_" + System.nanoTime() + ";MODE=Oracle;DB_CLOSE_DELAY=-1");
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE item (id BIGINT PRIMARY KEY, name VARCHAR(20), note VARCHAR(20), "
+                    + "version BIGINT NOT NULL)");
+            s.execute("INSERT INTO item VALUES (1, 'x', NULL, 1), (2, NULL, NULL, 1)");
+        }
+        VersionedTable items = Fixtures.concurrency(ds, "item", VersionStrategy.conditional().checkFields("name"))
+                .table("item");
+        assertThat(items.update(1, 1L, Map.of("name", ""))).as("'' over 'x'").isEqualTo(2L);
+        assertThatThrownBy(() -> items.update(1, 1L, Map.of("note", "B"))).isInstanceOf(RecordModifiedException.class);
+        assertThat(items.update(2, 1L, Map.of("name", ""))).as("'' over NULL").isEqualTo(1L);
+        assertThat(items.update(2, 1L, Map.of("note", "B"))).isEqualTo(1L);
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id, name, note, version FROM item ORDER BY id")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(2)).isNull();
+            assertThat(rs.getString(3)).isNull();
+            assertThat(rs.getLong(4)).isEqualTo(2);
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(2)).isNull();
+            assertThat(rs.getString(3)).isEqualTo("B");
+            assertThat(rs.getLong(4)).isEqualTo(1);
+        }
+    }
+
+    /**
      * Row {@code i + 1} is written by {@code update}, row {@code i + 101} by {@code updateAll}; case {@code i} tracks
      * column {@code c<i>}, and every case column is tracked.
      */
@@ -237,7 +275,7 @@ class ConditionalValueAttackTest {
         try {
             o.setType(type);
             o.setValue(value);
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
         return o;
