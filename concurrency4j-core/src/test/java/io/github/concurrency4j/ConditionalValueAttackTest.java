@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.assertj.core.api.SoftAssertions;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
@@ -67,6 +68,8 @@ class ConditionalValueAttackTest {
                 "CREATE COLLATION IF NOT EXISTS c4j_case_blind (provider = icu, locale = 'und-u-ks-level2', "
                         + "deterministic = false)");
         db.execute("DO $$ BEGIN CREATE DOMAIN c4j_email AS citext; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+        db.execute("DO $$ BEGIN CREATE TYPE c4j_value_mood AS ENUM ('happy', 'sad'); "
+                + "EXCEPTION WHEN duplicate_object THEN NULL; END $$");
         return List.of(
                 new Case("TEXT COLLATE c4j_case_blind", "'apple'", "Apple", true),
                 new Case("c4j_email", "'bob@example.org'", "Bob@example.org", true),
@@ -92,6 +95,13 @@ class ConditionalValueAttackTest {
                         false),
                 new Case("DOUBLE PRECISION", "'NaN'", Double.NaN, false),
                 new Case("INET", "'10.0.0.1'", pg("inet", "10.0.0.1/32"), false),
+                new Case("UUID", "'0e4f3c52-8c4b-4a5e-9a53-3c5b1a9e0001'",
+                        UUID.fromString("0E4F3C52-8C4B-4A5E-9A53-3C5B1A9E0001"), false),
+                new Case("BYTEA", "'\\x0102'", new byte[] {1, 2}, false),
+                new Case("BYTEA", "'\\x0102'", new byte[] {1, 3}, true),
+                new Case("c4j_value_mood", "'happy'", pg("c4j_value_mood", "happy"), false),
+                new Case("c4j_value_mood", "'happy'", pg("c4j_value_mood", "sad"), true),
+                new Case("TEXT", "'12'", 12, false),
                 new Case("NUMERIC(30,1)", "12345678901234567890.5", 1.2345678901234567E19, true),
                 new Case("BIGINT", "9007199254740993", 9.007199254740992E15, true));
     }
@@ -118,7 +128,11 @@ class ConditionalValueAttackTest {
                 new Case("TEXT", "NULL", "", true),
                 new Case("TEXT", "''", null, true),
                 new Case("TEXT", "NULL", null, false),
-                new Case("INTEGER", "9007199254740993", 9.007199254740992E15, true));
+                new Case("INTEGER", "9007199254740993", 9.007199254740992E15, true),
+                // The column's affinity applies to the value on both sides of the comparison, as to the assignment.
+                new Case("TEXT", "'12'", 12, false),
+                new Case("INTEGER", "12", "12", false),
+                new Case("BLOB", "x'0102'", new byte[] {1, 2}, false));
     }
 
     private static List<Case> h2Cases() {
