@@ -264,8 +264,7 @@ public abstract class Dialect {
      *
      * @param quotedColumn the quoted column name
      * @param sqlType the column's type as {@link BulkStatements#columnTypes} named it, or {@code null} where unknown
-     * @param storedType the column's type as {@link #storedTypes} (or else the driver's metadata) named it, or
-     *     {@code null} where unknown
+     * @param storedType the column's type as {@link #storedTypes} named it, or {@code null} where unknown
      */
     public String isDistinctFromParameter(String quotedColumn, String sqlType, String storedType) {
         return isDistinctFromParameter(quotedColumn);
@@ -274,8 +273,8 @@ public abstract class Dialect {
     /**
      * Each column's type with the modifiers that shape its stored values ({@code numeric(10,2)},
      * {@code character(3)}), as SQL can spell it in a cast, where the dialect compares conditional values in the
-     * column's exact type; the engine falls back to the driver's {@code TYPE_NAME} for columns not named here. By
-     * default none: one query at build time, never on a write.
+     * column's exact type. By default none; a dialect that names them reads them with one query at build time,
+     * never on a write.
      *
      * @param connection a connection to the database
      * @param quotedTable the table, quoted

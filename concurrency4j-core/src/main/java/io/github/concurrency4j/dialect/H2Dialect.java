@@ -1,7 +1,12 @@
 package io.github.concurrency4j.dialect;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** H2 2.x. */
 public final class H2Dialect extends Dialect {
@@ -27,6 +32,23 @@ public final class H2Dialect extends Dialect {
      * stayed put and a stale writer saved over the change (ConditionalValueAttackTest). The value is made text first,
      * as the assignment makes it. {@code CHAR} keeps H2's comparison, which ignores the padding it stores.
      */
+    /** Each column's {@code DATA_TYPE} ({@code CHARACTER VARYING}, {@code VARCHAR_IGNORECASE}). */
+    @Override
+    public Map<String, String> storedTypes(Connection connection, String quotedTable) throws SQLException {
+        String table = quotedTable.substring(1, quotedTable.length() - 1).replace("\"\"", "\"");
+        Map<String, String> types = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT COLUMN_NAME, DATA_TYPE FROM"
+                + " INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = SCHEMA() AND TABLE_NAME = ?")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    types.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return types;
+    }
+
     @Override
     public String isDistinctFromParameter(String quotedColumn, String sqlType, String storedType) {
         if ("CHARACTER VARYING".equals(storedType) || "VARCHAR_IGNORECASE".equals(storedType)) {

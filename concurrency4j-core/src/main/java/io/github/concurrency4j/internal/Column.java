@@ -15,8 +15,8 @@ import java.sql.Types;
  *     elsewhere, and for a type that form cannot carry
  * @param storedType the column's type as the database stores its values, with its modifiers where they change the
  *     stored value ({@code numeric(10,2)}, {@code character(3)}, {@code timestamp(0) without time zone}), as
- *     {@link io.github.concurrency4j.dialect.Dialect#storedTypes} or else the driver's metadata names it; what a
- *     conditional version compares a tracked column's new value as; {@code null} where unknown
+ *     {@link io.github.concurrency4j.dialect.Dialect#storedTypes} names it; what a conditional version compares a
+ *     tracked column's new value as; {@code null} where the dialect does not say
  * @param text whether the driver describes the column as text ({@code CHAR}, {@code VARCHAR}, {@code CLOB} and their
  *     national and long forms), whatever code {@code jdbcType} binds its NULL with: a key of such a column is never
  *     given as a number

@@ -66,7 +66,7 @@ public final class SchemaReader {
             String name = foldLower || isUpperCase(f[1]) ? f[1].toLowerCase(Locale.ROOT) : f[1];
             int type = Integer.parseInt(f[2]);
             Column c = new Column(name, f[1], dialect.quote(f[1]), dialect.nullBindingType(type), sqlTypes.get(f[1]),
-                    storedTypes.getOrDefault(f[1], f[3]), Column.isText(type));
+                    storedTypes.get(f[1]), Column.isText(type));
             columns.add(c);
             byName.putIfAbsent(name.toLowerCase(Locale.ROOT), c);
         }
@@ -225,8 +225,7 @@ public final class SchemaReader {
                 while (rs.next()) {
                     String t = rs.getString("TABLE_NAME");
                     if (t.equalsIgnoreCase(table)) {
-                        rows.add(new String[] {t, rs.getString("COLUMN_NAME"), Integer.toString(rs.getInt("DATA_TYPE")),
-                                rs.getString("TYPE_NAME")});
+                        rows.add(new String[] {t, rs.getString("COLUMN_NAME"), Integer.toString(rs.getInt("DATA_TYPE"))});
                     }
                 }
             }
