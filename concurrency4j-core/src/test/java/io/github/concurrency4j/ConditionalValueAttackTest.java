@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.OffsetTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -132,7 +133,9 @@ class ConditionalValueAttackTest {
                 // The column's affinity applies to the value on both sides of the comparison, as to the assignment.
                 new Case("TEXT", "'12'", 12, false),
                 new Case("INTEGER", "12", "12", false),
-                new Case("BLOB", "x'0102'", new byte[] {1, 2}, false));
+                new Case("BLOB", "x'0102'", new byte[] {1, 2}, false),
+                // SQLite stores -0.0 as 0.0: no change.
+                new Case("REAL", "0.0", -0.0d, false));
     }
 
     private static List<Case> h2Cases() {
@@ -144,7 +147,16 @@ class ConditionalValueAttackTest {
                 new Case("NUMERIC(10,2)", "12.50", new BigDecimal("12.5"), false),
                 new Case("CHAR(3)", "'ab'", "ab ", false),
                 new Case("NUMERIC(30,1)", "12345678901234567890.5", 1.2345678901234567E19, true),
-                new Case("BIGINT", "9007199254740993", 9.007199254740992E15, true));
+                new Case("BIGINT", "9007199254740993", 9.007199254740992E15, true),
+                new Case("TIMESTAMP WITH TIME ZONE", "TIMESTAMP WITH TIME ZONE '2026-01-01 10:00:00+00'",
+                        OffsetDateTime.of(2026, 1, 1, 11, 0, 0, 0, ZoneOffset.ofHours(1)), true),
+                new Case("TIME WITH TIME ZONE", "TIME WITH TIME ZONE '10:00:00+00'",
+                        OffsetTime.of(11, 0, 0, 0, ZoneOffset.ofHours(1)), true),
+                new Case("TIMESTAMP WITH TIME ZONE", "TIMESTAMP WITH TIME ZONE '2026-01-01 10:00:00+00'",
+                        OffsetDateTime.of(2026, 1, 1, 10, 0, 0, 0, ZoneOffset.UTC), false),
+                // H2 stores a DECFLOAT without trailing zeros and a DOUBLE's -0.0 as 0.0: no change.
+                new Case("DECFLOAT", "1.0", new BigDecimal("1.00"), false),
+                new Case("DOUBLE PRECISION", "0", -0.0d, false));
     }
 
     /**
