@@ -25,13 +25,6 @@ public final class H2Dialect extends Dialect {
         return quotedColumn + " IS DISTINCT FROM ?";
     }
 
-    /**
-     * A {@code VARCHAR} or {@code VARCHAR_IGNORECASE} column (every text column of a database opened with
-     * {@code IGNORECASE=TRUE}) is compared by its UTF-8 bytes, whatever collation the database sets:
-     * {@code VARCHAR_IGNORECASE} took a change of case for none, so a conditional version
-     * stayed put and a stale writer saved over the change (ConditionalValueAttackTest). The value is made text first,
-     * as the assignment makes it. {@code CHAR} keeps H2's comparison, which ignores the padding it stores.
-     */
     /** Each column's {@code DATA_TYPE} ({@code CHARACTER VARYING}, {@code VARCHAR_IGNORECASE}). */
     @Override
     public Map<String, String> storedTypes(Connection connection, String quotedTable) throws SQLException {
@@ -49,10 +42,23 @@ public final class H2Dialect extends Dialect {
         return types;
     }
 
+    /**
+     * A {@code VARCHAR} or {@code VARCHAR_IGNORECASE} column (every text column of a database opened with
+     * {@code IGNORECASE=TRUE}) is compared by its UTF-8 bytes, whatever collation the database sets:
+     * {@code VARCHAR_IGNORECASE} took a change of case for none, so a conditional version stayed put and a stale
+     * writer saved over the change (ConditionalValueAttackTest). The value is made text first, as the assignment
+     * makes it. {@code CHAR} keeps H2's comparison, which ignores the padding it stores. {@code TIMESTAMP WITH TIME
+     * ZONE} and {@code TIME WITH TIME ZONE} keep the offset written but compare by instant, so 11:00+01 over
+     * 10:00+00 was no change though it reads back different: they are compared by their text, which has the offset.
+     */
     @Override
     public String isDistinctFromParameter(String quotedColumn, String sqlType, String storedType) {
         if ("CHARACTER VARYING".equals(storedType) || "VARCHAR_IGNORECASE".equals(storedType)) {
             return "CAST(" + quotedColumn + " AS VARBINARY) IS DISTINCT FROM CAST(CAST(? AS VARCHAR) AS VARBINARY)";
+        }
+        if ("TIMESTAMP WITH TIME ZONE".equals(storedType) || "TIME WITH TIME ZONE".equals(storedType)) {
+            return "CAST(" + quotedColumn + " AS VARCHAR) IS DISTINCT FROM CAST(CAST(? AS " + storedType
+                    + ") AS VARCHAR)";
         }
         return isDistinctFromParameter(quotedColumn);
     }
