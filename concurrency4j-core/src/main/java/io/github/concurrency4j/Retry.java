@@ -27,7 +27,8 @@ final class Retry {
             } catch (RuntimeException e) {
                 ConcurrencyException cause = raceIn(e);
                 if ((cause == null && !policy.retriesAlso(e)) || attempt >= policy.maxAttempts()
-                        || endedCallersTransaction(cause) || savedPartOfItsWork(e, SavedWrites.count() - savedBefore)) {
+                        || endedCallersTransaction(abortIn(e))
+                        || savedPartOfItsWork(e, SavedWrites.count() - savedBefore)) {
                     throw e;
                 }
                 long delay = policy.delayMillisBefore(attempt + 1);
@@ -76,9 +77,24 @@ final class Retry {
      * the same connection would run in a new transaction that the caller's commit saves, reporting the lost writes
      * saved. Only the caller can run its transaction again. A transaction the attempt began and ended is no obstacle.
      */
-    private static boolean endedCallersTransaction(ConcurrencyException cause) {
-        return cause instanceof TransactionAbortedException a && a.inCallersTransaction() && a.transactionRolledBack()
+    private static boolean endedCallersTransaction(TransactionAbortedException a) {
+        return a != null && a.inCallersTransaction() && a.transactionRolledBack()
                 && AbortedTransactions.endedAnEnclosingTransaction(a);
+    }
+
+    /**
+     * The abort in this failure's cause chain, if any: also one behind a conflict (a guard that reports the selected
+     * rows that moved, with the abort that ended its transaction as the cause), which would hide it from
+     * {@link #endedCallersTransaction}.
+     */
+    private static TransactionAbortedException abortIn(Throwable e) {
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < MAX_CAUSE_DEPTH; t = t.getCause(), depth++) {
+            if (t instanceof TransactionAbortedException a) {
+                return a;
+            }
+        }
+        return null;
     }
 
     /**

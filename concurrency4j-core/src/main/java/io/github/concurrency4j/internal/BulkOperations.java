@@ -942,7 +942,10 @@ final class BulkOperations {
                 return action.run(c);
             });
         } catch (TransactionAbortedException aborted) {
-            if (!check || expected.isEmpty()) {
+            if (!check || expected.isEmpty() || aborted.inCallersTransaction() && aborted.transactionRolledBack()) {
+                // In a transaction of the caller's that the abort ended, every write the transaction made before the
+                // guard is gone too: that, not which selected row moved, is what the caller must act on (run the
+                // whole transaction again), and retry must see it to leave the transaction to the caller.
                 throw aborted;
             }
             // Where locks are node-local (Galera) a writer on another node is stopped only by certification, which
@@ -1257,8 +1260,9 @@ final class BulkOperations {
     private <T> T inTransaction(Connection c, String what, String unit, Alone<T> alone, Predicate<T> saved,
                                 TransactionWork<T> work) {
         Transaction tx;
+        boolean own = true;
         try {
-            boolean own = c.getAutoCommit();
+            own = c.getAutoCommit();
             if (own && alone != null) {
                 T done;
                 try {
@@ -1278,6 +1282,12 @@ final class BulkOperations {
             }
             tx = new Transaction(c, own, own ? null : c.setSavepoint());
         } catch (SQLException e) {
+            if (!own) {
+                // The savepoint is the first statement the caller's transaction sends after the caller's own: on
+                // Galera it reports an abort that another node's commit caused while the transaction was idle, which
+                // took every earlier write of the transaction with it (GaleraCallersTransactionTest).
+                throw Failures.of(dialect, what, Engine.scopeOf(dialect, c, e), e);
+            }
             throw Failures.of(dialect, "start a transaction to " + what + "; nothing was written", Failures.Scope.OWN,
                     e);
         }
@@ -1307,6 +1317,15 @@ final class BulkOperations {
             } catch (SQLException e) {
                 tx.undoQuietly();
                 Dialect.Abort abort = dialect.abortOf(e);
+                if (abort != null && !tx.own) {
+                    // Releasing the savepoint is a statement of the caller's transaction, and the abort it reports
+                    // (on Galera, another node's commit) ended that transaction, not a commit of the engine's.
+                    if (abort.transactionRolledBack()) {
+                        tx.endCallersAbortedTransaction();
+                    }
+                    throw new TransactionAbortedException(Failures.aborted(what, abort, Failures.Scope.CALLERS),
+                            abort.transactionRolledBack(), true, e);
+                }
                 if (abort != null) {
                     throw new TransactionAbortedException(Failures.abortedAtCommit(what, abort), true, e);
                 }

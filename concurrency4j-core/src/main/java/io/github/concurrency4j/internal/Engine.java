@@ -168,7 +168,7 @@ public final class Engine {
      * Where failed work ran, as its error message must say: a failed statement in the caller's transaction that the
      * database aborted whole (PostgreSQL, on any error) leaves the caller a transaction that can only roll back.
      */
-    private static Failures.Scope scopeOf(Dialect dialect, Connection c, SQLException e) {
+    static Failures.Scope scopeOf(Dialect dialect, Connection c, SQLException e) {
         if (!inCallersTransaction(c)) {
             return Failures.Scope.OWN;
         }
