@@ -284,14 +284,33 @@ public abstract class Dialect {
 
     /**
      * {@link #isDistinctFromParameter(String)} for a column whose type is known: what a conditional version compares
-     * a tracked column with. A type without an equality operator (PostgreSQL's {@code json}) is compared by another
-     * rule here; by default the type makes no difference.
+     * a tracked column with. It is true when the new value would read back different from the stored one, and false
+     * when it would read back the same, whatever the type's own equality says: a case-blind collation, PostgreSQL's
+     * {@code box} (equal areas) or {@code interval} ({@code '1 day' = '24 hours'}) call some changes equal, and a
+     * conditional version that stayed put then let a stale writer save over the change. By default the type makes
+     * no difference.
      *
      * @param quotedColumn the quoted column name
      * @param sqlType the column's type as {@link BulkStatements#columnTypes} named it, or {@code null} where unknown
+     * @param storedType the column's type as {@link #storedTypes} named it, or {@code null} where unknown
      */
-    public String isDistinctFromParameter(String quotedColumn, String sqlType) {
+    public String isDistinctFromParameter(String quotedColumn, String sqlType, String storedType) {
         return isDistinctFromParameter(quotedColumn);
+    }
+
+    /**
+     * Each column's type with the modifiers that shape its stored values ({@code numeric(10,2)},
+     * {@code character(3)}), as SQL can spell it in a cast, where the dialect compares conditional values in the
+     * column's exact type. By default none; a dialect that names them reads them with one query at build time,
+     * never on a write.
+     *
+     * @param connection a connection to the database
+     * @param quotedTable the table, quoted
+     * @return the types by column name as the database stores it
+     * @throws SQLException when the catalog cannot be read
+     */
+    public Map<String, String> storedTypes(Connection connection, String quotedTable) throws SQLException {
+        return Map.of();
     }
 
     /**

@@ -1,11 +1,14 @@
 package io.github.concurrency4j.dialect;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** MySQL and MariaDB: one family. */
 public final class MariaDbDialect extends Dialect {
@@ -167,8 +170,25 @@ public final class MariaDbDialect extends Dialect {
      * changed only so, letting a stale form save over the change (ConditionalCollationAttackTest).
      */
     @Override
-    public String isDistinctFromParameter(String quotedColumn, String sqlType) {
-        return MariaDbBulkStatements.distinct(quotedColumn, "?", sqlType);
+    public String isDistinctFromParameter(String quotedColumn, String sqlType, String storedType) {
+        return MariaDbBulkStatements.distinct(quotedColumn, "?", sqlType, storedType);
+    }
+
+    /** Each column's {@code COLUMN_TYPE} ({@code decimal(30,1)}), lower case: the type a DECIMAL value is compared as. */
+    @Override
+    public Map<String, String> storedTypes(Connection connection, String quotedTable) throws SQLException {
+        String table = quotedTable.substring(1, quotedTable.length() - 1).replace("``", "`");
+        Map<String, String> types = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT COLUMN_NAME, COLUMN_TYPE FROM"
+                + " information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    types.put(rs.getString(1), rs.getString(2).toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return types;
     }
 
     /**

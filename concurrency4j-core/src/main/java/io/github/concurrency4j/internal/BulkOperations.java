@@ -623,7 +623,8 @@ final class BulkOperations {
             shapes.add(shape);
         }
         int chunk = Math.max(1, statements.maxRowsPerStatement());
-        BulkStatements.Column key = new BulkStatements.Column(model.key().sql(), model.key().sqlType(), false);
+        BulkStatements.Column key = new BulkStatements.Column(model.key().sql(), model.key().sqlType(),
+                model.key().storedType(), false);
         for (List<Item> shape : shapes) {
             for (int from = 0; from < shape.size(); from += chunk) {
                 List<Item> part = from == 0 && shape.size() <= chunk ? shape
@@ -739,7 +740,7 @@ final class BulkOperations {
         int c = 0;
         for (int idx = union.nextSetBit(0); idx >= 0; idx = union.nextSetBit(idx + 1), c++) {
             Column col = all.get(idx);
-            columns.add(new BulkStatements.Column(col.sql(), col.sqlType(),
+            columns.add(new BulkStatements.Column(col.sql(), col.sqlType(), col.storedType(),
                     model.tracked().contains(col.name().toLowerCase(Locale.ROOT))));
             Object[] column = new Object[n];
             boolean[] writes = new boolean[n];
