@@ -45,8 +45,8 @@ WHY_MISSED = {
     "bulk-vs-unnest": (
         "The floor is one hand-written statement with three typed arrays that returns the new version of every "
         "row, in a transaction that it rolls back unless every row came back (BEGIN with the statement, then "
-        "COMMIT: two round-trips). updateAll sends the same statement shape, plus a second binding of the key "
-        "array (so that the planner can fetch the rows by index on a large table) and an init-plan that sets a "
+        "COMMIT: two round-trips). updateAll sends the same statement shape, with each array behind a sub-select "
+        "(so that the planner fetches the rows by index whatever the table's size) and an init-plan that sets a "
         "50 ms lock_timeout, so that under contention it gives up instead of deadlocking and runs again with its "
         "rows locked in key order; this benchmark has no contention, so every call is one statement. Since the "
         "engine knows each checked row's next version, the statement hands back two counts instead of 1,000 rows, "
