@@ -165,9 +165,11 @@ public interface BulkStatements {
      *
      * @param sql the quoted column name
      * @param sqlType the column's type as {@link #columnTypes} named it
+     * @param storedType the column's type with its modifiers, as {@link Dialect#storedTypes} named it ({@code null}
+     *     where unknown): what a conditional version compares a new value as
      * @param tracked whether a change of this column bumps a conditional version
      */
-    record Column(String sql, String sqlType, boolean tracked) {
+    record Column(String sql, String sqlType, String storedType, boolean tracked) {
     }
 
     /** What a bulk update does to the version column, beyond the check. */

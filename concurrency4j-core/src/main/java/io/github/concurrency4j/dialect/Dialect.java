@@ -100,6 +100,34 @@ public abstract class Dialect {
         return selectForUpdate;
     }
 
+    /**
+     * A locking read of the rows with {@code keys} given keys that locks them in the order the keys are bound, for a
+     * database whose locking read takes its locks in the order it finds the rows, whatever its {@code ORDER BY}; or
+     * {@code null} where {@code WHERE key IN (...) ORDER BY key FOR UPDATE} locks in the order the bulk statements do.
+     * Bulk statements and batches take their rows in the order of the call's list, which for text keys is Java's
+     * order and not the index's (upper case before lower case, where the collation ignores case): a locking read in
+     * the index's order would take the same rows in another order and deadlock with them.
+     *
+     * @param columns the columns to select, quoted, unqualified
+     * @param table the quoted table name
+     * @param key the quoted key column
+     * @param keys how many keys are bound, one placeholder each, in the order of the list
+     * @param lockClause the lock clause, such as {@code " FOR UPDATE"}
+     */
+    public String lockingReadInListOrder(String columns, String table, String key, int keys, String lockClause) {
+        return null;
+    }
+
+    /**
+     * A lock clause for a read that locks the rows no other transaction holds and skips the others
+     * ({@code FOR UPDATE SKIP LOCKED}), for the server behind this connection; {@code null} where there is none.
+     *
+     * @throws SQLException when the connection cannot tell which server it is connected to
+     */
+    public String lockClauseSkippingHeldRows(Connection connection) throws SQLException {
+        return null;
+    }
+
     /** The longest identifier (table, column, trigger name) the database accepts, in characters. */
     public int maxIdentifierLength() {
         return maxIdentifierLength;
@@ -265,14 +293,33 @@ public abstract class Dialect {
 
     /**
      * {@link #isDistinctFromParameter(String)} for a column whose type is known: what a conditional version compares
-     * a tracked column with. A type without an equality operator (PostgreSQL's {@code json}) is compared by another
-     * rule here; by default the type makes no difference.
+     * a tracked column with. It is true when the new value would read back different from the stored one, and false
+     * when it would read back the same, whatever the type's own equality says: a case-blind collation, PostgreSQL's
+     * {@code box} (equal areas) or {@code interval} ({@code '1 day' = '24 hours'}) call some changes equal, and a
+     * conditional version that stayed put then let a stale writer save over the change. By default the type makes
+     * no difference.
      *
      * @param quotedColumn the quoted column name
      * @param sqlType the column's type as {@link BulkStatements#columnTypes} named it, or {@code null} where unknown
+     * @param storedType the column's type as {@link #storedTypes} named it, or {@code null} where unknown
      */
-    public String isDistinctFromParameter(String quotedColumn, String sqlType) {
+    public String isDistinctFromParameter(String quotedColumn, String sqlType, String storedType) {
         return isDistinctFromParameter(quotedColumn);
+    }
+
+    /**
+     * Each column's type with the modifiers that shape its stored values ({@code numeric(10,2)},
+     * {@code character(3)}), as SQL can spell it in a cast, where the dialect compares conditional values in the
+     * column's exact type. By default none; a dialect that names them reads them with one query at build time,
+     * never on a write.
+     *
+     * @param connection a connection to the database
+     * @param quotedTable the table, quoted
+     * @return the types by column name as the database stores it
+     * @throws SQLException when the catalog cannot be read
+     */
+    public Map<String, String> storedTypes(Connection connection, String quotedTable) throws SQLException {
+        return Map.of();
     }
 
     /**

@@ -1,7 +1,12 @@
 package io.github.concurrency4j.dialect;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** H2 2.x. */
 public final class H2Dialect extends Dialect {
@@ -18,6 +23,44 @@ public final class H2Dialect extends Dialect {
     @Override
     public String isDistinctFromParameter(String quotedColumn) {
         return quotedColumn + " IS DISTINCT FROM ?";
+    }
+
+    /** Each column's {@code DATA_TYPE} ({@code CHARACTER VARYING}, {@code VARCHAR_IGNORECASE}). */
+    @Override
+    public Map<String, String> storedTypes(Connection connection, String quotedTable) throws SQLException {
+        String table = quotedTable.substring(1, quotedTable.length() - 1).replace("\"\"", "\"");
+        Map<String, String> types = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT COLUMN_NAME, DATA_TYPE FROM"
+                + " INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = SCHEMA() AND TABLE_NAME = ?")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    types.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return types;
+    }
+
+    /**
+     * A {@code VARCHAR} or {@code VARCHAR_IGNORECASE} column (every text column of a database opened with
+     * {@code IGNORECASE=TRUE}) is compared by its UTF-8 bytes, whatever collation the database sets:
+     * {@code VARCHAR_IGNORECASE} took a change of case for none, so a conditional version stayed put and a stale
+     * writer saved over the change (ConditionalValueAttackTest). The value is made text first, as the assignment
+     * makes it. {@code CHAR} keeps H2's comparison, which ignores the padding it stores. {@code TIMESTAMP WITH TIME
+     * ZONE} and {@code TIME WITH TIME ZONE} keep the offset written but compare by instant, so 11:00+01 over
+     * 10:00+00 was no change though it reads back different: they are compared by their text, which has the offset.
+     */
+    @Override
+    public String isDistinctFromParameter(String quotedColumn, String sqlType, String storedType) {
+        if ("CHARACTER VARYING".equals(storedType) || "VARCHAR_IGNORECASE".equals(storedType)) {
+            return "CAST(" + quotedColumn + " AS VARBINARY) IS DISTINCT FROM CAST(CAST(? AS VARCHAR) AS VARBINARY)";
+        }
+        if ("TIMESTAMP WITH TIME ZONE".equals(storedType) || "TIME WITH TIME ZONE".equals(storedType)) {
+            return "CAST(" + quotedColumn + " AS VARCHAR) IS DISTINCT FROM CAST(CAST(? AS " + storedType
+                    + ") AS VARCHAR)";
+        }
+        return isDistinctFromParameter(quotedColumn);
     }
 
     /**

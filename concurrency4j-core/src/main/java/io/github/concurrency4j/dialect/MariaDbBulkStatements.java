@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 
 /**
  * MariaDB's bulk form: one multi-table statement joining the table with the rows as a table value constructor,
@@ -78,6 +79,9 @@ final class MariaDbBulkStatements implements BulkStatements {
     private static final Set<String> FLOATS = Set.of("double", "float", "real");
     private static final Set<String> TEXTS = Set.of("char", "varchar", "tinytext", "text", "mediumtext", "longtext",
             "enum", "set");
+    /** A {@code COLUMN_TYPE} of a fixed-point number: {@code decimal(30,1)}, {@code decimal(10,2) unsigned}. */
+    private static final Pattern DECIMAL = Pattern.compile(
+            "decimal\\(\\d+,\\d+\\)( unsigned)?( zerofill)?");
     private static final Set<String> BINARIES = Set.of("binary", "varbinary", "tinyblob", "blob", "mediumblob",
             "longblob");
 
@@ -134,11 +138,24 @@ final class MariaDbBulkStatements implements BulkStatements {
      * A condition true when a column's value differs from another value as stored, NULL equal to NULL: text byte for
      * byte, since MariaDB's default collations take "apple" and "Apple " for the same (case, PAD SPACE), and a
      * conditional version must rise when a tracked value changes so. A column whose character set is not the
-     * connection's may then count an unchanged value as changed: one bump too many, never one too few.
+     * connection's may then count an unchanged value as changed: one bump too many, never one too few. A
+     * {@code CHAR(n)} column drops trailing blanks, as it reads them back: {@code 'ab '} over {@code 'ab'} is no
+     * change there (it was a bump, and a false conflict for the next writer: ConditionalValueAttackTest). A
+     * {@code DECIMAL(p,s)} column is compared with the value cast to its own type: against a {@code DOUBLE} MariaDB
+     * compares as doubles, which took 12345678901234567000.0 for 12345678901234567890.5, so a write that changed
+     * the stored number left the version where it was.
      *
      * @param sqlType the column's type as {@link #columnTypes} named it, or {@code null} where unknown
+     * @param storedType the column's {@code COLUMN_TYPE} ({@link MariaDbDialect#storedTypes}), or {@code null}
      */
-    static String distinct(String column, String value, String sqlType) {
+    static String distinct(String column, String value, String sqlType, String storedType) {
+        if (storedType != null && DECIMAL.matcher(storedType).matches()) {
+            String type = storedType.substring(0, storedType.indexOf(')') + 1);
+            return "NOT (" + column + " <=> CAST(" + value + " AS " + type + "))";
+        }
+        if (sqlType != null && "char".equals(baseType(sqlType))) {
+            return "NOT (BINARY " + column + " <=> BINARY TRIM(TRAILING ' ' FROM " + value + "))";
+        }
         if (sqlType != null && TEXTS.contains(baseType(sqlType))) {
             return "NOT (BINARY " + column + " <=> BINARY " + value + ")";
         }
@@ -430,7 +447,7 @@ final class MariaDbBulkStatements implements BulkStatements {
                     if (u.written()[c] != null) {
                         cond.append("v.w").append(c).append(" AND ");
                     }
-                    cond.append(distinct("t." + col.sql(), "v.c" + c, col.sqlType())).append(')');
+                    cond.append(distinct("t." + col.sql(), "v.c" + c, col.sqlType(), col.storedType())).append(')');
                 }
                 return cond.length() == 0 ? null : "CASE WHEN " + cond + " THEN " + v + " + 1 ELSE " + v + " END";
             }

@@ -1,11 +1,14 @@
 package io.github.concurrency4j.dialect;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** MySQL and MariaDB: one family. */
 public final class MariaDbDialect extends Dialect {
@@ -104,6 +107,37 @@ public final class MariaDbDialect extends Dialect {
         return true;
     }
 
+    /**
+     * InnoDB locks the rows of a read as it finds them in the index, in the collation's order whatever the
+     * {@code ORDER BY} (a case-insensitive collation puts "a" before "B"; Java, "B" before "a"). Driven from the keys
+     * as a table value constructor ({@code STRAIGHT_JOIN}, one lookup per key), the read finds the rows, and locks
+     * them, in the order of the list, as the bulk statement and the batch do (TextKeyBulkLockOrderStormTest).
+     */
+    @Override
+    public String lockingReadInListOrder(String columns, String table, String key, int keys, String lockClause) {
+        StringBuilder sql = new StringBuilder(96 + keys * 5).append("WITH c4j_keys (c4j_key) AS (VALUES ");
+        for (int i = 0; i < keys; i++) {
+            sql.append(i == 0 ? "(?)" : ", (?)");
+        }
+        return sql.append(") SELECT ").append(columns).append(" FROM c4j_keys STRAIGHT_JOIN ").append(table)
+                .append(" ON ").append(table).append('.').append(key).append(" = c4j_keys.c4j_key").append(lockClause)
+                .toString();
+    }
+
+    /**
+     * {@code FOR UPDATE SKIP LOCKED}: MariaDB 10.6 and later, MySQL 8.0 and later. Connector/J answers the version from
+     * the connection's handshake, without a round trip.
+     */
+    @Override
+    public String lockClauseSkippingHeldRows(Connection connection) throws SQLException {
+        var meta = connection.getMetaData();
+        String product = meta.getDatabaseProductName().toLowerCase(Locale.ROOT);
+        int major = meta.getDatabaseMajorVersion();
+        int minor = meta.getDatabaseMinorVersion();
+        boolean skips = product.contains("mariadb") ? major > 10 || (major == 10 && minor >= 6) : major >= 8;
+        return skips ? " FOR UPDATE SKIP LOCKED" : null;
+    }
+
     /** A locking read: InnoDB serves it from the latest committed row, as it does an UPDATE. */
     @Override
     public String currentReadClause() {
@@ -150,8 +184,25 @@ public final class MariaDbDialect extends Dialect {
      * changed only so, letting a stale form save over the change (ConditionalCollationAttackTest).
      */
     @Override
-    public String isDistinctFromParameter(String quotedColumn, String sqlType) {
-        return MariaDbBulkStatements.distinct(quotedColumn, "?", sqlType);
+    public String isDistinctFromParameter(String quotedColumn, String sqlType, String storedType) {
+        return MariaDbBulkStatements.distinct(quotedColumn, "?", sqlType, storedType);
+    }
+
+    /** Each column's {@code COLUMN_TYPE} ({@code decimal(30,1)}), lower case: the type a DECIMAL value is compared as. */
+    @Override
+    public Map<String, String> storedTypes(Connection connection, String quotedTable) throws SQLException {
+        String table = quotedTable.substring(1, quotedTable.length() - 1).replace("``", "`");
+        Map<String, String> types = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT COLUMN_NAME, COLUMN_TYPE FROM"
+                + " information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    types.put(rs.getString(1), rs.getString(2).toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return types;
     }
 
     /**

@@ -4,10 +4,14 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** PostgreSQL. */
 public final class PostgresDialect extends Dialect {
@@ -31,17 +35,40 @@ public final class PostgresDialect extends Dialect {
     }
 
     /**
-     * The parameter is cast to the column's type, as the bulk statement's array is, so that the comparison takes
-     * every value the assignment takes ({@code text IS DISTINCT FROM integer} has no operator, while
-     * {@code SET text_column = integer} stores the number's text) and compares in the column's own type. A
-     * {@code json} or {@code jsonb} column is compared by its text: see {@link PostgresBulkStatements#changed}.
+     * The parameter is cast to the column's exact type, modifiers included, so that the comparison takes every value
+     * the assignment takes ({@code text IS DISTINCT FROM integer} has no operator, while {@code SET text_column =
+     * integer} stores the number's text) and sees it as the column will store it ({@code 12.5} in a
+     * {@code numeric(10,2)} is {@code 12.50}); the two are compared by their stored images:
+     * see {@link PostgresBulkStatements#changed}.
      */
     @Override
-    public String isDistinctFromParameter(String quotedColumn, String sqlType) {
-        if (sqlType == null) {
-            return isDistinctFromParameter(quotedColumn);
+    public String isDistinctFromParameter(String quotedColumn, String sqlType, String storedType) {
+        return PostgresBulkStatements.changed(quotedColumn, "?", storedType);
+    }
+
+    /**
+     * {@code format_type} with the column's modifiers for built-in types (it spells them as SQL reads them back:
+     * {@code timestamp(0) without time zone}); a type of another schema (a domain, an enum, {@code citext}) by its
+     * quoted schema and name, which resolves on any search path. Array columns included.
+     */
+    @Override
+    public Map<String, String> storedTypes(Connection connection, String quotedTable) throws SQLException {
+        String sql = "SELECT a.attname, CASE WHEN n.nspname = 'pg_catalog' THEN format_type(a.atttypid, a.atttypmod)"
+                + " ELSE '\"' || replace(n.nspname, '\"', '\"\"') || '\".\"' || replace(t.typname, '\"', '\"\"')"
+                + " || '\"' END"
+                + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
+                + " JOIN pg_namespace n ON n.oid = t.typnamespace"
+                + " WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped";
+        Map<String, String> types = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setString(1, quotedTable);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    types.put(rs.getString(1), rs.getString(2));
+                }
+            }
         }
-        return PostgresBulkStatements.changed(quotedColumn, "CAST(? AS " + sqlType + ")", sqlType);
+        return types;
     }
 
     /**

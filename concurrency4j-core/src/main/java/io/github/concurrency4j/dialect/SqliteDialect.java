@@ -25,6 +25,17 @@ public final class SqliteDialect extends Dialect {
     }
 
     /**
+     * Compared with the {@code BINARY} collation whatever the column declares: a {@code COLLATE NOCASE} or
+     * {@code COLLATE RTRIM} column took a change of case or of trailing blanks for none, so a conditional version
+     * stayed put and a stale writer saved over the change (ConditionalValueAttackTest). An explicit collation on an
+     * operand wins over the column's.
+     */
+    @Override
+    public String isDistinctFromParameter(String quotedColumn, String sqlType, String storedType) {
+        return quotedColumn + " IS NOT ? COLLATE BINARY";
+    }
+
+    /**
      * SQLITE_BUSY (5) and SQLITE_LOCKED (6): the database's one write lock could not be had within
      * {@code busy_timeout}, or (SQLITE_BUSY_SNAPSHOT, in WAL mode) a transaction that read an older snapshot tried
      * to write after another connection had written. The statement did nothing; SQLite keeps the transaction open,

@@ -13,11 +13,16 @@ import java.sql.Types;
  * @param sqlType the database's own name of the column's type, as SQL can spell it in a cast, where the dialect
  *     writes bulk changes in one statement ({@link io.github.concurrency4j.dialect.BulkStatements}); {@code null}
  *     elsewhere, and for a type that form cannot carry
+ * @param storedType the column's type as the database stores its values, with its modifiers where they change the
+ *     stored value ({@code numeric(10,2)}, {@code character(3)}, {@code timestamp(0) without time zone}), as
+ *     {@link io.github.concurrency4j.dialect.Dialect#storedTypes} names it; what a conditional version compares a
+ *     tracked column's new value as; {@code null} where the dialect does not say
  * @param text whether the driver describes the column as text ({@code CHAR}, {@code VARCHAR}, {@code CLOB} and their
  *     national and long forms), whatever code {@code jdbcType} binds its NULL with: a key of such a column is never
  *     given as a number
  */
-public record Column(String name, String physical, String sql, int jdbcType, String sqlType, boolean text) {
+public record Column(String name, String physical, String sql, int jdbcType, String sqlType, String storedType,
+                     boolean text) {
 
     /** Whether a {@link java.sql.Types} code is one of text. */
     static boolean isText(int jdbcType) {

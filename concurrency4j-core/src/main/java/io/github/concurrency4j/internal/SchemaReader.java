@@ -61,11 +61,12 @@ public final class SchemaReader {
         Map<String, Column> byName = new LinkedHashMap<>();
         BulkStatements bulk = dialect.bulkStatements();
         Map<String, String> sqlTypes = bulk == null ? Map.of() : bulk.columnTypes(connection, dialect.quote(physical));
+        Map<String, String> storedTypes = dialect.storedTypes(connection, dialect.quote(physical));
         for (String[] f : found) {
             String name = foldLower || isUpperCase(f[1]) ? f[1].toLowerCase(Locale.ROOT) : f[1];
             int type = Integer.parseInt(f[2]);
             Column c = new Column(name, f[1], dialect.quote(f[1]), dialect.nullBindingType(type), sqlTypes.get(f[1]),
-                    Column.isText(type));
+                    storedTypes.get(f[1]), Column.isText(type));
             columns.add(c);
             byName.putIfAbsent(name.toLowerCase(Locale.ROOT), c);
         }

@@ -866,7 +866,8 @@ public final class TableEngine implements VersionedTable {
                 if (cond.length() > 0) {
                     cond.append(" OR ");
                 }
-                cond.append(d.isDistinctFromParameter(columns.get(idx).sql(), columns.get(idx).sqlType()));
+                Column c = columns.get(idx);
+                cond.append(d.isDistinctFromParameter(c.sql(), c.sqlType(), c.storedType()));
             }
             versionSet = v.sql() + " = CASE WHEN " + cond + " THEN " + v.sql() + " + 1 ELSE " + v.sql() + " END";
             params = VersionParams.TRACKED_VALUES;
