@@ -63,6 +63,7 @@ public interface VersionedTable {
      * ({@link Concurrency.Builder#readReplica}): for a read whose version decides a write, such as the current version
      * an unconditional or {@code If-Match: *} request writes over. Without a replica this is {@link #find(Object)}.
      *
+     * @param key the row's key
      * @return the row, or empty when it does not exist
      */
     default Optional<Row> findCurrent(Object key) {

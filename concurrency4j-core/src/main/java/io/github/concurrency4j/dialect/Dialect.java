@@ -258,6 +258,9 @@ public abstract class Dialect {
      * The {@code SELECT} made causal for itself alone, in the same one statement: for a single read that decides or
      * explains a conflict ({@code check}, {@code isChanged}, the re-read of a refused write). The select itself where
      * reads are causal already (a single server).
+     *
+     * @param select a {@code SELECT} statement
+     * @return the statement to run instead
      */
     public String causalRead(String select) {
         return select;
