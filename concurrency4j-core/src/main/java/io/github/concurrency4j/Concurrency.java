@@ -244,6 +244,9 @@ public final class Concurrency {
      * throws, and is retried. Nor is an attempt retried that had saved a write in a transaction of its own (in
      * auto-commit, outside any transaction) before it failed: that write is saved for good, and a new attempt would
      * make it a second time. Its failure is thrown with a suppressed note saying so; give such work one transaction.
+     * Likewise an attempt that had written inside a transaction still open when it failed (the caller's, around the
+     * retry): the write is still in that transaction, and a new attempt would make it again, both saved by the
+     * commit. Its failure is thrown with a note; roll the transaction back and run the whole transaction again.
      *
      * <pre>{@code
      * long hits = concurrency.retry(RetryPolicy.ofDefaults(), () -> {

@@ -22,30 +22,37 @@ final class Retry {
     static <T> T run(RetryPolicy policy, ConcurrencyListener listener, Supplier<T> work) {
         for (int attempt = 1; ; attempt++) {
             long savedBefore = SavedWrites.count();
+            int mark = SavedWrites.beginAttempt();
+            RuntimeException e;
+            boolean leftInOpenTransaction;
             try {
                 return work.get();
-            } catch (RuntimeException e) {
-                ConcurrencyException cause = raceIn(e);
-                if ((cause == null && !policy.retriesAlso(e)) || attempt >= policy.maxAttempts()
-                        || endedCallersTransaction(abortIn(e))
-                        || savedPartOfItsWork(e, SavedWrites.count() - savedBefore)) {
-                    throw e;
-                }
-                long delay = policy.delayMillisBefore(attempt + 1);
-                listener.retrying(cause instanceof RecordModifiedException c ? c.table() : null, e, attempt + 1);
-                if (LOG.isDebugEnabled()) {
-                    LOG.debug("Attempt {} of {} failed ({}); retrying in {} ms", attempt, policy.maxAttempts(),
-                            cause instanceof RecordModifiedException c ? "lost a race on " + c.table() + " " + c.key()
-                                    : String.valueOf(cause != null ? cause.getMessage() : e.toString()), delay);
-                }
-                try {
-                    policy.sleeper().sleep(delay);
-                } catch (InterruptedException interrupted) {
-                    // Stop retrying, keep the interrupt for the caller, and report what actually failed.
-                    Thread.currentThread().interrupt();
-                    e.addSuppressed(interrupted);
-                    throw e;
-                }
+            } catch (RuntimeException failed) {
+                e = failed;
+                leftInOpenTransaction = SavedWrites.stillInOpenTransactionSince(mark);
+            } finally {
+                SavedWrites.endAttempt();
+            }
+            ConcurrencyException cause = raceIn(e);
+            if ((cause == null && !policy.retriesAlso(e)) || attempt >= policy.maxAttempts()
+                    || endedCallersTransaction(abortIn(e)) || savedPartOfItsWork(e, SavedWrites.count() - savedBefore)
+                    || leftWritesInOpenTransaction(e, leftInOpenTransaction)) {
+                throw e;
+            }
+            long delay = policy.delayMillisBefore(attempt + 1);
+            listener.retrying(cause instanceof RecordModifiedException c ? c.table() : null, e, attempt + 1);
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("Attempt {} of {} failed ({}); retrying in {} ms", attempt, policy.maxAttempts(),
+                        cause instanceof RecordModifiedException c ? "lost a race on " + c.table() + " " + c.key()
+                                : String.valueOf(cause != null ? cause.getMessage() : e.toString()), delay);
+            }
+            try {
+                policy.sleeper().sleep(delay);
+            } catch (InterruptedException interrupted) {
+                // Stop retrying, keep the interrupt for the caller, and report what actually failed.
+                Thread.currentThread().interrupt();
+                e.addSuppressed(interrupted);
+                throw e;
             }
         }
     }
@@ -66,6 +73,28 @@ final class Retry {
                 + " a second time. Put the attempt's writes in one transaction that its failure rolls back (a "
                 + "@Transactional method called inside the retry, or one connection with auto-commit off, committed at "
                 + "the end of the attempt): each attempt then saves all or nothing, and can be retried.";
+        LOG.warn(why);
+        e.addSuppressed(new IllegalStateException(why));
+        return true;
+    }
+
+    /**
+     * Whether the failed attempt had written inside a transaction of the caller's that is still open (the retry runs
+     * inside the caller's transaction, or the attempt left its own open): those writes are in that transaction, and
+     * the caller's commit saves them. A new attempt in the same transaction would make them again: a second "+1" that
+     * the commit saves with the first. Such an attempt is not retried: its failure is thrown, with a note that says
+     * why, and the caller decides (a rollback drops the writes; running the whole transaction again is safe).
+     */
+    private static boolean leftWritesInOpenTransaction(RuntimeException e, boolean left) {
+        if (!left) {
+            return false;
+        }
+        String why = "Not retried: before it failed, this attempt had already written inside a transaction that is "
+                + "still open (yours, begun outside the retry, or one the attempt left open), and running it again in "
+                + "that transaction would make those writes a second time, both saved by its commit. Roll the "
+                + "transaction back and run it again: put the retry around the whole transaction (a @Transactional "
+                + "method called inside the retry, or a connection that each attempt commits or rolls back and "
+                + "closes).";
         LOG.warn(why);
         e.addSuppressed(new IllegalStateException(why));
         return true;

@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 class BulkCallersDeadlockStormTest {
     private static final int ROWS = 300;
     private static final int THREADS = 8;
-    private static final int ROUNDS = 8;
+    /** 8 in the suite; raise with -Dc4j.callersStormRounds for a longer proof. */
+    private static final int ROUNDS = Integer.getInteger("c4j.callersStormRounds", 8);
 
     @MariadbOnly
     void overlappingBulkWritesInCallersTransactionsDoNotDeadlock(TestDatabase db) throws Exception {
@@ -53,8 +54,7 @@ class BulkCallersDeadlockStormTest {
         for (Isolation level : Isolation.values()) {
             for (String strategy : List.of("autoIncrement", "conditional")) {
                 int aborted = storm(db, level, strategy, fallBack, broken, summary);
-                if (level != Isolation.SERIALIZABLE && !(fallBack && level == Isolation.READ_UNCOMMITTED)
-                        && aborted != 0) {
+                if (level != Isolation.SERIALIZABLE && aborted != 0) {
                     broken.add(level + "/" + strategy + ": " + aborted + " calls aborted (deadlocks)");
                 }
             }
@@ -70,10 +70,10 @@ class BulkCallersDeadlockStormTest {
      * so the rows go as a batch. Each call builds its own table engine, which has not yet learnt to lock first. In
      * the caller's transaction the first statement is undone by a rollback to the savepoint taken before it, which
      * in InnoDB keeps the row locks it took: the fallback must not wait for a row while holding a later one.
-     * Except at READ UNCOMMITTED: there the plain read that tells the rows the undone attempt still holds from the
-     * others sees other transactions' uncommitted versions, and a row another caller holds can read as one of
-     * ours (its uncommitted version is the one our caller read); a few calls (1 of 64) deadlock and, as at
-     * SERIALIZABLE, each must be a clear abort with nothing of it in the table.
+     * At READ UNCOMMITTED the plain read that tells the rows the undone attempt still holds from the others also sees
+     * other transactions' uncommitted versions, and a row another caller holds could read as one of ours (its
+     * uncommitted version is the one our caller read): 1 to 3 of 512 calls deadlocked there until the fallback locked
+     * with {@code SKIP LOCKED}, refusing such a row instead of waiting for it (0 of 1,024 over 64 rounds).
      */
     @MariadbOnly
     void overlappingBulkWritesThatFallBackToLockingFirstDoNotDeadlock(TestDatabase db) throws Exception {

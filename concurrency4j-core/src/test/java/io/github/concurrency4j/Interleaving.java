@@ -88,12 +88,34 @@ final class Interleaving {
         autoIncrement(VersionStrategy.autoIncrement()),
         timestamp(VersionStrategy.timestamp()),
         trigger(VersionStrategy.trigger()),
-        conditional(VersionStrategy.conditional());
+        conditional(VersionStrategy.conditional()),
+        /**
+         * A trigger table whose trigger was dropped after the engine was built: the application's own UPDATE moves
+         * the version (MissingTriggerAttackTest's case).
+         */
+        missingTrigger(VersionStrategy.trigger()),
+        /**
+         * Auto-increment versions on a table with no primary key or unique index, only a plain index on the key,
+         * declared with {@code assumeUniqueKey()}: every write runs undoably and counts the rows it matched.
+         */
+        assumedUniqueKey(VersionStrategy.autoIncrement()),
+        /** Auto-increment versions on a table whose key is text ({@code VARCHAR}): keys are given as "1", "2". */
+        textKey(VersionStrategy.autoIncrement());
 
         private final VersionStrategy versionStrategy;
 
         Strategy(VersionStrategy versionStrategy) {
             this.versionStrategy = versionStrategy;
+        }
+
+        /** The key of row {@code n} as the caller passes it: text on a {@link #textKey} table, a number elsewhere. */
+        Object key(long n) {
+            return this == textKey ? Long.toString(n) : n;
+        }
+
+        /** Row {@code n}'s key as an SQL literal. */
+        String literal(long n) {
+            return this == textKey ? "'" + n + "'" : Long.toString(n);
         }
     }
 
@@ -123,7 +145,17 @@ final class Interleaving {
      * changing it).
      */
     record Caller(Connection connection, VersionedTable table, VersionedTable unchecked, VersionedTable conditional,
-                  Concurrency concurrency, String tableName) {
+                  Concurrency concurrency, String tableName, Strategy strategy) {
+
+        /** Row {@code n}'s key as the caller passes it (text on a text-key table). */
+        Object key(long n) {
+            return strategy.key(n);
+        }
+
+        /** Row {@code n}'s key as an SQL literal. */
+        String literal(long n) {
+            return strategy.literal(n);
+        }
     }
 
     /** One operation of the matrix, run as the caller; it returns what it claims about each row it touched. */
@@ -194,9 +226,17 @@ final class Interleaving {
 
     private static Tables tables(TestDatabase db, Strategy strategy) {
         return TABLES.computeIfAbsent(db.name() + " " + strategy, n -> {
-            String t = db.createTable("matrix", "id " + db.keyType() + " PRIMARY KEY, price INT NOT NULL, "
-                    + "note VARCHAR(20), version BIGINT NOT NULL");
-            if (strategy == Strategy.trigger) {
+            String key = switch (strategy) {
+                case textKey -> "id VARCHAR(20) PRIMARY KEY";
+                case assumedUniqueKey -> "id " + db.keyType() + " NOT NULL";
+                default -> "id " + db.keyType() + " PRIMARY KEY";
+            };
+            String t = db.createTable("matrix", key + ", price INT NOT NULL, note VARCHAR(20), "
+                    + "version BIGINT NOT NULL");
+            if (strategy == Strategy.assumedUniqueKey) {
+                db.execute("CREATE INDEX " + t + "_ix ON " + t + " (id)");
+            }
+            if (strategy == Strategy.trigger || strategy == Strategy.missingTrigger) {
                 Concurrency.builder(db.dataSource()).table(t, d -> d.version("version", VersionStrategy.trigger()))
                         .triggers(TriggerSettings.ofDefaults().withAutoCreate(true)).build();
             }
@@ -221,11 +261,31 @@ final class Interleaving {
             }
             String t = tables.table();
             VersionStrategy vs = strategy.versionStrategy;
-            return new Engines(Concurrency.builder(ds).table(t, d -> d.version("version", vs)).build(),
-                    Concurrency.builder(ds).versionRequired(false).table(t, d -> d.version("version", vs)).build(),
-                    Concurrency.builder(ds).table(t, d -> d.version("version",
-                            VersionStrategy.conditional().checkFields("price"))).build(), own);
+            boolean assumed = strategy == Strategy.assumedUniqueKey;
+            Engines engines = new Engines(
+                    Concurrency.builder(ds).table(t, d -> unique(d.version("version", vs), assumed)).build(),
+                    Concurrency.builder(ds).versionRequired(false)
+                            .table(t, d -> unique(d.version("version", vs), assumed)).build(),
+                    Concurrency.builder(ds).table(t, d -> unique(d.version("version",
+                            VersionStrategy.conditional().checkFields("price")), assumed)).build(), own);
+            if (strategy == Strategy.missingTrigger) {
+                // Dropped behind the running engines' back, after their startup check found it.
+                var triggers = engines.checked().triggers();
+                String name = triggers.triggerName(io.github.concurrency4j.triggers.TriggerTarget.of(t, "version"));
+                try (Connection c = db.rawConnection(); Statement s = c.createStatement()) {
+                    for (String sql : triggers.dialect().dropVersionTrigger(name, t)) {
+                        s.execute(sql);
+                    }
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return engines;
         });
+    }
+
+    private static TableDeclaration unique(TableDeclaration d, boolean assumed) {
+        return assumed ? d.assumeUniqueKey() : d;
     }
 
     static void dropTables() {
@@ -253,7 +313,7 @@ final class Interleaving {
         TestDatabase db = cell.db();
         Tables tables = tables(db, cell.strategy());
         Engines engines = engines(db, cell.driver(), cell.strategy(), tables);
-        reset(db, tables);
+        reset(db, tables, cell.strategy());
         boolean ownTransaction = cell.prior() != Prior.autoCommit;
         Map<Long, Claim> claims;
         Throwable thrown = null;
@@ -266,7 +326,8 @@ final class Interleaving {
             c.setAutoCommit(!ownTransaction);
             try {
                 readFirst(c, cell.prior(), tables);
-                competitor = COMPETITORS.submit(() -> compete(db, tables.table(), cell.competitor()));
+                competitor = COMPETITORS.submit(() -> compete(db, tables.table(), cell.competitor(),
+                        cell.strategy()));
                 try {
                     competitor.get(COMPETITOR_HEAD_START_MILLIS, TimeUnit.MILLISECONDS);
                 } catch (TimeoutException waitingForOurLocks) {
@@ -278,7 +339,7 @@ final class Interleaving {
                 String t = tables.table();
                 Caller caller = new Caller(c, engines.checked().table(t).using(c),
                         engines.unchecked().table(t).using(c), engines.conditional().table(t).using(c),
-                        engines.checked(), t);
+                        engines.checked(), t, cell.strategy());
                 try {
                     claims = op.run(caller);
                 } catch (Exception e) {
@@ -427,12 +488,12 @@ final class Interleaving {
     }
 
     /** Rows 1 and 2 at version 1, in one transaction: one commit (one log flush) per cell. */
-    private static void reset(TestDatabase db, Tables tables) throws SQLException {
+    private static void reset(TestDatabase db, Tables tables, Strategy strategy) throws SQLException {
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             s.executeUpdate("DELETE FROM " + tables.table());
-            s.executeUpdate("INSERT INTO " + tables.table() + " (id, price, note, version) VALUES (1, 10, 'n', 1), "
-                    + "(2, 20, 'n', 1)");
+            s.executeUpdate("INSERT INTO " + tables.table() + " (id, price, note, version) VALUES ("
+                    + strategy.literal(1) + ", 10, 'n', 1), (" + strategy.literal(2) + ", 20, 'n', 1)");
             c.commit();
             c.setAutoCommit(true);
         }
@@ -454,11 +515,13 @@ final class Interleaving {
     }
 
     /** The competing commit: conditional on version 1, like any checked write made from the same read. */
-    private static int compete(TestDatabase db, String table, Competitor competitor) throws SQLException {
+    private static int compete(TestDatabase db, String table, Competitor competitor, Strategy strategy)
+            throws SQLException {
+        String one = strategy.literal(1);
         String sql = switch (competitor) {
             case otherSaved -> "UPDATE " + table + " SET price = " + OTHER_PRICE + ", version = 2 "
-                    + "WHERE id = 1 AND version = 1";
-            case otherDeleted -> "DELETE FROM " + table + " WHERE id = 1 AND version = 1";
+                    + "WHERE id = " + one + " AND version = 1";
+            case otherDeleted -> "DELETE FROM " + table + " WHERE id = " + one + " AND version = 1";
             case nobody -> null;
         };
         if (sql == null) {

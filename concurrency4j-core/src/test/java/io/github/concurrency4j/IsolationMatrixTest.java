@@ -76,7 +76,7 @@ class IsolationMatrixTest {
 
     static Stream<Interleaving.Cell> rotatingCells() {
         List<Interleaving.Cell> base = cells().toList();
-        Strategy[] all = Strategy.values();
+        Strategy[] all = {Strategy.autoIncrement, Strategy.timestamp, Strategy.trigger, Strategy.conditional};
         List<Interleaving.Cell> cells = new ArrayList<>();
         for (int i = 0; i < base.size(); i++) {
             Interleaving.Cell c = base.get(i);

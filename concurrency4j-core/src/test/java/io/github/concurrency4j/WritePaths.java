@@ -19,25 +19,25 @@ final class WritePaths {
 
     /** Row 1 to price 111, checked against version 1. */
     static final Operation UPDATE = caller -> {
-        long version = caller.table().update(1, 1L, Map.of("price", 111));
+        long version = caller.table().update(caller.key(1), 1L, Map.of("price", 111));
         return Map.of(1L, Claim.wrote(111, version, Basis.FIRST_VERSION));
     };
 
     /** Row 1 deleted, checked against version 1. */
     static final Operation DELETE = caller -> {
-        caller.table().delete(1, 1L);
+        caller.table().delete(caller.key(1), 1L);
         return Map.of(1L, Claim.deleted(Basis.FIRST_VERSION));
     };
 
     /** Row 1 to price 444 with no version ({@code versionRequired(false)}): applied whatever the version. */
     static final Operation UNCHECKED_UPDATE = caller -> {
-        long version = caller.unchecked().update(1, null, Map.of("price", 444));
+        long version = caller.unchecked().update(caller.key(1), null, Map.of("price", 444));
         return Map.of(1L, Claim.wrote(444, version, Basis.NONE));
     };
 
     /** Row 1 deleted with no version. */
     static final Operation UNCHECKED_DELETE = caller -> {
-        caller.unchecked().delete(1, null);
+        caller.unchecked().delete(caller.key(1), null);
         return Map.of(1L, Claim.deleted(Basis.NONE));
     };
 
@@ -51,14 +51,14 @@ final class WritePaths {
     };
 
     static final Operation UPDATE_ALL_SKIPPING_CONFLICTS = caller -> claims(caller.table().updateAll(
-            bothRowsAtFirstVersion(), BulkPolicy.SKIP_CONFLICTS), Basis.FIRST_VERSION, false);
+            bothRowsAtFirstVersion(caller), BulkPolicy.SKIP_CONFLICTS), Basis.FIRST_VERSION, false);
 
     static final Operation UPDATE_ALL_ABORTING_ALL = caller -> claims(caller.table().updateAll(
-            bothRowsAtFirstVersion(), BulkPolicy.ABORT_ALL), Basis.FIRST_VERSION, false);
+            bothRowsAtFirstVersion(caller), BulkPolicy.ABORT_ALL), Basis.FIRST_VERSION, false);
 
     static final Operation UNCHECKED_UPDATE_ALL = caller -> claims(caller.unchecked().updateAll(List.of(
-            new RowChange(1L, null, Map.of("price", 111)), new RowChange(2L, null, Map.of("price", 222))),
-            BulkPolicy.SKIP_CONFLICTS), Basis.NONE, false);
+            new RowChange(caller.key(1), null, Map.of("price", 111)),
+            new RowChange(caller.key(2), null, Map.of("price", 222))), BulkPolicy.SKIP_CONFLICTS), Basis.NONE, false);
 
     /** Both rows' {@code note} written with the value it holds: matched, unchanged, on the conditional version. */
     static final Operation UNCHANGED_UPDATE_ALL = caller -> {
@@ -74,18 +74,22 @@ final class WritePaths {
     };
 
     static final Operation DELETE_ALL_SKIPPING_CONFLICTS = caller -> claims(caller.table().deleteAll(
-            List.of(Identity.of(1L, 1), Identity.of(2L, 1)), BulkPolicy.SKIP_CONFLICTS), Basis.FIRST_VERSION, true);
+            List.of(Identity.of(caller.key(1), 1), Identity.of(caller.key(2), 1)), BulkPolicy.SKIP_CONFLICTS),
+            Basis.FIRST_VERSION, true);
 
     static final Operation DELETE_ALL_ABORTING_ALL = caller -> claims(caller.table().deleteAll(
-            List.of(Identity.of(1L, 1), Identity.of(2L, 1)), BulkPolicy.ABORT_ALL), Basis.FIRST_VERSION, true);
+            List.of(Identity.of(caller.key(1), 1), Identity.of(caller.key(2), 1)), BulkPolicy.ABORT_ALL),
+            Basis.FIRST_VERSION, true);
 
     /** Both rows selected at version 1; the action sets their prices to 333 and 334 and bumps their versions. */
     static final Operation GUARD = caller -> {
         String t = caller.tableName();
-        caller.table().guard(List.of(Identity.of(1L, 1), Identity.of(2L, 1)), c -> {
+        caller.table().guard(List.of(Identity.of(caller.key(1), 1), Identity.of(caller.key(2), 1)), c -> {
             try (Statement s = c.createStatement()) {
-                s.executeUpdate("UPDATE " + t + " SET price = 333, version = version + 1 WHERE id = 1");
-                return s.executeUpdate("UPDATE " + t + " SET price = 334, version = version + 1 WHERE id = 2");
+                s.executeUpdate("UPDATE " + t + " SET price = 333, version = version + 1 WHERE id = "
+                        + caller.literal(1));
+                return s.executeUpdate("UPDATE " + t + " SET price = 334, version = version + 1 WHERE id = "
+                        + caller.literal(2));
             }
         });
         return Map.of(1L, Claim.wrote(333, 2, Basis.FIRST_VERSION), 2L, Claim.wrote(334, 2, Basis.FIRST_VERSION));
@@ -95,9 +99,10 @@ final class WritePaths {
     static final Operation RETRY = caller -> {
         RetryPolicy quick = RetryPolicy.custom().maxAttempts(3).sleeper(millis -> { }).build();
         long[] written = caller.concurrency().retry(quick, () -> {
-            Row row = caller.table().find(1).orElseThrow(() -> new RowNotFoundException(caller.tableName(), 1L));
+            Row row = caller.table().find(caller.key(1))
+                    .orElseThrow(() -> new RowNotFoundException(caller.tableName(), 1L));
             long price = ((Number) row.get("price")).longValue() + 1;
-            return new long[] {price, caller.table().update(1, row.version(), Map.of("price", price))};
+            return new long[] {price, caller.table().update(caller.key(1), row.version(), Map.of("price", price))};
         });
         return Map.of(1L, Claim.wrote(written[0], written[1], Basis.CURRENT_PLUS_ONE));
     };
@@ -108,8 +113,8 @@ final class WritePaths {
 
     /** Row 1 verified at version 1 without a write, then row 2 to price 222: work that rests on row 1 as read. */
     static final Operation CHECK = caller -> {
-        caller.table().check(1, 1L);
-        long version = caller.table().update(2, 1L, Map.of("price", 222));
+        caller.table().check(caller.key(1), 1L);
+        long version = caller.table().update(caller.key(2), 1L, Map.of("price", 222));
         return Map.of(1L, Claim.checked(), 2L, Claim.wrote(222, version, Basis.FIRST_VERSION));
     };
 
@@ -119,17 +124,32 @@ final class WritePaths {
      */
     static final Operation CHECK_AND_LOCK = caller -> {
         if (caller.connection().getAutoCommit()) {
-            requireRefusedInAutoCommit(() -> caller.table().checkAndLock(1, 1L));
+            requireRefusedInAutoCommit(() -> caller.table().checkAndLock(caller.key(1), 1L));
             return Map.of();
         }
-        caller.table().checkAndLock(1, 1L);
-        long version = caller.table().update(2, 1L, Map.of("price", 222));
+        caller.table().checkAndLock(caller.key(1), 1L);
+        long version = caller.table().update(caller.key(2), 1L, Map.of("price", 222));
         return Map.of(1L, Claim.checked(), 2L, Claim.wrote(222, version, Basis.FIRST_VERSION));
+    };
+
+    /**
+     * On a text-key table: row 1 first named by the number 1, which must be refused before any SQL runs and leave
+     * the caller's transaction as it was, then by its text key "1", to price 111 against version 1.
+     */
+    static final Operation TEXT_KEY_GIVEN_AS_NUMBER_THEN_AS_TEXT = caller -> {
+        try {
+            caller.table().update(1L, 1L, Map.of("price", 999));
+            throw new AssertionError("the number 1 for a text key was not refused");
+        } catch (IllegalArgumentException expected) {
+            // Refused before any SQL: nothing was written, the transaction goes on.
+        }
+        long version = caller.table().update(caller.key(1), 1L, Map.of("price", 111));
+        return Map.of(1L, Claim.wrote(111, version, Basis.FIRST_VERSION));
     };
 
     /** Row 1 to price 555, checked against version 1, the version left where it is. */
     static final Operation UPDATE_WITHOUT_INCREMENT = caller -> {
-        long version = caller.table().updateWithoutIncrement(1, 1L, Map.of("price", 555));
+        long version = caller.table().updateWithoutIncrement(caller.key(1), 1L, Map.of("price", 555));
         return Map.of(1L, Claim.wrote(555, version, Basis.FIRST_VERSION_KEPT));
     };
 
@@ -208,19 +228,25 @@ final class WritePaths {
     }
 
     /** Row 1 to price 111 and row 2 to price 222, both as read at version 1. */
-    private static List<RowChange> bothRowsAtFirstVersion() {
-        return List.of(RowChange.of(1L, 1, Map.of("price", 111)), RowChange.of(2L, 1, Map.of("price", 222)));
+    private static List<RowChange> bothRowsAtFirstVersion(Interleaving.Caller caller) {
+        return List.of(RowChange.of(caller.key(1), 1, Map.of("price", 111)),
+                RowChange.of(caller.key(2), 1, Map.of("price", 222)));
+    }
+
+    /** A key as the operations give it (a number, or a number as text on a text-key table) as the row's number. */
+    static long keyNumber(Object key) {
+        return key instanceof Number n ? n.longValue() : Long.parseLong(key.toString());
     }
 
     /** What a bulk result says about each row: saved (price key * 111, with its new version) or refused. */
     private static Map<Long, Claim> claims(BulkResult result, Basis basis, boolean delete) {
         Map<Long, Claim> claims = new LinkedHashMap<>();
         for (Identity saved : result.saved()) {
-            long key = ((Number) saved.key()).longValue();
+            long key = keyNumber(saved.key());
             claims.put(key, delete ? Claim.deleted(basis) : Claim.wrote(key * 111, saved.version(), basis));
         }
         for (RecordModifiedException refused : result.conflicts()) {
-            claims.put(((Number) refused.key()).longValue(), Claim.refused(refused));
+            claims.put(keyNumber(refused.key()), Claim.refused(refused));
         }
         return claims;
     }

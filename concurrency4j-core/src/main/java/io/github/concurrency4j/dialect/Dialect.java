@@ -100,6 +100,34 @@ public abstract class Dialect {
         return selectForUpdate;
     }
 
+    /**
+     * A locking read of the rows with {@code keys} given keys that locks them in the order the keys are bound, for a
+     * database whose locking read takes its locks in the order it finds the rows, whatever its {@code ORDER BY}; or
+     * {@code null} where {@code WHERE key IN (...) ORDER BY key FOR UPDATE} locks in the order the bulk statements do.
+     * Bulk statements and batches take their rows in the order of the call's list, which for text keys is Java's
+     * order and not the index's (upper case before lower case, where the collation ignores case): a locking read in
+     * the index's order would take the same rows in another order and deadlock with them.
+     *
+     * @param columns the columns to select, quoted, unqualified
+     * @param table the quoted table name
+     * @param key the quoted key column
+     * @param keys how many keys are bound, one placeholder each, in the order of the list
+     * @param lockClause the lock clause, such as {@code " FOR UPDATE"}
+     */
+    public String lockingReadInListOrder(String columns, String table, String key, int keys, String lockClause) {
+        return null;
+    }
+
+    /**
+     * A lock clause for a read that locks the rows no other transaction holds and skips the others
+     * ({@code FOR UPDATE SKIP LOCKED}), for the server behind this connection; {@code null} where there is none.
+     *
+     * @throws SQLException when the connection cannot tell which server it is connected to
+     */
+    public String lockClauseSkippingHeldRows(Connection connection) throws SQLException {
+        return null;
+    }
+
     /** The longest identifier (table, column, trigger name) the database accepts, in characters. */
     public int maxIdentifierLength() {
         return maxIdentifierLength;

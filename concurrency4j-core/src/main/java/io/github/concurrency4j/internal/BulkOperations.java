@@ -467,13 +467,16 @@ final class BulkOperations {
      */
     private BulkResult lockedFirst(Connection c, Op op, List<Item> items, List<Item> ordered, BulkPolicy policy,
                                    boolean afterRollbackToSavepoint) throws SQLException {
+        Set<Object> heldElsewhere = new HashSet<>();
         Map<Object, Row> rows = afterRollbackToSavepoint && dialect.savepointRollbackKeepsRowLocks()
-                && dialect.currentReadClause(c).isEmpty() ? lockWritableRows(c, ordered) : lockRows(c, keys(ordered));
+                && dialect.currentReadClause(c).isEmpty() ? lockWritableRows(c, ordered, heldElsewhere)
+                : lockRows(c, keys(ordered));
         List<RecordModifiedException> conflicts = new ArrayList<>();
         Set<Object> skipped = new HashSet<>();
         for (Item it : items) {
             Row current = rows.get(it.key);
-            if (it.check && (current == null || current.version() != it.expected)) {
+            if (it.check && (current == null || current.version() != it.expected
+                    || heldElsewhere.contains(it.key))) {
                 conflicts.add(conflict(op, it, current));
                 skipped.add(it.key);
             } else if (current == null) {
@@ -1028,9 +1031,14 @@ final class BulkOperations {
 
     /** The rows with these keys, locked until the transaction ends. */
     private Map<Object, Row> lockRows(Connection c, List<Object> keys) throws SQLException {
+        return lockRows(c, keys, dialect.supportsSelectForUpdate() ? " FOR UPDATE" : "");
+    }
+
+    /** {@link #lockRows(Connection, List)} with this lock clause. */
+    private Map<Object, Row> lockRows(Connection c, List<Object> keys, String lockClause) throws SQLException {
         takeWriteLockWithoutRowLocks(c);
         Map<Object, Row> rows = new HashMap<>(keys.size() * 2);
-        select(c, keys, selectColumns, dialect.supportsSelectForUpdate() ? " FOR UPDATE" : "", rs -> {
+        select(c, keys, selectColumns, lockClause, rs -> {
             Row r = table.toRow(rs);
             Object k = table.key(r.key());
             refuseSharedKey(rows.put(k, r), k, "bulk write");
@@ -1044,19 +1052,52 @@ final class BulkOperations {
      * its item expects is a conflict without a lock (a version never goes back), and only the others are locked, in
      * key order. Those are the rows the undone attempt matched, which this transaction still holds, so it waits for
      * no row while holding a later one.
+     *
+     * <p>At READ UNCOMMITTED the plain read also sees versions other transactions have not committed: a row another
+     * caller holds can read at the version this one expects (its caller read that uncommitted version), although the
+     * undone attempt did not match it, and locking it waited for that caller while holding later rows (1 to 3 of 512
+     * calls deadlocked, BulkCallersDeadlockStormTest's fallback storm). Where the dialect can skip rows other
+     * transactions hold, the rows are locked so: every row the undone attempt matched is this transaction's own and
+     * is returned; a checked row held elsewhere was not matched by the attempt, whose statement saw its latest commit
+     * at another version, and is refused (put in {@code heldElsewhere}, with the row as read); an unchecked one is
+     * locked after, waiting as an unchecked write does.
      */
-    private Map<Object, Row> lockWritableRows(Connection c, List<Item> ordered) throws SQLException {
+    private Map<Object, Row> lockWritableRows(Connection c, List<Item> ordered, Set<Object> heldElsewhere)
+            throws SQLException {
         Map<Object, Row> rows = readRows(c, keys(ordered));
         List<Object> writable = new ArrayList<>(ordered.size());
+        Map<Object, Item> byKey = new HashMap<>(ordered.size() * 2);
         for (Item it : ordered) {
             Row latest = rows.get(it.key);
             if (latest != null && (!it.check || latest.version() == it.expected)) {
                 writable.add(it.key);
-                rows.remove(it.key);
+                byKey.put(it.key, it);
             }
         }
-        if (!writable.isEmpty()) {
+        if (writable.isEmpty()) {
+            return rows;
+        }
+        String skipping = dialect.lockClauseSkippingHeldRows(c);
+        if (skipping == null) {
+            writable.forEach(rows::remove);
             rows.putAll(lockRows(c, writable));
+            return rows;
+        }
+        Map<Object, Row> locked = lockRows(c, writable, skipping);
+        List<Object> uncheckedHeldElsewhere = new ArrayList<>();
+        for (Object k : writable) {
+            if (!locked.containsKey(k)) {
+                if (byKey.get(k).check) {
+                    heldElsewhere.add(k);
+                } else {
+                    uncheckedHeldElsewhere.add(k);
+                }
+            }
+        }
+        rows.putAll(locked);
+        if (!uncheckedHeldElsewhere.isEmpty()) {
+            uncheckedHeldElsewhere.forEach(rows::remove);
+            rows.putAll(lockRows(c, uncheckedHeldElsewhere));
         }
         return rows;
     }
@@ -1123,16 +1164,24 @@ final class BulkOperations {
         int chunk = Math.max(1, dialect.maxParameters());
         for (int from = 0; from < keys.size(); from += chunk) {
             List<Object> part = keys.subList(from, Math.min(keys.size(), from + chunk));
-            StringBuilder sql = new StringBuilder(64 + part.size() * 3).append("SELECT ").append(columns)
-                    .append(" FROM ").append(model.sqlName()).append(" WHERE ").append(model.key().sql())
-                    .append(" IN (");
-            for (int i = 0; i < part.size(); i++) {
-                sql.append(i == 0 ? "?" : ", ?");
-            }
-            sql.append(')');
-            if (!lockClause.isEmpty()) {
-                // Locks are taken in key order, as the batch takes them: concurrent bulk operations cannot deadlock.
-                sql.append(" ORDER BY ").append(model.key().sql()).append(lockClause);
+            // Locks are taken in the order of the list, as the batch takes them: concurrent bulk operations cannot
+            // deadlock. Numbers are in the index's order there already; text need not be (see the dialect).
+            String inListOrder = !lockClause.startsWith(" FOR UPDATE") || numbers(part) ? null
+                    : dialect.lockingReadInListOrder(columns, model.sqlName(), model.key().sql(), part.size(),
+                            lockClause);
+            StringBuilder sql = new StringBuilder(64 + part.size() * 3);
+            if (inListOrder != null) {
+                sql.append(inListOrder);
+            } else {
+                sql.append("SELECT ").append(columns).append(" FROM ").append(model.sqlName()).append(" WHERE ")
+                        .append(model.key().sql()).append(" IN (");
+                for (int i = 0; i < part.size(); i++) {
+                    sql.append(i == 0 ? "?" : ", ?");
+                }
+                sql.append(')');
+                if (!lockClause.isEmpty()) {
+                    sql.append(" ORDER BY ").append(model.key().sql()).append(lockClause);
+                }
             }
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
                 for (int i = 0; i < part.size(); i++) {
@@ -1145,6 +1194,16 @@ final class BulkOperations {
                 }
             }
         }
+    }
+
+    /** Whether every key is a whole number, whose order in Java is its order in the key's index. */
+    private static boolean numbers(List<Object> keys) {
+        for (Object k : keys) {
+            if (!(k instanceof Long || k instanceof Integer)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---------------------------------------------------------------- transactions
@@ -1332,8 +1391,12 @@ final class BulkOperations {
                 throw new StatementFailedException("Could not commit " + what + ": if the connection was lost "
                         + "during the commit, the database may or may not have saved it; read the rows again", e);
             }
-            if (tx.own && saved.test(result)) {
-                SavedWrites.note();
+            if (saved.test(result)) {
+                if (tx.own) {
+                    SavedWrites.note();
+                } else {
+                    SavedWrites.noteInCallersTransaction(c);
+                }
             }
             return result;
         } finally {

@@ -139,9 +139,14 @@ public final class Engine {
         }
         try {
             T result = work.run(c);
-            if (saves && !inCallersTransaction(c)) {
-                // Auto-commit (the driver answers from its own state, no round trip): the write is committed.
-                SavedWrites.note();
+            if (saves) {
+                // The driver answers getAutoCommit from its own state, no round trip.
+                if (inCallersTransaction(c)) {
+                    SavedWrites.noteInCallersTransaction(c);
+                } else {
+                    // Auto-commit: the write is committed.
+                    SavedWrites.note();
+                }
             }
             return result;
         } catch (SQLException e) {

@@ -8,6 +8,8 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.SpringBootTest;
 
 /**
@@ -42,6 +44,32 @@ class DisableScopeLeakHttpTest extends OnProductServer {
         assertThat(current.statusCode()).isEqualTo(204);
         assertThat(current.headers().firstValue("X-Thread")).contains(leak.headers().firstValue("X-Thread")
                 .orElseThrow());
+        assertThat(new BigDecimal(row(1).get("PRICE").toString())).isEqualByComparingTo("9");
+    }
+
+    /**
+     * A filter or a handler interceptor that opens a scope and closes it only when the handler returns normally
+     * leaks it when the handler throws, in the request's first dispatch or in the async dispatch that reports an
+     * async handler's failure ({@code LeakyFilterAndInterceptor}).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/imports/1/fail", "/intercepted/1/fail", "/imports/1/async-fail"})
+    void aScopeAFilterOrInterceptorLeftOpenWhenTheHandlerThrewDoesNotLetTheNextRequestWriteUnchecked(String path)
+            throws Exception {
+        long version = ((Number) row(1).get("VERSION")).longValue();
+        HttpResponse<String> failed = post(path + "?price=5");
+        assertThat(failed.statusCode()).isEqualTo(500);
+        long after = ((Number) row(1).get("VERSION")).longValue();
+
+        // The async handler fails before its write: a version older than the current one is stale all the same.
+        long staleVersion = after == version ? version - 1 : version;
+        HttpResponse<String> stale = post("/products/1/checked-price?version=" + staleVersion + "&price=9");
+        assertThat(stale.statusCode()).as("a stale write after " + path).isEqualTo(409);
+        assertThat(((Number) row(1).get("VERSION")).longValue()).isEqualTo(after);
+        assertThat(new BigDecimal(row(1).get("PRICE").toString())).isEqualByComparingTo(after == version ? "10" : "5");
+
+        HttpResponse<String> current = post("/products/1/checked-price?version=" + after + "&price=9");
+        assertThat(current.statusCode()).isEqualTo(204);
         assertThat(new BigDecimal(row(1).get("PRICE").toString())).isEqualByComparingTo("9");
     }
 }

@@ -37,7 +37,8 @@ class HealthAutoConfigurationTest {
 
             var down = health.health();
             assertThat(down.getStatus()).isEqualTo(Status.DOWN);
-            assertThat(down.getDetails().get("missingTriggers")).isEqualTo(List.of(customer.toString()));
+            assertThat(down.getDetails().get("missingTriggers")).isEqualTo(List.of(java.util.Map.of("table", "customer",
+                    "versionColumn", "version", "trigger", concurrency.triggers().triggerName(customer))));
         });
     }
 }

@@ -3,25 +3,36 @@ package io.github.concurrency4j.spring.autoconfigure;
 import io.github.concurrency4j.Concurrency;
 import io.github.concurrency4j.VersionStrategy;
 import io.github.concurrency4j.spring.ConcurrencyConfigurer;
+import io.github.concurrency4j.spring.DisableScopeTaskDecorator;
 import io.github.concurrency4j.spring.SpringConnectionSource;
+import io.github.concurrency4j.spring.internal.TriggerRecheck;
 import io.github.concurrency4j.token.TokenSigner;
 import io.github.concurrency4j.token.VersionTokens;
 import io.github.concurrency4j.triggers.TriggerSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.boot.task.ThreadPoolTaskExecutorCustomizer;
+import org.springframework.boot.task.ThreadPoolTaskSchedulerCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.TaskDecorator;
+import org.springframework.core.task.support.CompositeTaskDecorator;
 
 /**
  * The {@link Concurrency} of the application's data source, joined to Spring-managed transactions, with the tables
@@ -128,5 +139,55 @@ public class ConcurrencyAutoConfiguration {
                 yield s;
             }
         };
+    }
+
+    /**
+     * The re-check of the version triggers every {@code concurrency4j.triggers.recheck-interval}, when it is set: a
+     * trigger dropped while the application runs is logged as an error.
+     */
+    @Bean
+    @ConditionalOnBean(Concurrency.class)
+    @ConditionalOnProperty(prefix = "concurrency4j.triggers", name = "recheck-interval")
+    public TriggerRecheck concurrency4jTriggerRecheck(Concurrency concurrency, ConcurrencyProperties properties) {
+        return new TriggerRecheck(concurrency, properties.getTriggers().getRecheckInterval());
+    }
+
+    /**
+     * No disable scope outlives its task on the pooled threads of Spring Boot's {@code applicationTaskExecutor}
+     * ({@code @Async} methods, MVC's {@code Callable} handlers) and task scheduler ({@code @Scheduled}): each task
+     * is decorated with {@link DisableScopeTaskDecorator}, after the application's own {@code TaskDecorator} bean
+     * when it has exactly one (Boot applies a decorator only then).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.task.ThreadPoolTaskExecutorCustomizer")
+    static class DisableScopeTasks {
+
+        @Bean
+        ThreadPoolTaskExecutorCustomizer concurrency4jDisableScopeExecutorCustomizer(
+                ObjectProvider<Concurrency> concurrency, ObjectProvider<TaskDecorator> decorators) {
+            return executor -> executor.setTaskDecorator(withScopeCleanup(decorators.getIfUnique(), concurrency));
+        }
+
+        @Bean
+        ThreadPoolTaskSchedulerCustomizer concurrency4jDisableScopeSchedulerCustomizer(
+                ObjectProvider<Concurrency> concurrency, ObjectProvider<TaskDecorator> decorators) {
+            return scheduler -> scheduler.setTaskDecorator(withScopeCleanup(decorators.getIfUnique(), concurrency));
+        }
+
+        private static TaskDecorator withScopeCleanup(TaskDecorator own, ObjectProvider<Concurrency> concurrency) {
+            // Looked up when a task runs: the executor may be built before the Concurrency, or without one.
+            AtomicReference<Concurrency> found = new AtomicReference<>();
+            Supplier<Concurrency> engine = () -> {
+                Concurrency c = found.get();
+                if (c == null) {
+                    c = concurrency.getIfUnique();
+                    found.set(c);
+                }
+                return c;
+            };
+            TaskDecorator cleanup = new DisableScopeTaskDecorator(engine);
+            // The last decorator is the outermost: the cleanup runs after the application's decorator is done.
+            return own == null ? cleanup : new CompositeTaskDecorator(List.of(own, cleanup));
+        }
     }
 }

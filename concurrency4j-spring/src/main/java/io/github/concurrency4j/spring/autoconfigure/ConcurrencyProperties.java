@@ -106,6 +106,13 @@ public class ConcurrencyProperties {
         /** What startup does when a trigger is missing: off, warn, or fail (refuse to start). */
         private TriggerSettings.CheckMode check = TriggerSettings.DEFAULT_CHECK;
 
+        /**
+         * How often to check, while the application runs, that the version triggers are still there (a
+         * {@code Duration}, such as {@code 5m}); a trigger found missing is logged once as an error naming its table.
+         * Unset (the default): checked at startup and on each request of the health component only.
+         */
+        private java.time.Duration recheckInterval;
+
         public boolean isAutoCreate() {
             return autoCreate;
         }
@@ -120,6 +127,14 @@ public class ConcurrencyProperties {
 
         public void setCheck(TriggerSettings.CheckMode check) {
             this.check = check;
+        }
+
+        public java.time.Duration getRecheckInterval() {
+            return recheckInterval;
+        }
+
+        public void setRecheckInterval(java.time.Duration recheckInterval) {
+            this.recheckInterval = recheckInterval;
         }
     }
 

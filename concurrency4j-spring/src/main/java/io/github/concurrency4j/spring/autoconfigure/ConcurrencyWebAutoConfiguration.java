@@ -4,6 +4,7 @@ import io.github.concurrency4j.Concurrency;
 import io.github.concurrency4j.ConcurrencyListener;
 import io.github.concurrency4j.spring.internal.ColumnLimits;
 import io.github.concurrency4j.spring.internal.ConflictResponder;
+import io.github.concurrency4j.spring.internal.DisableScopeCallableInterceptor;
 import io.github.concurrency4j.spring.internal.DisableScopeCleanup;
 import io.github.concurrency4j.spring.internal.EntityReader;
 import io.github.concurrency4j.spring.web.ConcurrencyForms;
@@ -33,6 +34,7 @@ import org.springframework.core.Ordered;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.DispatcherServlet;
+import org.springframework.web.servlet.config.annotation.AsyncSupportConfigurer;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
@@ -109,7 +111,10 @@ public class ConcurrencyWebAutoConfiguration {
         return new ConcurrencyForms(tokens, properties.getWeb().getTokenParameter(), entities.getIfAvailable());
     }
 
-    /** Registers the {@code @VersionToken} and {@code @IfMatch} argument resolvers. */
+    /**
+     * Registers the {@code @VersionToken}, {@code @IfMatch} and {@code @RowTokens} argument resolvers, and the
+     * interceptor that closes disable scopes an async handler's {@code Callable} left open on its thread.
+     */
     @Bean
     public WebMvcConfigurer concurrency4jWebMvcConfigurer(VersionTokens tokens, ConcurrencyProperties properties,
                                                           ObjectProvider<Concurrency> concurrency,
@@ -125,7 +130,31 @@ public class ConcurrencyWebAutoConfiguration {
                 resolvers.add(new IfMatchArgumentResolver(engine,
                         properties.getWeb().isRequireIfMatch(), entities.getIfAvailable()));
             }
+
+            @Override
+            public void configureAsyncSupport(AsyncSupportConfigurer configurer) {
+                Concurrency engine = concurrency.getIfAvailable();
+                if (engine != null) {
+                    configurer.registerCallableInterceptors(new DisableScopeCallableInterceptor(engine));
+                }
+            }
         };
+    }
+
+    /**
+     * A JSON body holding more than one value ({"name": "x"} {"name": "y"}) is refused (400) instead of read up to
+     * the end of the first one, which wrote "x" and answered 204, dropping the rest without a word.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"com.fasterxml.jackson.databind.ObjectMapper",
+            "org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilderCustomizer"})
+    static class SingleJsonValue {
+        @Bean
+        org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilderCustomizer
+                concurrency4jRejectTrailingJson() {
+            return builder -> builder.featuresToEnable(
+                    com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        }
     }
 
     /**

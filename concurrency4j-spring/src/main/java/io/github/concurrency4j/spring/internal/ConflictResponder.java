@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -208,6 +209,48 @@ public final class ConflictResponder {
         Map<String, Object> problem = problem(kind, title, status, detail, request);
         problem.putAll(extensions);
         return json(status, problem, headers);
+    }
+
+    /** Tomcat's request attributes for parameters it could not parse (its {@code Globals}). */
+    private static final String TOMCAT_PARSE_FAILED = "org.apache.catalina.parameter_parse_failed";
+    private static final String TOMCAT_PARSE_FAILED_REASON = "org.apache.catalina.parameter_parse_failed_reason";
+
+    /**
+     * A 4xx for a request the resource cannot take as sent (405 for the method, 415 for the body's content type),
+     * with response headers such as {@code Allow}.
+     */
+    public ModelAndView unsupported(HttpStatus status, String kind, String title, String detail,
+                                    Map<String, String> headers, HttpServletRequest request) {
+        if (wantsHtml(request)) {
+            ModelAndView mav = new ModelAndView(new StaticView("text/html;charset=UTF-8",
+                    BuiltInPages.message(status.value(), title, detail), headers));
+            mav.setStatus(status);
+            return mav;
+        }
+        return json(status, problem(kind, title, status, detail, request), headers);
+    }
+
+    /**
+     * The answer to a form whose fields the server did not read at all (Tomcat leaves them all out when a form is
+     * larger than {@code server.tomcat.max-http-form-post-size} or has more fields than
+     * {@code server.tomcat.max-parameter-count}, and says so only in a request attribute), or {@code null} when
+     * it read them. Without it, such a form was answered "No version token was submitted", and the user who
+     * reloads and submits again gets the same.
+     */
+    public ModelAndView unreadForm(HttpServletRequest request) {
+        if (request.getAttribute(TOMCAT_PARSE_FAILED) == null) {
+            return null;
+        }
+        String reason = String.valueOf(request.getAttribute(TOMCAT_PARSE_FAILED_REASON));
+        if (reason.equals("POST_TOO_LARGE") || reason.equals("TOO_MANY_PARAMETERS")) {
+            boolean large = reason.equals("POST_TOO_LARGE");
+            return unsupported(HttpStatus.PAYLOAD_TOO_LARGE, "form-too-large", "Form too large",
+                    "The form is too large for this server (" + (large ? "more bytes" : "more fields") + " than "
+                    + "it reads), so none of its fields were read. Nothing was written. Send less text, or fewer "
+                    + "rows at a time.", Map.of(), request);
+        }
+        return badRequest(null, null, "The form's fields could not be read (" + reason.toLowerCase(Locale.ROOT)
+                .replace('_', ' ') + "). Nothing was written. Reload the page and submit it again.", request);
     }
 
     /** 400 for a client's mistake: a problem document with the {@code field} and {@code limit} members. */

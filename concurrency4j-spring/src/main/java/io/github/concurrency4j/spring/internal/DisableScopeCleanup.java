@@ -1,26 +1,23 @@
 package io.github.concurrency4j.spring.internal;
 
 import io.github.concurrency4j.Concurrency;
-import io.github.concurrency4j.DisableScope;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * The outermost filter: once a request is done, closes the disable scopes its handler left open on the server
+ * The outermost filter: once a request's dispatch is done, closes the disable scopes it left open on the server
  * thread, which the pool gives to the next request, and logs them as the bug they are. Without it, one handler
  * that forgot a {@code close()} (or lost it to an exception) would leave version checks off for every later
- * request that thread serves.
+ * request that thread serves. It runs around every dispatch of a request: the first, the async dispatch that
+ * renders an async handler's result, and the error dispatch; and checks the thread before the dispatch too.
+ * Scopes left on the threads that run async handlers are closed by {@code DisableScopeCallableInterceptor} and
+ * {@code DisableScopeTaskDecorator}.
  */
 public final class DisableScopeCleanup extends OncePerRequestFilter {
-    private static final Logger LOG = LoggerFactory.getLogger(DisableScopeCleanup.class);
-
     private final Concurrency concurrency;
 
     public DisableScopeCleanup(Concurrency concurrency) {
@@ -28,17 +25,30 @@ public final class DisableScopeCleanup extends OncePerRequestFilter {
     }
 
     @Override
+    protected boolean shouldNotFilterAsyncDispatch() {
+        return false;
+    }
+
+    @Override
+    protected boolean shouldNotFilterErrorDispatch() {
+        return false;
+    }
+
+    @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        DisableScopeLeaks.close(concurrency, "before", () -> describe(request));
         try {
             chain.doFilter(request, response);
         } finally {
-            List<DisableScope> left = concurrency.closeDisableScopes();
-            if (!left.isEmpty()) {
-                LOG.error("{} {} left {} open on thread {}: closed now, so that the next requests this thread "
-                        + "serves are checked. Open a scope with try-with-resources.", request.getMethod(),
-                        request.getRequestURI(), left, Thread.currentThread().getName());
-            }
+            DisableScopeLeaks.close(concurrency, "after", () -> describe(request));
         }
+    }
+
+    static String describe(HttpServletRequest request) {
+        return request.getMethod() + " " + request.getRequestURI()
+                + (request.getDispatcherType() == jakarta.servlet.DispatcherType.REQUEST ? ""
+                        : " (" + request.getDispatcherType().name().toLowerCase(java.util.Locale.ROOT)
+                        + " dispatch)");
     }
 }

@@ -71,9 +71,13 @@ public class ConflictAdvice implements Ordered {
         return responder.conflict(e, request);
     }
 
-    /** A refused version token: 400. */
+    /** A refused version token: 400 (413 when the server did not read the form's fields at all). */
     @ExceptionHandler(InvalidTokenException.class)
     public ModelAndView invalidToken(InvalidTokenException e, HttpServletRequest request) {
+        ModelAndView unread = responder.unreadForm(request);
+        if (unread != null) {
+            return unread;
+        }
         return responder.refused(HttpStatus.BAD_REQUEST, "invalid-version-token", "Invalid version token",
                 e.getMessage(), null, Map.of("reason", e.reason().name().toLowerCase(Locale.ROOT)), request);
     }

@@ -6,13 +6,22 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.github.concurrency4j.spring.internal.ConflictResponder;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.dao.DataAccessException;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.BindException;
 import org.springframework.validation.FieldError;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ControllerAdvice;
@@ -31,6 +40,8 @@ import org.springframework.web.servlet.ModelAndView;
  *       member and, for broken JSON, where it broke;</li>
  *   <li>a path variable or parameter that does not convert (a letter where a number belongs), a missing required
  *       parameter or header, a form that does not bind: 400 naming it;</li>
+ *   <li>a method the address does not take: 405 naming the ones it does; a body of a content type the handler does
+ *       not read: 415 naming the ones it reads;</li>
  *   <li>{@link DataAccessException}: by SQLSTATE, 400 (class 22), 409 (class 23) or 500.</li>
  * </ul>
  *
@@ -66,6 +77,12 @@ public class RequestErrorAdvice implements Ordered {
             return responder.badRequest(null, null, "The body is not valid JSON" + (at == null ? ""
                     : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")") + ". Nothing was written.",
                     request);
+        }
+        if (cause instanceof JsonMappingException trailing && trailing.getOriginalMessage() != null
+                && trailing.getOriginalMessage().startsWith("Trailing token")) {
+            // FAIL_ON_TRAILING_TOKENS: without it, {"name": "x"} {"name": "y"} wrote "x" and answered 204.
+            return responder.badRequest(null, null, "The body holds more than one JSON value, so which one to write "
+                    + "cannot be told. Send exactly one JSON object. Nothing was written.", request);
         }
         if (cause instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             String field = path(mapping);
@@ -104,6 +121,10 @@ public class RequestErrorAdvice implements Ordered {
     /** A required request parameter that is missing: 400 naming it. */
     @ExceptionHandler(MissingServletRequestParameterException.class)
     public ModelAndView missingParameter(MissingServletRequestParameterException e, HttpServletRequest request) {
+        ModelAndView unread = responder.unreadForm(request);
+        if (unread != null) {
+            return unread;
+        }
         return responder.badRequest(e.getParameterName(), null, "'" + e.getParameterName() + "' is required. "
                 + "Nothing was written.", request);
     }
@@ -129,6 +150,42 @@ public class RequestErrorAdvice implements Ordered {
                 : error.getDefaultMessage();
         return responder.badRequest(error.getField(), null, "'" + error.getField() + "' " + why + ". Nothing was "
                 + "written.", request);
+    }
+
+    /**
+     * A method the address does not take: 405 naming the ones it does (also in {@code Allow}). Spring's own answer
+     * said only "Method Not Allowed".
+     */
+    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+    public ModelAndView methodNotAllowed(HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
+        Set<HttpMethod> supported = e.getSupportedHttpMethods();
+        String allowed = supported == null ? "" : supported.stream().map(HttpMethod::name).sorted()
+                .collect(Collectors.joining(", "));
+        boolean override = request.getHeader("X-HTTP-Method-Override") != null
+                || request.getHeader("X-HTTP-Method") != null || request.getHeader("X-Method-Override") != null
+                || request.getParameterMap().containsKey("_method");
+        String detail = request.getMethod() + " is not accepted at this address"
+                + (allowed.isEmpty() ? "" : "; it takes " + allowed) + "."
+                + (override ? " A method named in a header or a '_method' parameter is not honoured: send the "
+                        + "request with that method itself." : "")
+                + " Nothing was written.";
+        return responder.unsupported(HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed",
+                detail, allowed.isEmpty() ? Map.of() : Map.of("Allow", allowed), request);
+    }
+
+    /** A body of a content type the handler does not read: 415 naming the types it reads. */
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    public ModelAndView unsupportedMediaType(HttpMediaTypeNotSupportedException e, HttpServletRequest request) {
+        MediaType sent = e.getContentType();
+        List<MediaType> supported = e.getSupportedMediaTypes();
+        String accepted = supported.stream().filter(t -> !t.isWildcardType() && !t.isWildcardSubtype())
+                .map(MediaType::toString).distinct().limit(5).collect(Collectors.joining(", "));
+        String detail = (sent == null || request.getContentType() == null ? "The request has no Content-Type"
+                : "A body of type " + sent.getType() + "/" + sent.getSubtype() + " is not accepted here")
+                + (accepted.isEmpty() ? "" : "; send " + accepted + ", with a Content-Type header that says so")
+                + ". Nothing was written.";
+        return responder.unsupported(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
+                "Unsupported media type", detail, Map.of(), request);
     }
 
     /** A database error reported through Spring: 400, 409 or 500 by SQLSTATE, without the statement. */

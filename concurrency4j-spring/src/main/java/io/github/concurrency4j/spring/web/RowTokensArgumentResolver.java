@@ -1,5 +1,6 @@
 package io.github.concurrency4j.spring.web;
 
+import io.github.concurrency4j.token.InvalidTokenException;
 import io.github.concurrency4j.token.TokenPurpose;
 import io.github.concurrency4j.token.VerifiedToken;
 import io.github.concurrency4j.token.VersionTokens;
@@ -40,6 +41,11 @@ public final class RowTokensArgumentResolver implements HandlerMethodArgumentRes
         String name = !annotation.parameter().isEmpty() ? annotation.parameter()
                 : purpose == TokenPurpose.SELECTION ? RowTokens.SELECTED : RowTokens.ROWS;
         String[] submitted = request.getParameterValues(name);
+        if (submitted == null && request.getAttribute("org.apache.catalina.parameter_parse_failed") != null) {
+            // Tomcat read none of the form's fields (too large, too many): not "no rows", which would let the
+            // controller report an empty save. The advice answers 413 and says why.
+            throw InvalidTokenException.missing(annotation.table(), "(form not read)");
+        }
         List<VerifiedToken> verified = new ArrayList<>();
         if (submitted != null) {
             for (String t : submitted) {
