@@ -192,6 +192,40 @@ class ConditionalValueAttackTest {
     }
 
     /**
+     * An H2 database whose collation ignores case ({@code SET COLLATION ENGLISH STRENGTH PRIMARY}, set before any
+     * table): every text type compares without regard to case, and a change of case must still bump the version.
+     */
+    @Test
+    void aChangeOfCaseUnderACaseBlindH2CollationRaisesTheVersion() throws SQLException {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:collation_" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SET COLLATION ENGLISH STRENGTH PRIMARY");
+            s.execute("CREATE TABLE item (id BIGINT PRIMARY KEY, v VARCHAR(20), ch CHAR(5), cl CLOB, "
+                    + "note VARCHAR(20), version BIGINT NOT NULL)");
+            s.execute("INSERT INTO item VALUES (1, 'apple', NULL, NULL, NULL, 1), (2, NULL, 'apple', NULL, NULL, 1), "
+                    + "(3, NULL, NULL, 'apple', NULL, 1)");
+        }
+        VersionedTable items = Fixtures.concurrency(ds, "item",
+                VersionStrategy.conditional().checkFields("v", "ch", "cl")).table("item");
+        SoftAssertions softly = new SoftAssertions();
+        String[] columns = {"v", "ch", "cl"};
+        for (int i = 0; i < columns.length; i++) {
+            int row = i + 1;
+            Object answer;
+            try {
+                answer = items.update(row, 1L, Map.of(columns[i], "Apple"));
+            } catch (RuntimeException e) {
+                answer = e.toString();
+            }
+            softly.assertThat(answer).as(columns[i]).isEqualTo(2L);
+            softly.assertThatThrownBy(() -> items.update(row, 1L, Map.of("note", "B"))).as(columns[i] + ": B")
+                    .isInstanceOf(RecordModifiedException.class);
+        }
+        softly.assertAll();
+    }
+
+    /**
      * Row {@code i + 1} is written by {@code update}, row {@code i + 101} by {@code updateAll}; case {@code i} tracks
      * column {@code c<i>}, and every case column is tracked.
      */

@@ -47,7 +47,9 @@ public final class H2Dialect extends Dialect {
      * {@code IGNORECASE=TRUE}) is compared by its UTF-8 bytes, whatever collation the database sets:
      * {@code VARCHAR_IGNORECASE} took a change of case for none, so a conditional version stayed put and a stale
      * writer saved over the change (ConditionalValueAttackTest). The value is made text first, as the assignment
-     * makes it. {@code CHAR} keeps H2's comparison, which ignores the padding it stores. {@code TIMESTAMP WITH TIME
+     * makes it. {@code CHAR} is compared by the bytes of its text without trailing blanks, as H2 pads it: under a
+     * case-blind collation ({@code SET COLLATION ENGLISH STRENGTH PRIMARY}) its own comparison took a change of
+     * case for none. {@code TIMESTAMP WITH TIME
      * ZONE} and {@code TIME WITH TIME ZONE} keep the offset written but compare by instant, so 11:00+01 over
      * 10:00+00 was no change though it reads back different: they are compared by their text, which has the offset.
      */
@@ -55,6 +57,10 @@ public final class H2Dialect extends Dialect {
     public String isDistinctFromParameter(String quotedColumn, String sqlType, String storedType) {
         if ("CHARACTER VARYING".equals(storedType) || "VARCHAR_IGNORECASE".equals(storedType)) {
             return "CAST(" + quotedColumn + " AS VARBINARY) IS DISTINCT FROM CAST(CAST(? AS VARCHAR) AS VARBINARY)";
+        }
+        if ("CHARACTER".equals(storedType)) {
+            return "CAST(RTRIM(CAST(" + quotedColumn + " AS VARCHAR)) AS VARBINARY) IS DISTINCT FROM "
+                    + "CAST(RTRIM(CAST(? AS VARCHAR)) AS VARBINARY)";
         }
         if ("TIMESTAMP WITH TIME ZONE".equals(storedType) || "TIME WITH TIME ZONE".equals(storedType)) {
             return "CAST(" + quotedColumn + " AS VARCHAR) IS DISTINCT FROM CAST(CAST(? AS " + storedType
