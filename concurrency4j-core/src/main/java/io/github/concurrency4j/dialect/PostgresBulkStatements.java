@@ -99,19 +99,29 @@ final class PostgresBulkStatements implements BulkStatements {
         return MAX_ROWS;
     }
 
-    /**
-     * Array columns are left out: an array of arrays is not a type. {@code to_regclass} resolves the name as the
-     * engine's statements do (the search path) and answers no rows rather than an error where it finds nothing.
-     */
+    /** Array columns are left out: an array of arrays is not a type. */
     @Override
     public Map<String, String> columnTypes(Connection connection, String quotedTable) throws SQLException {
         // Always quoted: a quoted name is the type itself, with no length (bare "bit" and "char" mean length 1).
-        String sql = "SELECT a.attname, '\"' || replace(n.nspname, '\"', '\"\"') || '\".\"'"
-                + " || replace(t.typname, '\"', '\"\"') || '\"'"
+        return catalogTypes(connection, quotedTable, QUOTED_TYPE_NAME, " AND t.typcategory <> 'A'");
+    }
+
+    /** A column's type as its quoted schema and name ({@code "pg_catalog"."int4"}): resolves on any search path. */
+    static final String QUOTED_TYPE_NAME = "'\"' || replace(n.nspname, '\"', '\"\"') || '\".\"'"
+            + " || replace(t.typname, '\"', '\"\"') || '\"'";
+
+    /**
+     * Each column of the table with {@code typeExpression} (SQL over {@code a} = pg_attribute, {@code t} = pg_type,
+     * {@code n} = the type's pg_namespace), for the columns {@code filter} keeps. {@code to_regclass} resolves the
+     * name as the engine's statements do (the search path) and answers no rows rather than an error where it finds
+     * nothing. Read once per table, when it is declared.
+     */
+    static Map<String, String> catalogTypes(Connection connection, String quotedTable, String typeExpression,
+                                            String filter) throws SQLException {
+        String sql = "SELECT a.attname, " + typeExpression
                 + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
                 + " JOIN pg_namespace n ON n.oid = t.typnamespace"
-                + " WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped"
-                + " AND t.typcategory <> 'A'";
+                + " WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped" + filter;
         Map<String, String> types = new HashMap<>();
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setString(1, quotedTable);

@@ -4,12 +4,9 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -53,22 +50,9 @@ public final class PostgresDialect extends Dialect {
      */
     @Override
     public Map<String, String> storedTypes(Connection connection, String quotedTable) throws SQLException {
-        String sql = "SELECT a.attname, CASE WHEN n.nspname = 'pg_catalog' THEN format_type(a.atttypid, a.atttypmod)"
-                + " ELSE '\"' || replace(n.nspname, '\"', '\"\"') || '\".\"' || replace(t.typname, '\"', '\"\"')"
-                + " || '\"' END"
-                + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
-                + " JOIN pg_namespace n ON n.oid = t.typnamespace"
-                + " WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped";
-        Map<String, String> types = new HashMap<>();
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            ps.setString(1, quotedTable);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    types.put(rs.getString(1), rs.getString(2));
-                }
-            }
-        }
-        return types;
+        return PostgresBulkStatements.catalogTypes(connection, quotedTable,
+                "CASE WHEN n.nspname = 'pg_catalog' THEN format_type(a.atttypid, a.atttypmod) ELSE "
+                        + PostgresBulkStatements.QUOTED_TYPE_NAME + " END", "");
     }
 
     /**
